@@ -1,0 +1,272 @@
+//! Replies as the engine produces them, and their encoding to RESP2 or RESP3.
+//!
+//! One `Reply` value encodes differently per protocol, as Redis's `addReply*` family does:
+//! a map is a flat array in RESP2, a double is a bulk string, a boolean an integer.
+
+use bytes::Bytes;
+
+/// The protocol version a connection speaks (`HELLO 2` / `HELLO 3`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Proto {
+    #[default]
+    Resp2,
+    Resp3,
+}
+
+/// A reply value, independent of the wire protocol.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// `+text`
+    Simple(Bytes),
+    /// `-text`; the text carries its own code prefix (`ERR ...`, `WRONGTYPE ...`).
+    Error(Bytes),
+    Int(i64),
+    Bulk(Bytes),
+    /// A missing bulk: `$-1` in RESP2, `_` in RESP3.
+    Nil,
+    /// A missing array: `*-1` in RESP2, `_` in RESP3.
+    NilArray,
+    Array(Vec<Reply>),
+    /// A map: flat array of key, value in RESP2.
+    Map(Vec<(Reply, Reply)>),
+    /// A set: plain array in RESP2.
+    Set(Vec<Reply>),
+    /// A double: bulk string in RESP2 (`%.17g`), `,` in RESP3.
+    Double(f64),
+    /// A boolean: `:1`/`:0` in RESP2, `#t`/`#f` in RESP3.
+    Bool(bool),
+    /// A verbatim string with its three-letter format (`txt`): a bulk in RESP2.
+    Verbatim(&'static str, Bytes),
+    /// A big number: a bulk string in RESP2.
+    BigNumber(Bytes),
+    /// An out-of-band push (pub/sub, invalidation): an array in RESP2.
+    Push(Vec<Reply>),
+}
+
+impl Reply {
+    pub fn ok() -> Reply {
+        Reply::Simple(Bytes::from_static(b"OK"))
+    }
+    pub fn simple(s: &'static str) -> Reply {
+        Reply::Simple(Bytes::from_static(s.as_bytes()))
+    }
+    /// An error whose text is static, e.g. `Reply::err("ERR syntax error")`.
+    pub fn err(s: &'static str) -> Reply {
+        Reply::Error(Bytes::from_static(s.as_bytes()))
+    }
+    /// An error with formatted text. Newlines are replaced by spaces, as Redis does,
+    /// so an error can never break the framing.
+    pub fn error(s: impl Into<String>) -> Reply {
+        let s: String = s.into();
+        let cleaned: String = s
+            .chars()
+            .map(|c| if c == '\r' || c == '\n' { ' ' } else { c })
+            .collect();
+        Reply::Error(Bytes::from(cleaned))
+    }
+    pub fn bulk(b: impl Into<Bytes>) -> Reply {
+        Reply::Bulk(b.into())
+    }
+    pub fn bulk_from_slice(b: &[u8]) -> Reply {
+        Reply::Bulk(Bytes::copy_from_slice(b))
+    }
+    pub fn is_error(&self) -> bool {
+        matches!(self, Reply::Error(_))
+    }
+
+    /// Appends the encoding of this reply to `out`.
+    pub fn encode(&self, proto: Proto, out: &mut Vec<u8>) {
+        match self {
+            Reply::Simple(s) => line(out, b'+', s),
+            Reply::Error(s) => line(out, b'-', s),
+            Reply::Int(n) => int_line(out, b':', *n),
+            Reply::Bulk(b) => bulk(out, b),
+            Reply::Nil => out.extend_from_slice(match proto {
+                Proto::Resp2 => b"$-1\r\n",
+                Proto::Resp3 => b"_\r\n",
+            }),
+            Reply::NilArray => out.extend_from_slice(match proto {
+                Proto::Resp2 => b"*-1\r\n",
+                Proto::Resp3 => b"_\r\n",
+            }),
+            Reply::Array(items) => {
+                int_line(out, b'*', items.len() as i64);
+                for item in items {
+                    item.encode(proto, out);
+                }
+            }
+            Reply::Set(items) => {
+                let tag = if proto == Proto::Resp3 { b'~' } else { b'*' };
+                int_line(out, tag, items.len() as i64);
+                for item in items {
+                    item.encode(proto, out);
+                }
+            }
+            Reply::Push(items) => {
+                let tag = if proto == Proto::Resp3 { b'>' } else { b'*' };
+                int_line(out, tag, items.len() as i64);
+                for item in items {
+                    item.encode(proto, out);
+                }
+            }
+            Reply::Map(pairs) => {
+                match proto {
+                    Proto::Resp3 => int_line(out, b'%', pairs.len() as i64),
+                    Proto::Resp2 => int_line(out, b'*', pairs.len() as i64 * 2),
+                }
+                for (k, v) in pairs {
+                    k.encode(proto, out);
+                    v.encode(proto, out);
+                }
+            }
+            Reply::Double(d) => {
+                let text = format_double(*d);
+                match proto {
+                    Proto::Resp3 => line(out, b',', text.as_bytes()),
+                    Proto::Resp2 => bulk(out, text.as_bytes()),
+                }
+            }
+            Reply::Bool(b) => match proto {
+                Proto::Resp3 => out.extend_from_slice(if *b { b"#t\r\n" } else { b"#f\r\n" }),
+                Proto::Resp2 => int_line(out, b':', *b as i64),
+            },
+            Reply::Verbatim(fmt, b) => match proto {
+                Proto::Resp3 => {
+                    int_line(out, b'=', (b.len() + 4) as i64);
+                    out.extend_from_slice(fmt.as_bytes());
+                    out.push(b':');
+                    out.extend_from_slice(b);
+                    out.extend_from_slice(b"\r\n");
+                }
+                Proto::Resp2 => bulk(out, b),
+            },
+            Reply::BigNumber(b) => match proto {
+                Proto::Resp3 => line(out, b'(', b),
+                Proto::Resp2 => bulk(out, b),
+            },
+        }
+    }
+
+    /// Convenience: the encoding as a fresh vector.
+    pub fn to_bytes(&self, proto: Proto) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.encode(proto, &mut out);
+        out
+    }
+}
+
+/// Formats a double as Redis 7.0's `addReplyDouble` does: `inf`, `-inf`, `nan`, else `%.17g`.
+pub fn format_double(d: f64) -> String {
+    if d.is_infinite() {
+        return if d > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if d.is_nan() {
+        return "nan".into();
+    }
+    format_g(d, 17)
+}
+
+/// C's `%.<precision>g` for finite doubles.
+pub fn format_g(d: f64, precision: usize) -> String {
+    let p = precision.max(1);
+    if d == 0.0 {
+        return if d.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
+    }
+    // Scientific rendering with p significant digits tells us the decimal exponent after rounding.
+    let sci = format!("{:.*e}", p - 1, d);
+    let (mantissa, exp) = sci.split_once('e').expect("exponent present");
+    let exp: i32 = exp.parse().expect("valid exponent");
+    if exp < -4 || exp >= p as i32 {
+        let mantissa = trim_fraction_zeros(mantissa);
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{}e{}{:02}", mantissa, sign, exp.abs())
+    } else {
+        let decimals = (p as i32 - 1 - exp).max(0) as usize;
+        trim_fraction_zeros(&format!("{:.*}", decimals, d)).to_string()
+    }
+}
+
+fn trim_fraction_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
+}
+
+fn line(out: &mut Vec<u8>, tag: u8, text: &[u8]) {
+    out.push(tag);
+    out.extend_from_slice(text);
+    out.extend_from_slice(b"\r\n");
+}
+
+fn int_line(out: &mut Vec<u8>, tag: u8, n: i64) {
+    out.push(tag);
+    let mut buf = itoa_buf(n);
+    out.extend_from_slice(buf.as_slice());
+    buf.clear();
+    out.extend_from_slice(b"\r\n");
+}
+
+fn bulk(out: &mut Vec<u8>, b: &[u8]) {
+    int_line(out, b'$', b.len() as i64);
+    out.extend_from_slice(b);
+    out.extend_from_slice(b"\r\n");
+}
+
+/// Decimal digits of `n` without going through `fmt`.
+fn itoa_buf(n: i64) -> Vec<u8> {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let neg = n < 0;
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let mut out = Vec::with_capacity(21);
+    if neg {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[i..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_g_matches_c() {
+        assert_eq!(format_g(1.5, 17), "1.5");
+        assert_eq!(format_g(0.1, 17), "0.10000000000000001");
+        assert_eq!(format_g(1e20, 17), "1e+20");
+        assert_eq!(format_g(123456789.0, 17), "123456789");
+        assert_eq!(format_g(1e-5, 17), "1.0000000000000001e-05");
+        assert_eq!(format_g(-2.0, 17), "-2");
+        assert_eq!(format_g(3.0, 17), "3");
+    }
+
+    #[test]
+    fn encodes_per_protocol() {
+        let m = Reply::Map(vec![(Reply::bulk("a"), Reply::Int(1))]);
+        assert_eq!(m.to_bytes(Proto::Resp2), b"*2\r\n$1\r\na\r\n:1\r\n");
+        assert_eq!(m.to_bytes(Proto::Resp3), b"%1\r\n$1\r\na\r\n:1\r\n");
+        assert_eq!(Reply::Nil.to_bytes(Proto::Resp2), b"$-1\r\n");
+        assert_eq!(Reply::NilArray.to_bytes(Proto::Resp3), b"_\r\n");
+        assert_eq!(Reply::Double(1.5).to_bytes(Proto::Resp2), b"$3\r\n1.5\r\n");
+        assert_eq!(
+            Reply::Double(f64::INFINITY).to_bytes(Proto::Resp3),
+            b",inf\r\n"
+        );
+        assert_eq!(Reply::Int(-42).to_bytes(Proto::Resp2), b":-42\r\n");
+    }
+}
