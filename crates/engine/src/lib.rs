@@ -1,1 +1,21 @@
-//! placeholder
+//! The Lattice engine: keyspace, data types, expiry, the command table and execution.
+//! Sans-IO: no sockets, no threads, no clock reads.
+
+pub mod args;
+pub mod cmd;
+pub mod command;
+pub mod config;
+pub mod ctx;
+pub mod db;
+pub mod engine;
+pub mod errors;
+pub mod expire;
+pub mod rng;
+pub mod session;
+pub mod util;
+pub mod value;
+
+pub use engine::{Action, Effect, Engine, Flow, Host, NullHost};
+
+/// The Redis version we are compatible with, reported by HELLO and INFO.
+pub const REDIS_VERSION: &str = "7.0.15";

@@ -56,13 +56,14 @@ impl Reply {
     }
     /// An error with formatted text. Newlines are replaced by spaces, as Redis does,
     /// so an error can never break the framing.
-    pub fn error(s: impl Into<String>) -> Reply {
-        let s: String = s.into();
-        let cleaned: String = s
-            .chars()
-            .map(|c| if c == '\r' || c == '\n' { ' ' } else { c })
-            .collect();
-        Reply::Error(Bytes::from(cleaned))
+    pub fn error(s: impl Into<Vec<u8>>) -> Reply {
+        let mut s: Vec<u8> = s.into();
+        for c in s.iter_mut() {
+            if *c == b'\r' || *c == b'\n' {
+                *c = b' ';
+            }
+        }
+        Reply::Error(Bytes::from(s))
     }
     pub fn bulk(b: impl Into<Bytes>) -> Reply {
         Reply::Bulk(b.into())
@@ -206,9 +207,7 @@ fn line(out: &mut Vec<u8>, tag: u8, text: &[u8]) {
 
 fn int_line(out: &mut Vec<u8>, tag: u8, n: i64) {
     out.push(tag);
-    let mut buf = itoa_buf(n);
-    out.extend_from_slice(buf.as_slice());
-    buf.clear();
+    out.extend_from_slice(&itoa_buf(n));
     out.extend_from_slice(b"\r\n");
 }
 

@@ -1,1 +1,18 @@
-//! placeholder
+//! The I/O shell: listeners, connections, pipelining and timers around the sans-IO engine.
+//! Everything here is plumbing; semantics live in `engine`.
+
+pub mod alloc;
+pub mod connection;
+pub mod host;
+pub mod listener;
+pub mod shared;
+
+pub use listener::{run, Running};
+
+/// Wall-clock time in unix milliseconds: the only clock the engine sees.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,5 @@
+//! Bitmap commands.
+
+use crate::command::Command;
+
+pub const COMMANDS: &[Command] = &[];

@@ -1,0 +1,188 @@
+//! Connection commands: PING ECHO QUIT RESET HELLO SELECT.
+
+use crate::args;
+use crate::command::{acl, flags, Command, BASE};
+use crate::ctx::Ctx;
+use crate::errors;
+use bytes::Bytes;
+use resp::{Proto, Reply};
+
+pub const COMMANDS: &[Command] = &[
+    Command {
+        name: "ping",
+        arity: -1,
+        flags: flags::FAST,
+        acl: acl::CONNECTION,
+        group: "connection",
+        summary: "Returns the server's liveliness response.",
+        complexity: "O(1)",
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        handler: Some(ping),
+        ..BASE
+    },
+    Command {
+        name: "echo",
+        arity: 2,
+        flags: flags::FAST,
+        acl: acl::CONNECTION,
+        group: "connection",
+        summary: "Returns the given string.",
+        complexity: "O(1)",
+        handler: Some(echo),
+        ..BASE
+    },
+    Command {
+        name: "quit",
+        arity: -1,
+        flags: flags::ALLOW_BUSY | flags::NOSCRIPT | flags::LOADING | flags::STALE | flags::FAST | flags::NO_AUTH,
+        acl: acl::CONNECTION,
+        group: "connection",
+        summary: "Closes the connection.",
+        complexity: "O(1)",
+        handler: Some(quit),
+        ..BASE
+    },
+    Command {
+        name: "reset",
+        arity: 1,
+        flags: flags::NOSCRIPT | flags::LOADING | flags::STALE | flags::FAST | flags::NO_AUTH | flags::ALLOW_BUSY,
+        acl: acl::CONNECTION,
+        group: "connection",
+        since: "6.2.0",
+        summary: "Resets the connection.",
+        complexity: "O(1)",
+        handler: Some(reset),
+        ..BASE
+    },
+    Command {
+        name: "hello",
+        arity: -1,
+        flags: flags::NOSCRIPT | flags::LOADING | flags::STALE | flags::FAST | flags::NO_AUTH | flags::ALLOW_BUSY,
+        acl: acl::CONNECTION,
+        group: "connection",
+        since: "6.0.0",
+        summary: "Handshakes with the Redis server.",
+        complexity: "O(1)",
+        handler: Some(hello),
+        ..BASE
+    },
+    Command {
+        name: "select",
+        arity: 2,
+        flags: flags::LOADING | flags::STALE | flags::FAST,
+        acl: acl::CONNECTION,
+        group: "connection",
+        summary: "Changes the selected database.",
+        complexity: "O(1)",
+        handler: Some(select),
+        ..BASE
+    },
+];
+
+fn ping(_ctx: &mut Ctx, a: &[Bytes]) -> Reply {
+    match a.len() {
+        1 => Reply::simple("PONG"),
+        2 => Reply::Bulk(a[1].clone()),
+        _ => errors::arity("ping"),
+    }
+}
+
+fn echo(_ctx: &mut Ctx, a: &[Bytes]) -> Reply {
+    Reply::Bulk(a[1].clone())
+}
+
+fn quit(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
+    ctx.close_after_reply = true;
+    Reply::ok()
+}
+
+fn reset(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
+    ctx.session_mut().reset();
+    ctx.db = 0;
+    Reply::simple("RESET")
+}
+
+fn select(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
+    let id = match args::int(&a[1]) {
+        Ok(id) if i32::try_from(id).is_ok() => id,
+        _ => return errors::not_integer(),
+    };
+    if id < 0 || id as usize >= ctx.eng.dbs.len() {
+        return errors::db_out_of_range();
+    }
+    ctx.db = id as usize;
+    ctx.session_mut().db = id as usize;
+    Reply::ok()
+}
+
+/// Client names may hold only printable ASCII without spaces.
+pub fn validate_client_name(name: &[u8]) -> Result<(), Reply> {
+    if name.iter().any(|&c| !(b'!'..=b'~').contains(&c)) {
+        return Err(Reply::err(
+            "ERR Client names cannot contain spaces, newlines or special characters.",
+        ));
+    }
+    Ok(())
+}
+
+fn hello(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
+    let mut next = 1;
+    let mut ver = None;
+    if a.len() >= 2 {
+        let v = match args::int_or(&a[1], "ERR Protocol version is not an integer or out of range") {
+            Ok(v) => v,
+            Err(e) => return e,
+        };
+        if !(2..=3).contains(&v) {
+            return Reply::err("NOPROTO unsupported protocol version");
+        }
+        ver = Some(v);
+        next = 2;
+    }
+    let mut name = None;
+    let mut auth = None;
+    let mut j = next;
+    while j < a.len() {
+        let more = a.len() - 1 - j;
+        if args::is(&a[j], "auth") && more >= 2 {
+            auth = Some((a[j + 1].clone(), a[j + 2].clone()));
+            j += 3;
+        } else if args::is(&a[j], "setname") && more >= 1 {
+            if let Err(e) = validate_client_name(&a[j + 1]) {
+                return e;
+            }
+            name = Some(a[j + 1].clone());
+            j += 2;
+        } else {
+            let mut msg = b"ERR Syntax error in HELLO option '".to_vec();
+            msg.extend_from_slice(errors::c_str_prefix(&a[j], usize::MAX));
+            msg.push(b'\'');
+            return Reply::error(msg);
+        }
+    }
+    if let Some((user, _pass)) = auth {
+        // Only the default user exists and it has no password, so it accepts any password.
+        if &user[..] != b"default" {
+            return Reply::err("WRONGPASS invalid username-password pair or user is disabled.");
+        }
+    }
+    let session = ctx.session_mut();
+    if let Some(n) = name {
+        session.name = if n.is_empty() { None } else { Some(n) };
+    }
+    if let Some(v) = ver {
+        session.proto = if v == 3 { Proto::Resp3 } else { Proto::Resp2 };
+    }
+    let proto = if session.proto == Proto::Resp3 { 3 } else { 2 };
+    let id = session.id as i64;
+    let b = |s: &'static str| Reply::Bulk(Bytes::from_static(s.as_bytes()));
+    Reply::Map(vec![
+        (b("server"), b("redis")),
+        (b("version"), b(crate::REDIS_VERSION)),
+        (b("proto"), Reply::Int(proto)),
+        (b("id"), Reply::Int(id)),
+        (b("mode"), b("standalone")),
+        (b("role"), b("master")),
+        (b("modules"), Reply::Array(vec![])),
+    ])
+}

@@ -1,0 +1,5 @@
+//! Expiry commands.
+
+use crate::command::Command;
+
+pub const COMMANDS: &[Command] = &[];

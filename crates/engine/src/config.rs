@@ -1,0 +1,258 @@
+//! Server configuration: redis.conf names, types, defaults and bounds, shared by startup
+//! parsing and `CONFIG GET/SET` so the two can never disagree.
+
+use crate::util::glob::glob_match;
+
+/// How a parameter's text is read and printed.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Bool,
+    /// An integer within bounds.
+    Int { min: i64, max: i64 },
+    /// A byte size accepting `kb`, `mb`, `gb` suffixes.
+    Memory { min: i64, max: i64 },
+    Enum(&'static [&'static str]),
+    Str,
+    /// A space separated list of addresses.
+    List,
+}
+
+struct Param {
+    name: &'static str,
+    alias: Option<&'static str>,
+    kind: Kind,
+    default: &'static str,
+    mutable: bool,
+}
+
+const INT_MAX: i64 = i32::MAX as i64;
+
+const PARAMS: &[Param] = &[
+    p("port", Kind::Int { min: 0, max: 65535 }, "6379", false),
+    p("bind", Kind::List, "127.0.0.1", false),
+    p("maxclients", Kind::Int { min: 1, max: u32::MAX as i64 }, "10000", true),
+    p("timeout", Kind::Int { min: 0, max: INT_MAX }, "0", true),
+    p("tcp-keepalive", Kind::Int { min: 0, max: INT_MAX }, "300", true),
+    p("tcp-backlog", Kind::Int { min: 0, max: INT_MAX }, "511", false),
+    p("databases", Kind::Int { min: 1, max: INT_MAX }, "16", false),
+    p(
+        "proto-max-bulk-len",
+        Kind::Memory { min: 1024 * 1024, max: i64::MAX },
+        "536870912",
+        true,
+    ),
+    p("loglevel", Kind::Enum(&["debug", "verbose", "notice", "warning"]), "notice", true),
+    p("logfile", Kind::Str, "", false),
+    p("hz", Kind::Int { min: 0, max: INT_MAX }, "10", true),
+    p("active-expire-effort", Kind::Int { min: 1, max: 10 }, "1", true),
+    p("daemonize", Kind::Enum(&["no"]), "no", false),
+    p("protected-mode", Kind::Bool, "yes", true),
+    p("lazyfree-lazy-user-flush", Kind::Bool, "no", true),
+    p("lazyfree-lazy-user-del", Kind::Bool, "no", true),
+    p("dir", Kind::Str, ".", false),
+    p("pidfile", Kind::Str, "", false),
+];
+
+const fn p(name: &'static str, kind: Kind, default: &'static str, mutable: bool) -> Param {
+    Param {
+        name,
+        alias: None,
+        kind,
+        default,
+        mutable,
+    }
+}
+
+/// Current values, as text (what CONFIG GET prints), plus typed copies of the hot ones.
+#[derive(Clone, Debug)]
+pub struct Config {
+    values: Vec<String>,
+    pub port: u16,
+    pub databases: usize,
+    pub maxclients: u64,
+    pub timeout_secs: u64,
+    pub tcp_keepalive_secs: u64,
+    pub proto_max_bulk_len: u64,
+    pub hz: u32,
+    pub active_expire_effort: u32,
+    pub lazyfree_user_flush: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let mut c = Config {
+            values: PARAMS.iter().map(|p| p.default.to_string()).collect(),
+            port: 6379,
+            databases: 16,
+            maxclients: 10000,
+            timeout_secs: 0,
+            tcp_keepalive_secs: 300,
+            proto_max_bulk_len: 512 * 1024 * 1024,
+            hz: 10,
+            active_expire_effort: 1,
+            lazyfree_user_flush: false,
+        };
+        c.refresh_typed();
+        c
+    }
+}
+
+/// Why a value was refused; `Display` gives Redis's wording after the ` - `.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConfigError {
+    Unknown,
+    Immutable,
+    Invalid(String),
+}
+
+impl Config {
+    fn index(name: &str) -> Option<usize> {
+        PARAMS.iter().position(|p| {
+            p.name.eq_ignore_ascii_case(name) || p.alias.is_some_and(|a| a.eq_ignore_ascii_case(name))
+        })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        Self::index(name).map(|i| self.values[i].as_str())
+    }
+
+    /// Parameters whose name matches any pattern, as (name, value), each at most once.
+    pub fn matching(&self, patterns: &[&[u8]]) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        for (i, param) in PARAMS.iter().enumerate() {
+            let names = std::iter::once(param.name).chain(param.alias);
+            for name in names {
+                if patterns
+                    .iter()
+                    .any(|pat| glob_match(pat, name.as_bytes(), true))
+                {
+                    out.push((name, self.values[i].clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Sets one parameter. At startup `startup` is true and immutable parameters are allowed.
+    pub fn set(&mut self, name: &str, value: &str, startup: bool) -> Result<(), ConfigError> {
+        let i = Self::index(name).ok_or(ConfigError::Unknown)?;
+        let param = &PARAMS[i];
+        if !param.mutable && !startup {
+            return Err(ConfigError::Immutable);
+        }
+        self.values[i] = normalize(param.kind, value)?;
+        self.refresh_typed();
+        Ok(())
+    }
+
+    /// Snapshot and restore, so a multi-parameter CONFIG SET is all or nothing.
+    pub fn snapshot(&self) -> Config {
+        self.clone()
+    }
+
+    fn int(&self, name: &str) -> i64 {
+        self.get(name).and_then(|v| v.parse().ok()).unwrap_or(0)
+    }
+
+    fn refresh_typed(&mut self) {
+        self.port = self.int("port") as u16;
+        self.databases = self.int("databases") as usize;
+        self.maxclients = self.int("maxclients") as u64;
+        self.timeout_secs = self.int("timeout") as u64;
+        self.tcp_keepalive_secs = self.int("tcp-keepalive") as u64;
+        self.proto_max_bulk_len = self.int("proto-max-bulk-len") as u64;
+        self.hz = self.int("hz").clamp(1, 500) as u32;
+        self.active_expire_effort = self.int("active-expire-effort") as u32;
+        self.lazyfree_user_flush = self.get("lazyfree-lazy-user-flush") == Some("yes");
+    }
+
+    /// The bind addresses.
+    pub fn bind(&self) -> Vec<String> {
+        self.get("bind")
+            .unwrap_or("")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// Checks `value` for `kind` and returns the text CONFIG GET will print.
+fn normalize(kind: Kind, value: &str) -> Result<String, ConfigError> {
+    match kind {
+        Kind::Bool => match value.to_ascii_lowercase().as_str() {
+            "yes" => Ok("yes".into()),
+            "no" => Ok("no".into()),
+            _ => Err(ConfigError::Invalid("argument must be 'yes' or 'no'".into())),
+        },
+        Kind::Int { min, max } => {
+            let n: i64 = crate::util::num::string2ll(value.as_bytes()).ok_or_else(|| {
+                ConfigError::Invalid("argument couldn't be parsed into an integer".into())
+            })?;
+            check_bounds(n, min, max)?;
+            Ok(n.to_string())
+        }
+        Kind::Memory { min, max } => {
+            let n = parse_memory(value).ok_or_else(|| {
+                ConfigError::Invalid("argument must be a memory value".into())
+            })?;
+            check_bounds(n, min, max)?;
+            Ok(n.to_string())
+        }
+        Kind::Enum(options) => options
+            .iter()
+            .find(|o| o.eq_ignore_ascii_case(value))
+            .map(|o| o.to_string())
+            .ok_or_else(|| {
+                ConfigError::Invalid(format!(
+                    "argument(s) must be one of the following: {}",
+                    options.join(", ")
+                ))
+            }),
+        Kind::Str => Ok(value.to_string()),
+        Kind::List => Ok(value.split_whitespace().collect::<Vec<_>>().join(" ")),
+    }
+}
+
+fn check_bounds(n: i64, min: i64, max: i64) -> Result<(), ConfigError> {
+    if n < min || n > max {
+        return Err(ConfigError::Invalid(format!(
+            "argument must be between {} and {} inclusive",
+            min, max
+        )));
+    }
+    Ok(())
+}
+
+/// Redis's `memtoull`: a number with an optional b, k, kb, m, mb, g, gb suffix (any case).
+pub fn parse_memory(s: &str) -> Option<i64> {
+    let lower = s.to_ascii_lowercase();
+    let digits_end = lower
+        .find(|c: char| !(c.is_ascii_digit() || c == '-'))
+        .unwrap_or(lower.len());
+    let (num, unit) = lower.split_at(digits_end);
+    let mul: i64 = match unit {
+        "" | "b" => 1,
+        "k" => 1000,
+        "kb" => 1024,
+        "m" => 1000 * 1000,
+        "mb" => 1024 * 1024,
+        "g" => 1000 * 1000 * 1000,
+        "gb" => 1024 * 1024 * 1024,
+        _ => return None,
+    };
+    let n: i64 = num.parse().ok()?;
+    if n < 0 {
+        return None;
+    }
+    n.checked_mul(mul)
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::Unknown => write!(f, "Unknown option"),
+            ConfigError::Immutable => write!(f, "can't set immutable config"),
+            ConfigError::Invalid(why) => write!(f, "{}", why),
+        }
+    }
+}

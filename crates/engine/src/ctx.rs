@@ -1,0 +1,158 @@
+//! The execution context a handler sees: the keyspace of the selected db with lazy expiry,
+//! the calling session, the current time, and the effect log.
+
+use crate::command::Command;
+use crate::db::Db;
+use crate::engine::Engine;
+use crate::errors;
+use crate::session::Session;
+use crate::value::{RString, Value};
+use bytes::Bytes;
+use resp::Reply;
+
+pub struct Ctx<'a> {
+    pub eng: &'a mut Engine,
+    pub client_id: u64,
+    /// Selected database of the calling session (kept in sync with the session).
+    pub db: usize,
+    pub now_ms: i64,
+    pub cmd: &'static Command,
+    /// Effects the handler chose instead of its own argv (Redis's command rewriting).
+    pub(crate) rewritten: Option<Vec<Vec<Bytes>>>,
+    /// Set when the handler asks the connection to close after its reply (QUIT).
+    pub close_after_reply: bool,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn session(&self) -> &Session {
+        self.eng
+            .clients
+            .get(&self.client_id)
+            .expect("calling session exists")
+    }
+
+    pub fn session_mut(&mut self) -> &mut Session {
+        self.eng
+            .clients
+            .get_mut(&self.client_id)
+            .expect("calling session exists")
+    }
+
+    pub fn now_secs(&self) -> u32 {
+        (self.now_ms / 1000) as u32
+    }
+
+    /// The selected database, without expiry checks.
+    pub fn db(&mut self) -> &mut Db {
+        &mut self.eng.dbs[self.db]
+    }
+
+    /// Deletes `key` from db `db` if its TTL has passed, recording the `DEL` effect and the
+    /// stat. Returns true when it expired.
+    pub fn expire_if_needed_in(&mut self, db: usize, key: &[u8]) -> bool {
+        if !self.eng.dbs[db].is_expired(key, self.now_ms) {
+            return false;
+        }
+        self.eng.dbs[db].remove(key);
+        self.eng.stats.expired_keys += 1;
+        self.eng.record_effect(
+            db,
+            vec![Bytes::from_static(b"DEL"), Bytes::copy_from_slice(key)],
+        );
+        true
+    }
+
+    pub fn expire_if_needed(&mut self, key: &[u8]) -> bool {
+        self.expire_if_needed_in(self.db, key)
+    }
+
+    /// Redis's `lookupKeyRead`: lazy expiry, hit/miss stats, access time update.
+    pub fn lookup_read(&mut self, key: &[u8]) -> Option<&Value> {
+        self.lookup(key, true, true)
+    }
+
+    /// Like `lookup_read` but without touching the access time (TYPE, EXISTS, TTL, OBJECT).
+    pub fn lookup_read_notouch(&mut self, key: &[u8]) -> Option<&Value> {
+        self.lookup(key, true, false)
+    }
+
+    /// Redis's `lookupKeyWrite`: lazy expiry and access time, no hit/miss stats.
+    pub fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Value> {
+        self.expire_if_needed(key);
+        let touch = !self.session().no_touch;
+        let now = self.now_secs();
+        let entry = self.eng.dbs[self.db].get_mut(key)?;
+        if touch {
+            entry.lru_secs = now;
+        }
+        Some(&mut entry.value)
+    }
+
+    fn lookup(&mut self, key: &[u8], stats: bool, touch: bool) -> Option<&Value> {
+        self.expire_if_needed(key);
+        let touch = touch && !self.session().no_touch;
+        let now = self.now_secs();
+        let found = self.eng.dbs[self.db].contains(key);
+        if stats {
+            if found {
+                self.eng.stats.keyspace_hits += 1;
+            } else {
+                self.eng.stats.keyspace_misses += 1;
+            }
+        }
+        let entry = self.eng.dbs[self.db].get_mut(key)?;
+        if touch {
+            entry.lru_secs = now;
+        }
+        Some(&entry.value)
+    }
+
+    /// Reads a string value: Ok(None) when missing, Err(WRONGTYPE) for other types.
+    pub fn read_string(&mut self, key: &[u8]) -> Result<Option<&RString>, Reply> {
+        match self.lookup_read(key) {
+            None => Ok(None),
+            Some(Value::Str(s)) => Ok(Some(s)),
+            #[allow(unreachable_patterns)]
+            Some(_) => Err(errors::wrongtype()),
+        }
+    }
+
+    /// Redis's `setKey`: store (overwriting any type), drop the TTL unless `keep_ttl`, and
+    /// count the change.
+    pub fn set_key(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
+        let now = self.now_secs();
+        self.eng.dbs[self.db].insert(key, value, now, keep_ttl);
+        self.signal_modified(key);
+    }
+
+    /// Deletes a key (after lazy expiry); returns whether it existed.
+    pub fn delete(&mut self, key: &[u8]) -> bool {
+        self.expire_if_needed(key);
+        let existed = self.eng.dbs[self.db].remove(key).is_some();
+        if existed {
+            self.signal_modified(key);
+        }
+        existed
+    }
+
+    /// Marks a key changed: counts a dirty change (Redis's `server.dirty`).
+    pub fn signal_modified(&mut self, _key: &[u8]) {
+        self.eng.dirty += 1;
+    }
+
+    /// Adds `n` to the change counter without naming a key (FLUSHDB and friends).
+    pub fn add_dirty(&mut self, n: u64) {
+        self.eng.dirty += n;
+    }
+
+    /// Replaces this command's effect by the given commands (e.g. `EXPIRE` -> `PEXPIREAT`).
+    /// Call only when the command changed something.
+    pub fn rewrite_effect(&mut self, argv: Vec<Bytes>) {
+        self.rewritten.get_or_insert_with(Vec::new).push(argv);
+    }
+
+    /// The next value of the engine's seeded random stream.
+    pub fn random(&mut self) -> u64 {
+        self.eng.rng.next_u64()
+    }
+}

@@ -1,0 +1,108 @@
+//! One logical database: the key -> entry map and the expiry index.
+//!
+//! Expiry times live in a second map keyed by the same keys, as Redis's `expires` dict does,
+//! so keys without a TTL pay nothing for it and the active expire cycle samples only keys that
+//! have one.
+
+use crate::value::{Entry, Value};
+use std::collections::HashMap;
+
+pub type Key = Box<[u8]>;
+
+#[derive(Default, Clone)]
+pub struct Db {
+    map: HashMap<Key, Entry>,
+    expires: HashMap<Key, i64>,
+}
+
+impl Db {
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    pub fn expires_len(&self) -> usize {
+        self.expires.len()
+    }
+
+    /// The entry, without any expiry check.
+    pub fn get(&self, key: &[u8]) -> Option<&Entry> {
+        self.map.get(key)
+    }
+
+    pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        self.map.get_mut(key)
+    }
+
+    pub fn contains(&self, key: &[u8]) -> bool {
+        self.map.contains_key(key)
+    }
+
+    /// Absolute expiry in unix milliseconds, if the key has a TTL.
+    pub fn expire_at(&self, key: &[u8]) -> Option<i64> {
+        self.expires.get(key).copied()
+    }
+
+    /// True when the key has a TTL that has passed at `now_ms`.
+    pub fn is_expired(&self, key: &[u8], now_ms: i64) -> bool {
+        matches!(self.expires.get(key), Some(&at) if at <= now_ms)
+    }
+
+    /// Inserts or overwrites. The TTL is dropped unless `keep_ttl`, as Redis's `setKey` does.
+    pub fn insert(&mut self, key: &[u8], value: Value, lru_secs: u32, keep_ttl: bool) {
+        if !keep_ttl {
+            self.expires.remove(key);
+        }
+        match self.map.get_mut(key) {
+            Some(entry) => {
+                entry.value = value;
+                entry.lru_secs = lru_secs;
+            }
+            None => {
+                self.map.insert(key.into(), Entry { value, lru_secs });
+            }
+        }
+    }
+
+    /// Removes the key and its TTL.
+    pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
+        let entry = self.map.remove(key)?;
+        self.expires.remove(key);
+        Some(entry)
+    }
+
+    /// Sets the TTL of an existing key; returns false when the key does not exist.
+    pub fn set_expire(&mut self, key: &[u8], at_ms: i64) -> bool {
+        if !self.map.contains_key(key) {
+            return false;
+        }
+        match self.expires.get_mut(key) {
+            Some(at) => *at = at_ms,
+            None => {
+                self.expires.insert(key.into(), at_ms);
+            }
+        }
+        true
+    }
+
+    /// Drops the TTL; returns whether there was one.
+    pub fn persist(&mut self, key: &[u8]) -> bool {
+        self.expires.remove(key).is_some()
+    }
+
+    pub fn clear(&mut self) {
+        self.map.clear();
+        self.expires.clear();
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Key, &Entry)> {
+        self.map.iter()
+    }
+
+    pub fn expires_iter(&self) -> impl Iterator<Item = (&Key, &i64)> {
+        self.expires.iter()
+    }
+}

@@ -1,0 +1,108 @@
+//! Stored values. Strings keep Redis's three encodings (`int`, `embstr`, `raw`) because
+//! `OBJECT ENCODING` reports them and because integers are stored without a heap buffer.
+
+use std::borrow::Cow;
+
+/// Longest string Redis stores with the `embstr` encoding.
+pub const EMBSTR_MAX: usize = 44;
+
+/// A string value in one of Redis's encodings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RString {
+    /// An integer that prints back to exactly the bytes it was set from.
+    Int(i64),
+    /// A short string that was stored as given (Redis's `embstr`).
+    Emb(Box<[u8]>),
+    /// A string that was modified in place or is long (Redis's `raw`).
+    Raw(Vec<u8>),
+}
+
+impl RString {
+    /// The value as `SET` stores it: Redis's `tryObjectEncoding`.
+    pub fn from_set(bytes: &[u8]) -> RString {
+        if bytes.len() <= 20 {
+            if let Some(n) = crate::util::num::string2ll(bytes) {
+                return RString::Int(n);
+            }
+        }
+        Self::plain(bytes)
+    }
+
+    /// A string object created without integer encoding (e.g. INCRBYFLOAT's result).
+    pub fn plain(bytes: &[u8]) -> RString {
+        if bytes.len() <= EMBSTR_MAX {
+            RString::Emb(bytes.into())
+        } else {
+            RString::Raw(bytes.to_vec())
+        }
+    }
+
+    pub fn as_bytes(&self) -> Cow<'_, [u8]> {
+        match self {
+            RString::Int(n) => Cow::Owned(n.to_string().into_bytes()),
+            RString::Emb(b) => Cow::Borrowed(b),
+            RString::Raw(b) => Cow::Borrowed(b),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            RString::Int(n) => crate::util::num::i64_len(*n),
+            RString::Emb(b) => b.len(),
+            RString::Raw(b) => b.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The buffer for an in-place edit (APPEND, SETRANGE, SETBIT): the value becomes `raw`.
+    pub fn make_raw(&mut self) -> &mut Vec<u8> {
+        if !matches!(self, RString::Raw(_)) {
+            let bytes = self.as_bytes().into_owned();
+            *self = RString::Raw(bytes);
+        }
+        match self {
+            RString::Raw(v) => v,
+            _ => unreachable!("just converted to raw"),
+        }
+    }
+
+    pub fn encoding(&self) -> &'static str {
+        match self {
+            RString::Int(_) => "int",
+            RString::Emb(_) => "embstr",
+            RString::Raw(_) => "raw",
+        }
+    }
+}
+
+/// A value stored under a key.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Str(RString),
+}
+
+impl Value {
+    /// The name `TYPE` reports.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Str(_) => "string",
+        }
+    }
+
+    /// The name `OBJECT ENCODING` reports.
+    pub fn encoding(&self) -> &'static str {
+        match self {
+            Value::Str(s) => s.encoding(),
+        }
+    }
+}
+
+/// A keyspace entry: the value and its last access time (seconds, for `OBJECT IDLETIME`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub value: Value,
+    pub lru_secs: u32,
+}

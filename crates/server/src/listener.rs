@@ -1,0 +1,139 @@
+//! Listening sockets, the accept loop with `maxclients`, the cron timer, and shutdown.
+
+use crate::shared::Shared;
+use engine::Engine;
+use socket2::{Domain, Protocol, Socket, TcpKeepalive, Type};
+use std::net::SocketAddr;
+use std::os::fd::AsRawFd;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+
+/// A started server.
+pub struct Running {
+    pub shared: Arc<Shared>,
+    pub local_addrs: Vec<SocketAddr>,
+}
+
+impl Running {
+    /// Starts shutdown: listeners stop, connections close.
+    pub fn shutdown(&self) {
+        self.shared.shutdown.send_replace(true);
+    }
+
+    /// Resolves once shutdown has begun (SHUTDOWN command, signal, or `shutdown()`).
+    pub async fn stopped(&self) {
+        let mut rx = self.shared.shutdown.subscribe();
+        while !*rx.borrow() {
+            if rx.changed().await.is_err() {
+                break;
+            }
+        }
+    }
+}
+
+fn bind_one(addr: SocketAddr, backlog: i32) -> std::io::Result<TcpListener> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(true)?;
+    if addr.is_ipv6() {
+        socket.set_only_v6(true)?;
+    }
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(backlog)?;
+    TcpListener::from_std(socket.into())
+}
+
+/// Binds every `bind` address on `port` and starts serving. Must run inside a tokio runtime.
+pub async fn run(engine: Engine) -> std::io::Result<Running> {
+    let port = engine.config.port;
+    let backlog = engine.config.get("tcp-backlog").and_then(|v| v.parse().ok()).unwrap_or(511);
+    let mut listeners = Vec::new();
+    for host in engine.config.bind() {
+        let host = host.trim_start_matches('-');
+        let ip: std::net::IpAddr = match host {
+            "*" => "0.0.0.0".parse().expect("valid"),
+            "::*" => "::".parse().expect("valid"),
+            h => h.parse().map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("invalid bind address '{h}'"))
+            })?,
+        };
+        listeners.push(bind_one(SocketAddr::new(ip, port), backlog)?);
+    }
+    let local_addrs = listeners.iter().filter_map(|l| l.local_addr().ok()).collect();
+    let shared = Shared::new(engine);
+    for listener in listeners {
+        tokio::spawn(accept_loop(shared.clone(), listener));
+    }
+    tokio::spawn(cron(shared.clone()));
+    Ok(Running { shared, local_addrs })
+}
+
+async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
+    let mut shutdown = shared.shutdown.subscribe();
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            _ = shutdown.changed() => return,
+        };
+        let (stream, peer) = match accepted {
+            Ok(pair) => pair,
+            Err(e) => {
+                tracing::warn!("Accepting client connection: {e}");
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let laddr = stream.local_addr().map(|a| a.to_string()).unwrap_or_default();
+        let fd = stream.as_raw_fd() as i64;
+        let admitted = {
+            let mut eng = shared.lock();
+            if eng.clients.len() as u64 >= eng.config.maxclients {
+                eng.stats.rejected_connections += 1;
+                None
+            } else {
+                set_keepalive(&stream, eng.config.tcp_keepalive_secs);
+                Some(eng.connect(peer.to_string(), laddr, fd, crate::now_ms()))
+            }
+        };
+        match admitted {
+            Some(id) => {
+                tokio::spawn(crate::connection::serve(shared.clone(), stream, id));
+            }
+            None => {
+                tokio::spawn(reject(stream));
+            }
+        }
+    }
+}
+
+async fn reject(mut stream: TcpStream) {
+    let _ = stream.write_all(b"-ERR max number of clients reached\r\n").await;
+    let _ = stream.shutdown().await;
+}
+
+fn set_keepalive(stream: &TcpStream, secs: u64) {
+    if secs == 0 {
+        return;
+    }
+    let sock = socket2::SockRef::from(stream);
+    let ka = TcpKeepalive::new()
+        .with_time(Duration::from_secs(secs))
+        .with_interval(Duration::from_secs((secs / 3).max(1)));
+    let _ = sock.set_tcp_keepalive(&ka);
+}
+
+/// Runs the engine's periodic work `hz` times a second.
+async fn cron(shared: Arc<Shared>) {
+    let mut shutdown = shared.shutdown.subscribe();
+    loop {
+        let hz = shared.lock().config.hz.max(1);
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(1000 / hz as u64)) => {}
+            _ = shutdown.changed() => return,
+        }
+        shared.lock().cron(crate::now_ms());
+    }
+}

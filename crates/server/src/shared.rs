@@ -1,0 +1,51 @@
+//! State shared by all connection tasks: the engine behind one lock (for now), and the
+//! handles the shell needs to act on the engine's `Action`s.
+
+use engine::{Action, Engine};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{watch, Notify};
+
+pub struct Shared {
+    pub engine: Mutex<Engine>,
+    /// Per-client kill switches, for CLIENT KILL.
+    pub kill: Mutex<HashMap<u64, Arc<Notify>>>,
+    /// Flips to true once shutdown starts; every task watches it.
+    pub shutdown: watch::Sender<bool>,
+}
+
+impl Shared {
+    pub fn new(engine: Engine) -> Arc<Shared> {
+        let (shutdown, _) = watch::channel(false);
+        Arc::new(Shared {
+            engine: Mutex::new(engine),
+            kill: Mutex::new(HashMap::new()),
+            shutdown,
+        })
+    }
+
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, Engine> {
+        // A panic while holding the lock is a bug; keep serving rather than cascading.
+        self.engine.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Carries out what the engine asked for.
+    pub fn perform(&self, actions: Vec<Action>) {
+        for action in actions {
+            match action {
+                Action::Kill(ids) => {
+                    let kill = self.kill.lock().unwrap_or_else(|p| p.into_inner());
+                    for id in ids {
+                        if let Some(n) = kill.get(&id) {
+                            n.notify_one();
+                        }
+                    }
+                }
+                Action::Shutdown => {
+                    tracing::warn!("User requested shutdown...");
+                    self.shutdown.send_replace(true);
+                }
+            }
+        }
+    }
+}
