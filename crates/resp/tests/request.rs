@@ -303,3 +303,13 @@ fn big_bulk_in_small_reads() {
     assert_eq!(cmds.len(), 1);
     assert_eq!(cmds[0][1].len(), size);
 }
+
+#[test]
+fn declared_sizes_reserve_little() {
+    let limits = Limits::default();
+    let mut parser = RequestParser::new();
+    let mut buf = BytesMut::from(&b"*2147483647\r\n$536870912\r\nabc"[..]);
+    assert_eq!(parser.next(&mut buf, &limits), Ok(None));
+    // At most 1MB is reserved ahead for the declared 512MB.
+    assert!(buf.capacity() <= 2 * 1024 * 1024, "{}", buf.capacity());
+}
