@@ -8,9 +8,15 @@ use crate::util::glob::glob_match;
 enum Kind {
     Bool,
     /// An integer within bounds.
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
     /// A byte size accepting `kb`, `mb`, `gb` suffixes.
-    Memory { min: i64, max: i64 },
+    Memory {
+        min: i64,
+        max: i64,
+    },
     Enum(&'static [&'static str]),
     Str,
     /// A space separated list of addresses.
@@ -30,21 +36,82 @@ const INT_MAX: i64 = i32::MAX as i64;
 const PARAMS: &[Param] = &[
     p("port", Kind::Int { min: 0, max: 65535 }, "6379", false),
     p("bind", Kind::List, "127.0.0.1", false),
-    p("maxclients", Kind::Int { min: 1, max: u32::MAX as i64 }, "10000", true),
-    p("timeout", Kind::Int { min: 0, max: INT_MAX }, "0", true),
-    p("tcp-keepalive", Kind::Int { min: 0, max: INT_MAX }, "300", true),
-    p("tcp-backlog", Kind::Int { min: 0, max: INT_MAX }, "511", false),
-    p("databases", Kind::Int { min: 1, max: INT_MAX }, "16", false),
+    p(
+        "maxclients",
+        Kind::Int {
+            min: 1,
+            max: u32::MAX as i64,
+        },
+        "10000",
+        true,
+    ),
+    p(
+        "timeout",
+        Kind::Int {
+            min: 0,
+            max: INT_MAX,
+        },
+        "0",
+        true,
+    ),
+    p(
+        "tcp-keepalive",
+        Kind::Int {
+            min: 0,
+            max: INT_MAX,
+        },
+        "300",
+        true,
+    ),
+    p(
+        "tcp-backlog",
+        Kind::Int {
+            min: 0,
+            max: INT_MAX,
+        },
+        "511",
+        false,
+    ),
+    p(
+        "databases",
+        Kind::Int {
+            min: 1,
+            max: INT_MAX,
+        },
+        "16",
+        false,
+    ),
     p(
         "proto-max-bulk-len",
-        Kind::Memory { min: 1024 * 1024, max: i64::MAX },
+        Kind::Memory {
+            min: 1024 * 1024,
+            max: i64::MAX,
+        },
         "536870912",
         true,
     ),
-    p("loglevel", Kind::Enum(&["debug", "verbose", "notice", "warning"]), "notice", true),
+    p(
+        "loglevel",
+        Kind::Enum(&["debug", "verbose", "notice", "warning"]),
+        "notice",
+        true,
+    ),
     p("logfile", Kind::Str, "", false),
-    p("hz", Kind::Int { min: 0, max: INT_MAX }, "10", true),
-    p("active-expire-effort", Kind::Int { min: 1, max: 10 }, "1", true),
+    p(
+        "hz",
+        Kind::Int {
+            min: 0,
+            max: INT_MAX,
+        },
+        "10",
+        true,
+    ),
+    p(
+        "active-expire-effort",
+        Kind::Int { min: 1, max: 10 },
+        "1",
+        true,
+    ),
     p("daemonize", Kind::Enum(&["no"]), "no", false),
     p("protected-mode", Kind::Bool, "yes", true),
     p("lazyfree-lazy-user-flush", Kind::Bool, "no", true),
@@ -108,7 +175,8 @@ pub enum ConfigError {
 impl Config {
     fn index(name: &str) -> Option<usize> {
         PARAMS.iter().position(|p| {
-            p.name.eq_ignore_ascii_case(name) || p.alias.is_some_and(|a| a.eq_ignore_ascii_case(name))
+            p.name.eq_ignore_ascii_case(name)
+                || p.alias.is_some_and(|a| a.eq_ignore_ascii_case(name))
         })
     }
 
@@ -182,7 +250,9 @@ fn normalize(kind: Kind, value: &str) -> Result<String, ConfigError> {
         Kind::Bool => match value.to_ascii_lowercase().as_str() {
             "yes" => Ok("yes".into()),
             "no" => Ok("no".into()),
-            _ => Err(ConfigError::Invalid("argument must be 'yes' or 'no'".into())),
+            _ => Err(ConfigError::Invalid(
+                "argument must be 'yes' or 'no'".into(),
+            )),
         },
         Kind::Int { min, max } => {
             let n: i64 = crate::util::num::string2ll(value.as_bytes()).ok_or_else(|| {
@@ -192,9 +262,8 @@ fn normalize(kind: Kind, value: &str) -> Result<String, ConfigError> {
             Ok(n.to_string())
         }
         Kind::Memory { min, max } => {
-            let n = parse_memory(value).ok_or_else(|| {
-                ConfigError::Invalid("argument must be a memory value".into())
-            })?;
+            let n = parse_memory(value)
+                .ok_or_else(|| ConfigError::Invalid("argument must be a memory value".into()))?;
             check_bounds(n, min, max)?;
             Ok(n.to_string())
         }

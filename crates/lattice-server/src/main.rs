@@ -1,1 +1,100 @@
-fn main() {}
+//! `lattice-server`: reads the configuration, sets up logging, serves until SHUTDOWN or a signal.
+
+mod args;
+
+use engine::Engine;
+use server::alloc::CountingAlloc;
+use server::host::ProcessHost;
+
+#[global_allocator]
+static GLOBAL: CountingAlloc = CountingAlloc;
+
+fn main() {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let (config, config_file) = match args::parse(&argv) {
+        args::Startup::Serve {
+            config,
+            config_file,
+        } => (config, config_file),
+        args::Startup::Exit { message, code } => {
+            if code == 0 {
+                println!("{message}");
+            } else {
+                eprintln!("{message}");
+            }
+            std::process::exit(code);
+        }
+    };
+    init_logging(&config);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let code = runtime.block_on(serve(config, config_file));
+    std::process::exit(code);
+}
+
+async fn serve(config: engine::config::Config, config_file: String) -> i32 {
+    let now = server::now_ms();
+    let seed = now as u64 ^ ((std::process::id() as u64) << 32);
+    let engine = Engine::new(config, seed, now, Box::new(ProcessHost { config_file }));
+    let running = match server::run(engine).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!("Failed listening: {e}");
+            return 1;
+        }
+    };
+    for addr in &running.local_addrs {
+        tracing::info!("Listening on {addr}");
+    }
+    tracing::info!("Ready to accept connections tcp");
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("Installing SIGTERM handler: {e}");
+            return 1;
+        }
+    };
+    tokio::select! {
+        _ = running.stopped() => {}
+        _ = term.recv() => tracing::warn!("Received SIGTERM scheduling shutdown..."),
+        _ = tokio::signal::ctrl_c() => tracing::warn!("Received SIGINT scheduling shutdown..."),
+    }
+    running.shutdown();
+    // Give connection tasks a moment to close their sockets.
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    tracing::warn!("Lattice is now ready to exit, bye bye...");
+    0
+}
+
+fn init_logging(config: &engine::config::Config) {
+    let level = match config.get("loglevel").unwrap_or("notice") {
+        "debug" => tracing::Level::TRACE,
+        "verbose" => tracing::Level::DEBUG,
+        "notice" => tracing::Level::INFO,
+        _ => tracing::Level::WARN,
+    };
+    let logfile = config.get("logfile").unwrap_or("").to_string();
+    let builder = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_target(false);
+    if logfile.is_empty() {
+        builder.init();
+    } else {
+        match std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&logfile)
+        {
+            Ok(file) => builder
+                .with_ansi(false)
+                .with_writer(std::sync::Mutex::new(file))
+                .init(),
+            Err(e) => {
+                eprintln!("Can't open the log file: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
+}

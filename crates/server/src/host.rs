@@ -40,7 +40,12 @@ impl Host for ProcessHost {
         };
         let after_comm = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
         let fields: Vec<&str> = after_comm.split_whitespace().collect();
-        let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
         // after ")" field 0 is state (field 3 overall), so utime (14) is index 11, stime 12.
         (ticks(12) / 100.0, ticks(11) / 100.0)
     }

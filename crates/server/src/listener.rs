@@ -48,7 +48,11 @@ fn bind_one(addr: SocketAddr, backlog: i32) -> std::io::Result<TcpListener> {
 /// Binds every `bind` address on `port` and starts serving. Must run inside a tokio runtime.
 pub async fn run(engine: Engine) -> std::io::Result<Running> {
     let port = engine.config.port;
-    let backlog = engine.config.get("tcp-backlog").and_then(|v| v.parse().ok()).unwrap_or(511);
+    let backlog = engine
+        .config
+        .get("tcp-backlog")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(511);
     let mut listeners = Vec::new();
     for host in engine.config.bind() {
         let host = host.trim_start_matches('-');
@@ -56,18 +60,27 @@ pub async fn run(engine: Engine) -> std::io::Result<Running> {
             "*" => "0.0.0.0".parse().expect("valid"),
             "::*" => "::".parse().expect("valid"),
             h => h.parse().map_err(|_| {
-                std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("invalid bind address '{h}'"))
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("invalid bind address '{h}'"),
+                )
             })?,
         };
         listeners.push(bind_one(SocketAddr::new(ip, port), backlog)?);
     }
-    let local_addrs = listeners.iter().filter_map(|l| l.local_addr().ok()).collect();
+    let local_addrs = listeners
+        .iter()
+        .filter_map(|l| l.local_addr().ok())
+        .collect();
     let shared = Shared::new(engine);
     for listener in listeners {
         tokio::spawn(accept_loop(shared.clone(), listener));
     }
     tokio::spawn(cron(shared.clone()));
-    Ok(Running { shared, local_addrs })
+    Ok(Running {
+        shared,
+        local_addrs,
+    })
 }
 
 async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
@@ -86,7 +99,10 @@ async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
             }
         };
         let _ = stream.set_nodelay(true);
-        let laddr = stream.local_addr().map(|a| a.to_string()).unwrap_or_default();
+        let laddr = stream
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
         let fd = stream.as_raw_fd() as i64;
         let admitted = {
             let mut eng = shared.lock();
@@ -110,7 +126,9 @@ async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
 }
 
 async fn reject(mut stream: TcpStream) {
-    let _ = stream.write_all(b"-ERR max number of clients reached\r\n").await;
+    let _ = stream
+        .write_all(b"-ERR max number of clients reached\r\n")
+        .await;
     let _ = stream.shutdown().await;
 }
 

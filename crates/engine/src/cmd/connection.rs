@@ -34,7 +34,12 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "quit",
         arity: -1,
-        flags: flags::ALLOW_BUSY | flags::NOSCRIPT | flags::LOADING | flags::STALE | flags::FAST | flags::NO_AUTH,
+        flags: flags::ALLOW_BUSY
+            | flags::NOSCRIPT
+            | flags::LOADING
+            | flags::STALE
+            | flags::FAST
+            | flags::NO_AUTH,
         acl: acl::CONNECTION,
         group: "connection",
         summary: "Closes the connection.",
@@ -45,7 +50,12 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "reset",
         arity: 1,
-        flags: flags::NOSCRIPT | flags::LOADING | flags::STALE | flags::FAST | flags::NO_AUTH | flags::ALLOW_BUSY,
+        flags: flags::NOSCRIPT
+            | flags::LOADING
+            | flags::STALE
+            | flags::FAST
+            | flags::NO_AUTH
+            | flags::ALLOW_BUSY,
         acl: acl::CONNECTION,
         group: "connection",
         since: "6.2.0",
@@ -57,7 +67,12 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "hello",
         arity: -1,
-        flags: flags::NOSCRIPT | flags::LOADING | flags::STALE | flags::FAST | flags::NO_AUTH | flags::ALLOW_BUSY,
+        flags: flags::NOSCRIPT
+            | flags::LOADING
+            | flags::STALE
+            | flags::FAST
+            | flags::NO_AUTH
+            | flags::ALLOW_BUSY,
         acl: acl::CONNECTION,
         group: "connection",
         since: "6.0.0",
@@ -129,7 +144,10 @@ fn hello(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     let mut next = 1;
     let mut ver = None;
     if a.len() >= 2 {
-        let v = match args::int_or(&a[1], "ERR Protocol version is not an integer or out of range") {
+        let v = match args::int_or(
+            &a[1],
+            "ERR Protocol version is not an integer or out of range",
+        ) {
             Ok(v) => v,
             Err(e) => return e,
         };

@@ -112,14 +112,25 @@ pub type Handler = fn(&mut Ctx, &[Bytes]) -> Reply;
 #[derive(Clone, Copy, Debug)]
 pub enum Begin {
     Index(i32),
-    Keyword { keyword: &'static str, startfrom: i32 },
+    Keyword {
+        keyword: &'static str,
+        startfrom: i32,
+    },
 }
 
 /// How a key spec finds keys once the search began.
 #[derive(Clone, Copy, Debug)]
 pub enum Find {
-    Range { lastkey: i32, step: i32, limit: i32 },
-    Keynum { keynumidx: i32, firstkey: i32, step: i32 },
+    Range {
+        lastkey: i32,
+        step: i32,
+        limit: i32,
+    },
+    Keynum {
+        keynumidx: i32,
+        firstkey: i32,
+        step: i32,
+    },
 }
 
 /// Redis 7 key specification, as `COMMAND INFO` reports it and `COMMAND GETKEYS` uses it.
