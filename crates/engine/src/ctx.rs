@@ -53,12 +53,7 @@ impl<'a> Ctx<'a> {
         if !self.eng.dbs[db].is_expired(key, self.now_ms) {
             return false;
         }
-        self.eng.dbs[db].remove(key);
-        self.eng.stats.expired_keys += 1;
-        self.eng.record_effect(
-            db,
-            vec![Bytes::from_static(b"DEL"), Bytes::copy_from_slice(key)],
-        );
+        crate::expire::delete_expired(self.eng, db, key);
         true
     }
 

@@ -67,11 +67,30 @@ impl Db {
         }
     }
 
+    /// Stores a whole entry with the given TTL, replacing any old entry and TTL
+    /// (RENAME, MOVE and COPY carry values and TTLs between keys this way).
+    pub fn add(&mut self, key: &[u8], entry: Entry, expire_at: Option<i64>) {
+        self.map.insert(key.into(), entry);
+        match expire_at {
+            Some(at) => {
+                self.expires.insert(key.into(), at);
+            }
+            None => {
+                self.expires.remove(key);
+            }
+        }
+    }
+
+    /// Removes the key and returns its entry and TTL.
+    pub fn take(&mut self, key: &[u8]) -> Option<(Entry, Option<i64>)> {
+        let entry = self.map.remove(key)?;
+        let at = self.expires.remove(key);
+        Some((entry, at))
+    }
+
     /// Removes the key and its TTL.
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
-        let entry = self.map.remove(key)?;
-        self.expires.remove(key);
-        Some(entry)
+        self.take(key).map(|(entry, _)| entry)
     }
 
     /// Sets the TTL of an existing key; returns false when the key does not exist.
@@ -104,5 +123,45 @@ impl Db {
 
     pub fn expires_iter(&self) -> impl Iterator<Item = (&Key, &i64)> {
         self.expires.iter()
+    }
+
+    /// One SCAN step: reports keys for `cursor` and returns the next cursor (0 when done).
+    pub fn scan(&self, cursor: u64, mut f: impl FnMut(&[u8])) -> u64 {
+        // Temporary: sorted order with an index cursor, until the Dict lands.
+        let mut keys: Vec<&Key> = self.map.keys().collect();
+        keys.sort();
+        let i = cursor as usize;
+        if let Some(k) = keys.get(i) {
+            f(k);
+        }
+        if i + 1 >= keys.len() {
+            0
+        } else {
+            i as u64 + 1
+        }
+    }
+
+    /// A random key (any key, expired or not), or None when the db is empty.
+    pub fn random_key(&self, rng: &mut impl FnMut() -> u64) -> Option<Key> {
+        if self.map.is_empty() {
+            return None;
+        }
+        let n = (rng() % self.map.len() as u64) as usize;
+        self.map.keys().nth(n).cloned()
+    }
+
+    /// Up to `count` keys that have a TTL, with their expiry, picked near a random spot.
+    pub fn sample_expires(&self, count: usize, rng: &mut impl FnMut() -> u64) -> Vec<(Key, i64)> {
+        if self.expires.is_empty() {
+            return Vec::new();
+        }
+        let start = (rng() % self.expires.len() as u64) as usize;
+        self.expires
+            .iter()
+            .cycle()
+            .skip(start)
+            .take(count.min(self.expires.len()))
+            .map(|(k, &at)| (k.clone(), at))
+            .collect()
     }
 }
