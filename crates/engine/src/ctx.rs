@@ -79,18 +79,14 @@ impl<'a> Ctx<'a> {
     /// Redis's `lookupKeyWrite`: lazy expiry and access time, no hit/miss stats.
     pub fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Value> {
         self.expire_if_needed(key);
-        let touch = !self.session().no_touch;
         let now = self.now_secs();
         let entry = self.eng.dbs[self.db].get_mut(key)?;
-        if touch {
-            entry.lru_secs = now;
-        }
+        entry.lru_secs = now;
         Some(&mut entry.value)
     }
 
     fn lookup(&mut self, key: &[u8], stats: bool, touch: bool) -> Option<&Value> {
         self.expire_if_needed(key);
-        let touch = touch && !self.session().no_touch;
         let now = self.now_secs();
         let found = self.eng.dbs[self.db].contains(key);
         if stats {

@@ -100,23 +100,28 @@ pub struct Engine {
     pub actions: Vec<Action>,
     /// When `Some`, every write appends its effects here (WAL, replication, replay tests).
     pub effects: Option<Vec<Effect>>,
+    /// 40 hex digits identifying this run, as Redis's `run_id`.
+    pub run_id: String,
     next_client_id: u64,
 }
 
 impl Engine {
     pub fn new(config: Config, seed: u64, now_ms: i64, host: Box<dyn Host>) -> Engine {
         let dbs = (0..config.databases).map(|_| Db::default()).collect();
+        let mut rng = Rng::new(seed);
+        let run_id = (0..5).map(|_| format!("{:08x}", rng.next_u64() as u32)).collect();
         Engine {
             dbs,
             clients: BTreeMap::new(),
             config,
             stats: Stats::default(),
-            rng: Rng::new(seed),
+            rng,
             dirty: 0,
             start_ms: now_ms,
             host,
             actions: Vec::new(),
             effects: None,
+            run_id,
             next_client_id: 1,
         }
     }

@@ -24,7 +24,6 @@ pub struct Session {
     pub name: Option<Bytes>,
     pub reply_mode: ReplyMode,
     pub no_evict: bool,
-    pub no_touch: bool,
     /// Peer address as `ip:port`.
     pub addr: String,
     /// Local address as `ip:port`.
@@ -56,7 +55,6 @@ impl Session {
             name: None,
             reply_mode: ReplyMode::On,
             no_evict: false,
-            no_touch: false,
             addr,
             laddr,
             created_ms: now_ms,
@@ -81,6 +79,5 @@ impl Session {
         self.name = None;
         self.reply_mode = ReplyMode::On;
         self.no_evict = false;
-        self.no_touch = false;
     }
 }
