@@ -1,1 +1,2 @@
+pub mod dict;
 pub mod util;
