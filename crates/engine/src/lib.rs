@@ -7,6 +7,7 @@ pub mod command;
 pub mod config;
 pub mod ctx;
 pub mod db;
+pub mod dict;
 pub mod engine;
 pub mod errors;
 pub mod expire;
