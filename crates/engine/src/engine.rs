@@ -109,7 +109,9 @@ impl Engine {
     pub fn new(config: Config, seed: u64, now_ms: i64, host: Box<dyn Host>) -> Engine {
         let dbs = (0..config.databases).map(|_| Db::default()).collect();
         let mut rng = Rng::new(seed);
-        let run_id = (0..5).map(|_| format!("{:08x}", rng.next_u64() as u32)).collect();
+        let run_id = (0..5)
+            .map(|_| format!("{:08x}", rng.next_u64() as u32))
+            .collect();
         Engine {
             dbs,
             clients: BTreeMap::new(),

@@ -13,7 +13,13 @@ use resp::{Proto, Reply};
 
 const CONN: u32 = flags::NOSCRIPT | flags::LOADING | flags::STALE;
 
-const fn sub(name: &'static str, arity: i32, fl: u32, summary: &'static str, handler: crate::command::Handler) -> Command {
+const fn sub(
+    name: &'static str,
+    arity: i32,
+    fl: u32,
+    summary: &'static str,
+    handler: crate::command::Handler,
+) -> Command {
     Command {
         name,
         arity,
@@ -36,15 +42,75 @@ pub const COMMANDS: &[Command] = &[Command {
     summary: "A container for client connection commands.",
     complexity: "Depends on subcommand.",
     subcommands: &[
-        sub("client|id", 2, CONN, "Returns the unique client ID of the connection.", id),
-        sub("client|info", 2, CONN, "Returns information about the connection.", info),
-        sub("client|list", -2, flags::ADMIN | CONN, "Lists open connections.", list),
-        sub("client|kill", -3, flags::ADMIN | CONN, "Terminates open connections.", kill),
-        sub("client|getname", 2, CONN, "Returns the name of the connection.", getname),
-        sub("client|setname", 3, CONN, "Sets the connection name.", setname),
-        sub("client|reply", 3, CONN, "Instructs the server whether to reply to commands.", reply),
-        sub("client|no-evict", 3, flags::ADMIN | CONN, "Sets the client eviction mode of the connection.", no_evict),
-        sub("client|help", 2, flags::LOADING | flags::STALE, "Returns helpful text about the different subcommands.", help),
+        sub(
+            "client|id",
+            2,
+            CONN,
+            "Returns the unique client ID of the connection.",
+            id,
+        ),
+        Command {
+            tips: &["nondeterministic_output"],
+            ..sub(
+                "client|info",
+                2,
+                CONN,
+                "Returns information about the connection.",
+                info,
+            )
+        },
+        Command {
+            tips: &["nondeterministic_output"],
+            ..sub(
+                "client|list",
+                -2,
+                flags::ADMIN | CONN,
+                "Lists open connections.",
+                list,
+            )
+        },
+        sub(
+            "client|kill",
+            -3,
+            flags::ADMIN | CONN,
+            "Terminates open connections.",
+            kill,
+        ),
+        sub(
+            "client|getname",
+            2,
+            CONN,
+            "Returns the name of the connection.",
+            getname,
+        ),
+        sub(
+            "client|setname",
+            3,
+            CONN,
+            "Sets the connection name.",
+            setname,
+        ),
+        sub(
+            "client|reply",
+            3,
+            CONN,
+            "Instructs the server whether to reply to commands.",
+            reply,
+        ),
+        sub(
+            "client|no-evict",
+            3,
+            flags::ADMIN | CONN,
+            "Sets the client eviction mode of the connection.",
+            no_evict,
+        ),
+        sub(
+            "client|help",
+            2,
+            flags::LOADING | flags::STALE,
+            "Returns helpful text about the different subcommands.",
+            help,
+        ),
     ],
     ..BASE
 }];
@@ -56,7 +122,11 @@ fn id(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
 /// One `CLIENT LIST` line, fields as Redis 7.0 prints them.
 fn describe(s: &Session, now_ms: i64) -> String {
     let secs = |ms: i64| ((now_ms - ms).max(0)) / 1000;
-    let name = s.name.as_ref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
+    let name = s
+        .name
+        .as_ref()
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .unwrap_or_default();
     let resp = if s.proto == Proto::Resp3 { 3 } else { 2 };
     let mut flags = String::new();
     if s.no_evict {
@@ -97,7 +167,11 @@ fn list(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         if args::is(&a[i], "type") && i + 1 < a.len() {
             let t = &a[i + 1];
             if args::is(t, "normal") {
-            } else if args::is(t, "master") || args::is(t, "replica") || args::is(t, "slave") || args::is(t, "pubsub") {
+            } else if args::is(t, "master")
+                || args::is(t, "replica")
+                || args::is(t, "slave")
+                || args::is(t, "pubsub")
+            {
                 // No replication links or subscribers exist yet: these types list nobody.
                 ids = Some(Vec::new());
             } else {
@@ -111,7 +185,8 @@ fn list(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
             let mut wanted = Vec::new();
             for arg in &a[i + 1..] {
                 match args::int(arg) {
-                    Ok(n) if n > 0 => wanted.push(n as u64),
+                    // Ids below 1 parse but match nobody.
+                    Ok(n) => wanted.push(n.max(0) as u64),
                     _ => return Reply::err("ERR Invalid client ID"),
                 }
             }
@@ -146,7 +221,11 @@ fn setname(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     if let Err(e) = crate::cmd::connection::validate_client_name(&a[2]) {
         return e;
     }
-    let name = if a[2].is_empty() { None } else { Some(a[2].clone()) };
+    let name = if a[2].is_empty() {
+        None
+    } else {
+        Some(a[2].clone())
+    };
     ctx.session_mut().name = name;
     Reply::ok()
 }
@@ -214,7 +293,10 @@ fn kill(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         kill_ids(ctx, target);
         return Reply::ok();
     }
-    let mut f = KillFilter { skipme: true, ..Default::default() };
+    let mut f = KillFilter {
+        skipme: true,
+        ..Default::default()
+    };
     let mut i = 2;
     while i < a.len() {
         if i + 1 >= a.len() {
@@ -228,7 +310,11 @@ fn kill(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
             }
         } else if args::is(opt, "type") {
             if args::is(val, "normal") {
-            } else if args::is(val, "master") || args::is(val, "replica") || args::is(val, "slave") || args::is(val, "pubsub") {
+            } else if args::is(val, "master")
+                || args::is(val, "replica")
+                || args::is(val, "slave")
+                || args::is(val, "pubsub")
+            {
                 f.type_excludes_all = true;
             } else {
                 let mut msg = b"ERR Unknown client type '".to_vec();
@@ -270,7 +356,9 @@ fn kill(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
             !f.type_excludes_all
                 && f.id.is_none_or(|id| s.id == id)
                 && f.addr.as_ref().is_none_or(|x| s.addr.as_bytes() == &x[..])
-                && f.laddr.as_ref().is_none_or(|x| s.laddr.as_bytes() == &x[..])
+                && f.laddr
+                    .as_ref()
+                    .is_none_or(|x| s.laddr.as_bytes() == &x[..])
                 && !(f.skipme && s.id == me)
         })
         .map(|s| s.id)

@@ -48,7 +48,6 @@ pub const COMMANDS: &[Command] = &[Command {
             since: "2.0.0",
             summary: "Resets the server's statistics.",
             complexity: "O(1)",
-            tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
             handler: Some(resetstat),
             ..BASE
         },
@@ -85,7 +84,7 @@ fn get(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
 
 fn set(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     if a.len() % 2 != 0 {
-        return crate::errors::arity("config|set");
+        return crate::errors::syntax();
     }
     let pairs: Vec<(String, String)> = a[2..]
         .chunks(2)

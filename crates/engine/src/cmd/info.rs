@@ -1,7 +1,7 @@
 //! INFO: the server, clients, memory, persistence, stats, replication, cpu, cluster and
 //! keyspace sections, with real numbers from the engine and the host.
 
-use crate::command::{flags, Command, BASE};
+use crate::command::{acl, flags, Command, BASE};
 use crate::ctx::Ctx;
 use bytes::Bytes;
 use resp::Reply;
@@ -11,10 +11,15 @@ pub const COMMANDS: &[Command] = &[Command {
     name: "info",
     arity: -1,
     flags: flags::LOADING | flags::STALE,
+    acl: acl::DANGEROUS,
     group: "server",
     summary: "Returns information and statistics about the server.",
     complexity: "O(1)",
-    tips: &["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
+    tips: &[
+        "nondeterministic_output",
+        "request_policy:all_shards",
+        "response_policy:special",
+    ],
     handler: Some(info),
     ..BASE
 }];
@@ -102,7 +107,11 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
             kv(out, "maxmemory", &0);
             kv(out, "maxmemory_human", &"0B");
             kv(out, "maxmemory_policy", &"noeviction");
-            let frag = if used > 0 { rss as f64 / used as f64 } else { 0.0 };
+            let frag = if used > 0 {
+                rss as f64 / used as f64
+            } else {
+                0.0
+            };
             kv(out, "mem_fragmentation_ratio", &format!("{frag:.2}"));
             kv(out, "mem_allocator", &"libc");
         }
@@ -170,7 +179,12 @@ fn kv(out: &mut String, k: &str, v: &dyn std::fmt::Display) {
 /// Redis's human-readable byte counts: `1.50K`, `2.00M`.
 fn human(n: usize) -> String {
     let n = n as f64;
-    let units = [("B", 1.0), ("K", 1024.0), ("M", 1048576.0), ("G", 1073741824.0)];
+    let units = [
+        ("B", 1.0),
+        ("K", 1024.0),
+        ("M", 1048576.0),
+        ("G", 1073741824.0),
+    ];
     for (i, (unit, size)) in units.iter().enumerate().rev() {
         if n >= *size || i == 0 {
             return if i == 0 {
