@@ -83,7 +83,7 @@ fn get(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
 }
 
 fn set(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
-    if a.len() % 2 != 0 {
+    if !a.len().is_multiple_of(2) {
         return crate::errors::syntax();
     }
     let pairs: Vec<(String, String)> = a[2..]
