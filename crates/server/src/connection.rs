@@ -73,9 +73,7 @@ pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
             }
             cmds.clear();
             if let Some(e) = &protocol_error {
-                out.push(b'-');
-                out.extend_from_slice(e.0.as_bytes());
-                out.extend_from_slice(b"\r\n");
+                out.extend_from_slice(&e.to_reply());
                 close = true;
             }
             eng.stats.net_input_bytes += n as u64;
