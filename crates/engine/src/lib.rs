@@ -2,6 +2,7 @@
 //! Sans-IO: no sockets, no threads, no clock reads.
 
 pub mod args;
+pub mod blocking;
 pub mod cmd;
 pub mod command;
 pub mod config;

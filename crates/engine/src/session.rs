@@ -44,6 +44,8 @@ pub struct Session {
     pub commands: u64,
     pub lib_name: Option<Bytes>,
     pub lib_ver: Option<Bytes>,
+    /// Set while the client is parked by a blocking command.
+    pub blocked: Option<crate::blocking::BlockedOn>,
 }
 
 impl Session {
@@ -69,6 +71,7 @@ impl Session {
             commands: 0,
             lib_name: None,
             lib_ver: None,
+            blocked: None,
         }
     }
 

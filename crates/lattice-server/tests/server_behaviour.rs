@@ -12,8 +12,17 @@ fn maxclients_rejects_with_redis_error() {
     let mut a = server.connect();
     // The readiness probe's connection may still be registered for a moment.
     let deadline = Instant::now() + Duration::from_secs(5);
-    while a.cmd("CLIENT LIST").windows(3).filter(|w| w == b"id=").count() > 1 {
-        assert!(Instant::now() < deadline, "probe connection never went away");
+    while a
+        .cmd("CLIENT LIST")
+        .windows(3)
+        .filter(|w| w == b"id=")
+        .count()
+        > 1
+    {
+        assert!(
+            Instant::now() < deadline,
+            "probe connection never went away"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     let mut b = server.connect();

@@ -104,6 +104,17 @@ pub const COMMANDS: &[Command] = &[Command {
             "Sets the client eviction mode of the connection.",
             no_evict,
         ),
+        Command {
+            since: "5.0.0",
+            complexity: "O(log N) where N is the number of client connections",
+            ..sub(
+                "client|unblock",
+                -3,
+                flags::ADMIN | CONN,
+                "Unblocks a client blocked by a blocking command from a different connection.",
+                unblock,
+            )
+        },
         sub(
             "client|help",
             2,
@@ -251,6 +262,22 @@ fn reply(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         m => session.reply_mode = m,
     }
     Reply::ok()
+}
+
+fn unblock(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
+    let id = match args::int(&a[2]) {
+        Ok(id) => id,
+        Err(e) => return e,
+    };
+    let as_error = match a.len() {
+        3 => false,
+        4 if args::is(&a[3], "timeout") => false,
+        4 if args::is(&a[3], "error") => true,
+        4 => return Reply::err("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"),
+        _ => return errors::subcommand_syntax(&a[1], "client"),
+    };
+    let reply = as_error.then(|| Reply::err("UNBLOCKED client unblocked via CLIENT UNBLOCK"));
+    Reply::Int(ctx.eng.unblock_with(id as u64, reply) as i64)
 }
 
 fn no_evict(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
@@ -407,6 +434,8 @@ fn help(_ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
             "    Turn replies to this connection on or off, or skip the next one.",
             "SETNAME <name>",
             "    Name this connection (an empty name clears it).",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    End another client's blocking command early, as a timeout or with an error.",
             "NO-EVICT (ON|OFF)",
             "    Exempt this connection from client eviction.",
         ],
