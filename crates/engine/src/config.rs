@@ -143,7 +143,7 @@ const PARAMS: &[Param] = &[
             min: 0,
             max: i64::MAX,
         },
-        "128",
+        "512",
     ),
     pa(
         "hash-max-listpack-value",
