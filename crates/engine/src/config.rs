@@ -242,7 +242,7 @@ impl Default for Config {
             lazyfree_user_flush: false,
             list_max_listpack_size: -2,
             list_compress_depth: 0,
-            hash_max_listpack_entries: 128,
+            hash_max_listpack_entries: 512,
             hash_max_listpack_value: 64,
             set_max_intset_entries: 512,
             zset_max_listpack_entries: 128,
