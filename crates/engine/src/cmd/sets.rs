@@ -22,8 +22,8 @@ const SMOVE_KEYS: &[KeySpec] = &[ks::one(1, ks::RW_ACCESS_DELETE), ks::one(2, ks
 pub(super) const ORDER: &[&str] = &["nondeterministic_output_order"];
 const NONDET: &[&str] = &["nondeterministic_output"];
 
-/// Most set commands refuse replies with more elements than this (Redis would try to build
-/// them and run out of memory): SRANDMEMBER with a huge negative count.
+/// SRANDMEMBER and HRANDFIELD refuse negative counts beyond this with "ERR value is out of
+/// range": Redis would try to build such a reply and run out of memory.
 pub(super) const MAX_REPEATED_PICKS: u64 = 1 << 24;
 
 /// One set command on key 1.
@@ -315,14 +315,8 @@ fn srandmember(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
 
 fn smove(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     let (src, dst, m) = (&a[1], &a[2], &a[3]);
-    let src_ok = match ctx.lookup_write(src) {
-        None => None,
-        Some(v) => Some(matches!(v, Value::Set(_))),
-    };
-    let dst_ok = match ctx.lookup_write(dst) {
-        None => None,
-        Some(v) => Some(matches!(v, Value::Set(_))),
-    };
+    let src_ok = ctx.lookup_write(src).map(|v| matches!(v, Value::Set(_)));
+    let dst_ok = ctx.lookup_write(dst).map(|v| matches!(v, Value::Set(_)));
     match (src_ok, dst_ok) {
         (None, _) => return Reply::Int(0),
         (Some(false), _) | (_, Some(false)) => return errors::wrongtype(),
@@ -396,3 +390,7 @@ fn sscan(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     };
     scan_args::reply(next, items)
 }
+
+#[cfg(test)]
+#[path = "hashsets_tests.rs"]
+mod tests;

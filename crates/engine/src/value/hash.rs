@@ -224,7 +224,7 @@ mod tests {
             for _ in 0..(rng() % 40) {
                 let f = format!("f{}", rng() % 20).into_bytes();
                 let v = "x".repeat((rng() % 12) as usize).into_bytes();
-                if rng() % 4 == 0 {
+                if rng().is_multiple_of(4) {
                     assert_eq!(h.remove(&f), model.remove(&f).is_some());
                 } else {
                     assert_eq!(h.set(&f, &v, L), model.insert(f.clone(), v).is_none());

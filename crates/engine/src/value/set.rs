@@ -220,7 +220,7 @@ mod tests {
                 } else {
                     format!("m{}", r() % 40).into_bytes()
                 };
-                if r() % 3 == 0 {
+                if r().is_multiple_of(3) {
                     assert_eq!(s.remove(&m), model.remove(&m));
                 } else {
                     assert_eq!(s.add(&m, 16), model.insert(m.clone()));
