@@ -221,7 +221,7 @@ fn algebra_on_hash_tables_matches_a_model() {
     let mut model: Vec<BTreeSet<Vec<u8>>> = vec![BTreeSet::new(); 3];
     for (i, set) in model.iter_mut().enumerate() {
         for _ in 0..300 {
-            let m = if r.next_u64() % 2 == 0 {
+            let m = if r.next_u64().is_multiple_of(2) {
                 format!("{}", r.below(400))
             } else {
                 format!("k{}", r.below(400))
@@ -263,7 +263,7 @@ fn effects_replay_to_the_same_keyspace() {
     for _ in 0..3000 {
         let k = format!("k{}", r.below(6));
         let k2 = format!("k{}", r.below(6));
-        let m = if r.next_u64() % 3 == 0 {
+        let m = if r.next_u64().is_multiple_of(3) {
             format!("s{}", r.below(30))
         } else {
             format!("{}", r.below(30))
