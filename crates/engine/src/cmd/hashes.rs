@@ -276,10 +276,11 @@ fn hincrby(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
 /// `format_long_double_human` for where results differ. Its effect is `HSET key field
 /// <result>`, as Redis propagates it, so replicas never redo the float arithmetic.
 fn hincrbyfloat(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
-    let Some(incr) = parse_long_double_strict(&a[3]) else {
-        return errors::not_float();
+    let incr = match parse_long_double_strict(&a[3]) {
+        Some(x) if !x.is_nan() => x,
+        _ => return errors::not_float(),
     };
-    if incr.is_nan() || (incr.is_infinite() && is_inf_literal(&a[3])) {
+    if incr.is_infinite() && is_inf_literal(&a[3]) {
         return Reply::err("ERR value is NaN or Infinity");
     }
     let limits = limits(ctx);
