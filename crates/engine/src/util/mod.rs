@@ -1,2 +1,4 @@
+pub mod bigint;
 pub mod glob;
+pub mod ldouble;
 pub mod num;
