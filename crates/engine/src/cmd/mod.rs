@@ -11,3 +11,5 @@ pub mod strings;
 pub mod strings_float;
 pub mod strings_ops;
 pub mod strings_set;
+#[cfg(test)]
+mod strings_tests;
