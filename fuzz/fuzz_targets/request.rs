@@ -14,7 +14,9 @@ fn run(data: &[u8], sizes: &[u8], limits: &Limits) -> Result<Vec<Vec<bytes::Byte
     let mut pos = 0;
     let mut i = 0;
     while pos < data.len() {
-        let n = sizes.get(i % sizes.len().max(1)).map_or(data.len(), |&s| usize::from(s) + 1);
+        let n = sizes
+            .get(i % sizes.len().max(1))
+            .map_or(data.len(), |&s| usize::from(s) + 1);
         let n = n.min(data.len() - pos);
         buf.extend_from_slice(&data[pos..pos + n]);
         pos += n;

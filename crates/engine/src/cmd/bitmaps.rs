@@ -13,7 +13,10 @@ use resp::Reply;
 
 const RO_ACCESS: &[KeySpec] = &[ks::one(1, ks::RO_ACCESS)];
 const RW_ACCESS_UPDATE: &[KeySpec] = &[ks::one(1, ks::RW_ACCESS_UPDATE)];
-const BITFIELD_SPEC: &[KeySpec] = &[ks::one(1, &["RW", "ACCESS", "UPDATE", "VARIABLE_FLAGS"])];
+const BITFIELD_SPEC: &[KeySpec] = &[KeySpec {
+    notes: "This command allows both access and modification of the key",
+    ..ks::one(1, &["RW", "access", "update", "variable_flags"])
+}];
 const BITOP_SPEC: &[KeySpec] = &[
     ks::one(2, ks::OW_UPDATE),
     ks::range(3, -1, 1, ks::RO_ACCESS),

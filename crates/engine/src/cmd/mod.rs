@@ -2,8 +2,11 @@
 
 pub mod bitfield;
 pub mod bitmaps;
+pub mod client;
+pub mod config;
 pub mod connection;
 pub mod expiry;
+pub mod info;
 pub mod keys;
 pub mod lcs;
 pub mod server;

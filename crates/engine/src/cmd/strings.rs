@@ -17,16 +17,23 @@ use resp::Reply;
 const RO_ACCESS: &[KeySpec] = &[ks::one(1, ks::RO_ACCESS)];
 const RO: &[KeySpec] = &[ks::one(1, ks::RO)];
 const OW_UPDATE: &[KeySpec] = &[ks::one(1, ks::OW_UPDATE)];
-const OW_INSERT: &[KeySpec] = &[ks::one(1, &["OW", "INSERT"])];
+const OW_INSERT: &[KeySpec] = &[ks::one(1, &["OW", "insert"])];
 const RW_INSERT: &[KeySpec] = &[ks::one(1, ks::RW_INSERT)];
 const RW_UPDATE: &[KeySpec] = &[ks::one(1, ks::RW_UPDATE)];
 const RW_ACCESS_UPDATE: &[KeySpec] = &[ks::one(1, ks::RW_ACCESS_UPDATE)];
 const RW_ACCESS_DELETE: &[KeySpec] = &[ks::one(1, ks::RW_ACCESS_DELETE)];
 /// SET's key spec carries `variable_flags`: only `GET` makes it an access.
-const SET_SPEC: &[KeySpec] = &[ks::one(1, &["RW", "ACCESS", "UPDATE", "VARIABLE_FLAGS"])];
+const SET_SPEC: &[KeySpec] = &[KeySpec {
+    notes: "RW and ACCESS due to the optional `GET` argument",
+    ..ks::one(1, &["RW", "access", "update", "variable_flags"])
+}];
+const GETEX_SPEC: &[KeySpec] = &[KeySpec {
+    notes: "RW and UPDATE because it changes the TTL",
+    ..ks::one(1, ks::RW_ACCESS_UPDATE)
+}];
 const MGET_SPEC: &[KeySpec] = &[ks::range(1, -1, 1, ks::RO_ACCESS)];
 const MSET_SPEC: &[KeySpec] = &[ks::range(1, -1, 2, ks::OW_UPDATE)];
-const MSETNX_SPEC: &[KeySpec] = &[ks::range(1, -1, 2, &["OW", "INSERT"])];
+const MSETNX_SPEC: &[KeySpec] = &[ks::range(1, -1, 2, &["OW", "insert"])];
 const LCS_SPEC: &[KeySpec] = &[ks::range(1, 1, 1, ks::RO_ACCESS)];
 
 const WD: u32 = flags::WRITE | flags::DENYOOM;
@@ -93,7 +100,7 @@ pub const COMMANDS: &[Command] = &[
     one("append", 3, WDF, RW_INSERT, "2.0.0", "Append a value to a key", "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.", append),
     one("getset", 3, WDF, RW_ACCESS_UPDATE, "1.0.0", "Set the string value of a key and return its old value", "O(1)", getset),
     one("getdel", 2, WF, RW_ACCESS_DELETE, "6.2.0", "Get the value of a key and delete the key", "O(1)", getdel),
-    one("getex", -2, WF, RW_ACCESS_UPDATE, "6.2.0", "Get the value of a key and optionally set its expiration", "O(1)", getex),
+    one("getex", -2, WF, GETEX_SPEC, "6.2.0", "Get the value of a key and optionally set its expiration", "O(1)", getex),
     one("strlen", 2, RF, RO, "2.2.0", "Get the length of the value stored in a key", "O(1)", strlen),
     one("getrange", 4, R, RO_ACCESS, "2.4.0", "Get a substring of the string stored at a key", RANGE_CX, getrange),
     one("substr", 4, R, RO_ACCESS, "1.0.0", "Get a substring of the string stored at a key", RANGE_CX, getrange),

@@ -335,9 +335,9 @@ fn parse_hex(neg: bool, s: &[u8]) -> Option<Parsed> {
         });
     }
     let top = exp2 + 4 * sig.len() as i64;
-    let value = if top > MAX_EXP + MANT_BITS + 1 {
+    let value = if top > MAX_EXP + MANT_BITS + 8 {
         LDouble::infinity(neg)
-    } else if top < MIN_EXP - 2 {
+    } else if top < MIN_EXP - 8 {
         LDouble {
             neg,
             ..LDouble::ZERO
@@ -404,6 +404,16 @@ mod tests {
             assert!(parse(good.as_bytes()).is_some(), "{good:?}");
         }
         assert_eq!(parse(b"0x1.8p1").unwrap().to_human(), "3");
+        // Range edges observed on redis-server 7.0.15.
+        assert!(parse(b"3e-4951").is_some());
+        assert!(parse(b"1e-4952").is_none());
+        assert!(parse(b"1.18973149535723176502e4932").is_some());
+        assert!(parse(b"1.2e4932").is_none());
+        assert!(parse(b"0x1p16383").is_some());
+        assert!(parse(b"0x1p16384").is_none());
+        assert!(parse(b"0x1p-16445").is_some());
+        assert!(parse(b"0x1p-16446").is_none());
+        assert!(parse(b"0x1.8p-16446").is_some());
     }
 
     #[test]

@@ -1,0 +1,243 @@
+//! Test support: start real servers on free ports and talk raw RESP to them.
+//!
+//! Differential tests start Debian's `redis-server` 7.0.15 beside `lattice-server`. Where
+//! redis-server is missing they skip with a loud notice, unless `LATTICE_REQUIRE_REDIS=1`
+//! (set by CI) turns the skip into a failure.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A server process, killed on drop.
+pub struct Server {
+    child: Child,
+    pub port: u16,
+    pub name: &'static str,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    pub fn connect(&self) -> Conn {
+        Conn::connect(self.port)
+    }
+
+    /// Sends a signal (`TERM`, `INT`) to the process.
+    pub fn signal(&self, sig: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{sig}"), &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+
+    /// True while the process is alive.
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+/// A port that was free a moment ago.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+fn wait_ready(port: u16, child: &mut Child, name: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("{name} exited during startup: {status}");
+        }
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("{name} did not start listening on {port}");
+}
+
+/// Starts our server with extra `--option value` arguments.
+pub fn start_lattice(extra: &[&str]) -> Server {
+    let port = free_port();
+    // A config file, if given, must come first, as for redis-server.
+    let (file, options) = match extra.first() {
+        Some(f) if !f.starts_with("--") => (Some(*f), &extra[1..]),
+        _ => (None, extra),
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lattice-server"))
+        .args(file)
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--loglevel",
+            "warning",
+        ])
+        .args(options)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn lattice-server");
+    wait_ready(port, &mut child, "lattice-server");
+    Server {
+        child,
+        port,
+        name: "lattice",
+    }
+}
+
+/// True when redis-server can be run. Missing: a loud notice, or a panic under
+/// `LATTICE_REQUIRE_REDIS=1`.
+pub fn redis_available(test: &str) -> bool {
+    let ok = Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok {
+        if std::env::var("LATTICE_REQUIRE_REDIS").as_deref() == Ok("1") {
+            panic!("{test}: redis-server is required (LATTICE_REQUIRE_REDIS=1) but not installed");
+        }
+        eprintln!("\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
+        eprintln!("!!! SKIPPED {test}: redis-server not installed (apt-get install redis-server)");
+        eprintln!("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
+    }
+    ok
+}
+
+/// Starts the reference redis-server 7.0.15 without persistence.
+pub fn start_redis(extra: &[&str]) -> Server {
+    let port = free_port();
+    let mut child = Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--loglevel",
+            "warning",
+            "--daemonize",
+            "no",
+        ])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn redis-server");
+    wait_ready(port, &mut child, "redis-server");
+    Server {
+        child,
+        port,
+        name: "redis",
+    }
+}
+
+/// A raw RESP connection that returns reply bytes exactly as received.
+pub struct Conn {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl Conn {
+    pub fn connect(port: u16) -> Conn {
+        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        stream.set_nodelay(true).ok();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
+        Conn {
+            stream,
+            buf: Vec::new(),
+        }
+    }
+
+    /// Encodes `args` as a multibulk request.
+    pub fn encode(args: &[&[u8]]) -> Vec<u8> {
+        let mut out = format!("*{}\r\n", args.len()).into_bytes();
+        for a in args {
+            out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            out.extend_from_slice(a);
+            out.extend_from_slice(b"\r\n");
+        }
+        out
+    }
+
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        self.stream.write_all(bytes).expect("write");
+    }
+
+    /// Sends one command and returns the raw bytes of its reply.
+    pub fn call(&mut self, args: &[&[u8]]) -> Vec<u8> {
+        self.send_raw(&Self::encode(args));
+        self.read_reply()
+            .unwrap_or_else(|e| format!("<{e}>").into_bytes())
+    }
+
+    /// Convenience for string arguments split on spaces.
+    pub fn cmd(&mut self, line: &str) -> Vec<u8> {
+        let args: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
+        self.call(&args)
+    }
+
+    /// Reads one complete reply frame (out-of-band pushes included).
+    pub fn read_reply(&mut self) -> Result<Vec<u8>, String> {
+        loop {
+            match resp::parse_frame(&self.buf) {
+                Ok(Some((_, used))) => {
+                    let reply = self.buf[..used].to_vec();
+                    self.buf.drain(..used);
+                    return Ok(reply);
+                }
+                Ok(None) => {}
+                Err(e) => return Err(format!("unparsable reply: {}", e.0)),
+            }
+            let mut chunk = [0u8; 64 * 1024];
+            match self.stream.read(&mut chunk) {
+                Ok(0) => return Err("connection closed".into()),
+                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                Err(e) => return Err(format!("read error: {e}")),
+            }
+        }
+    }
+
+    /// Reads until the peer closes, returning everything received.
+    pub fn read_to_close(&mut self) -> Vec<u8> {
+        let mut all = std::mem::take(&mut self.buf);
+        let mut chunk = [0u8; 64 * 1024];
+        while let Ok(n) = self.stream.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&chunk[..n]);
+        }
+        all
+    }
+}
+
+/// Shows reply bytes readably: printable ASCII as is, the rest as \xHH, CRLF as `\r\n`.
+pub fn show(bytes: &[u8]) -> String {
+    let mut s = String::new();
+    for &b in bytes {
+        match b {
+            b'\r' => s.push_str("\\r"),
+            b'\n' => s.push_str("\\n"),
+            0x20..=0x7e => s.push(b as char),
+            _ => s.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    s
+}
