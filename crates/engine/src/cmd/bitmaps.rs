@@ -106,16 +106,19 @@ pub const COMMANDS: &[Command] = &[
             bitop,
         )
     },
-    one(
-        "bitfield",
-        -2,
-        flags::WRITE | flags::DENYOOM,
-        BITFIELD_SPEC,
-        "3.2.0",
-        "Perform arbitrary bitfield integer operations on strings",
-        "O(1) for each subcommand specified",
-        bitfield,
-    ),
+    Command {
+        getkeys: Some(bitfield_keys),
+        ..one(
+            "bitfield",
+            -2,
+            flags::WRITE | flags::DENYOOM,
+            BITFIELD_SPEC,
+            "3.2.0",
+            "Perform arbitrary bitfield integer operations on strings",
+            "O(1) for each subcommand specified",
+            bitfield,
+        )
+    },
     one(
         "bitfield_ro",
         -2,
@@ -127,6 +130,33 @@ pub const COMMANDS: &[Command] = &[
         bitfield_ro,
     ),
 ];
+
+/// BITFIELD's key flags (Redis's `bitfieldGetKeys`): read-only unless a SET/INCRBY (or
+/// something unparsable) appears.
+fn bitfield_keys(argv: &[Bytes]) -> Vec<(usize, &'static [&'static str])> {
+    let mut i = 2;
+    let mut readonly = true;
+    while i < argv.len() {
+        let rem = argv.len() - i - 1;
+        let a = &argv[i];
+        if opt(a, "get") && rem >= 2 {
+            i += 3;
+        } else if opt(a, "overflow") && rem >= 1 {
+            i += 2;
+        } else {
+            readonly = false;
+            break;
+        }
+    }
+    vec![(
+        1,
+        if readonly {
+            ks::RO_ACCESS
+        } else {
+            ks::RW_ACCESS_UPDATE
+        },
+    )]
+}
 
 const BIT_OFFSET_ERR: &str = "ERR bit offset is not an integer or out of range";
 

@@ -12,6 +12,7 @@ use crate::command::{acl, flags, ks, Command, Handler, KeySpec, BASE};
 use crate::ctx::Ctx;
 use crate::errors;
 use crate::value::{RString, Value};
+use bytes::Bytes;
 use resp::Reply;
 
 const RO_ACCESS: &[KeySpec] = &[ks::one(1, ks::RO_ACCESS)];
@@ -76,7 +77,10 @@ const RANGE_CX: &str = "O(N) where N is the length of the returned string. The c
 
 pub const COMMANDS: &[Command] = &[
     one("get", 2, RF, RO_ACCESS, "1.0.0", "Get the value of a key", "O(1)", get),
-    one("set", -3, WD, SET_SPEC, "1.0.0", "Set the string value of a key", "O(1)", set),
+    Command {
+        getkeys: Some(set_keys),
+        ..one("set", -3, WD, SET_SPEC, "1.0.0", "Set the string value of a key", "O(1)", set)
+    },
     one("setnx", 3, WDF, OW_INSERT, "1.0.0", "Set the value of a key, only if the key does not exist", "O(1)", setnx),
     one("setex", 4, WD, OW_UPDATE, "2.0.0", "Set the value and expiration of a key", "O(1)", setex),
     one("psetex", 4, WD, OW_UPDATE, "2.6.0", "Set the value and expiration in milliseconds of a key", "O(1)", psetex),
@@ -115,6 +119,19 @@ pub const COMMANDS: &[Command] = &[
         ..one("lcs", -3, R, LCS_SPEC, "7.0.0", "Find longest common substring", "O(N*M) where N and M are the lengths of s1 and s2, respectively", lcs)
     },
 ];
+
+/// SET's key flags (Redis's `setGetKeys`): only a GET argument makes the key an access.
+fn set_keys(argv: &[Bytes]) -> Vec<(usize, &'static [&'static str])> {
+    let get = argv.iter().skip(3).any(|a| opt(a, "get"));
+    vec![(
+        1,
+        if get {
+            ks::RW_ACCESS_UPDATE
+        } else {
+            ks::OW_UPDATE
+        },
+    )]
+}
 
 /// True when `arg`, read as C reads it (up to the first NUL), equals `word` ignoring case:
 /// Redis matches option names with `strcasecmp`, so `NX\0junk` counts as `NX`.
