@@ -6,6 +6,11 @@
 //! exactly: correctly rounded (ties to even) parsing of decimal, hexadecimal and `inf` input,
 //! correctly rounded addition, and exact `%.17Lf` formatting, with big-integer arithmetic bounded
 //! by the 5 KiB input limit Redis applies. Subnormals are kept; NaN never leaves this module.
+//!
+//! Known differences from Redis: none found. Checked against redis-server 7.0.15 on x86-64 with
+//! the edge cases in the tests below and a seeded random sequence of 400 INCRBYFLOATs
+//! (`tests/cases/strings_generated.redis`). Redis on a platform whose `long double` is not x87
+//! (e.g. aarch64's 128-bit quad) prints different digits; we follow x86-64.
 
 use super::bigint::Big;
 use std::cmp::Ordering;
