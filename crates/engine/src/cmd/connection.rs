@@ -23,7 +23,7 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "echo",
         arity: 2,
-        flags: flags::FAST,
+        flags: flags::LOADING | flags::STALE | flags::FAST,
         acl: acl::CONNECTION,
         group: "connection",
         summary: "Returns the given string.",

@@ -6,9 +6,13 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Every family's commands. Adding a family means adding its list here.
-pub fn families() -> [&'static [Command]; 6] {
+pub fn families() -> [&'static [Command]; 10] {
     [
+        super::introspect::COMMANDS,
         cmd::connection::COMMANDS,
+        cmd::client::COMMANDS,
+        cmd::config::COMMANDS,
+        cmd::info::COMMANDS,
         cmd::server::COMMANDS,
         cmd::strings::COMMANDS,
         cmd::bitmaps::COMMANDS,
