@@ -1,5 +1,6 @@
 //! Command handlers, one file per family as Redis groups them.
 
+pub mod bitfield;
 pub mod bitmaps;
 pub mod client;
 pub mod config;
@@ -7,5 +8,11 @@ pub mod connection;
 pub mod expiry;
 pub mod info;
 pub mod keys;
+pub mod lcs;
 pub mod server;
 pub mod strings;
+pub mod strings_float;
+pub mod strings_ops;
+pub mod strings_set;
+#[cfg(test)]
+mod strings_tests;
