@@ -4,12 +4,16 @@
 //! it recorded are replayed into engine B at the same `now`, and both keyspaces must be
 //! identical: every db, every key, value and encoding, and every TTL.
 //!
-//! One allowed difference: a value that is `embstr` in the original may be `int` in the replay
-//! when the bytes are the same. INCRBYFLOAT stores its result as embstr (even "3"), and its effect
-//! is `SET k <result> KEEPTTL`, which int-encodes it; Redis's replicas show the same difference,
-//! and no command exists that would store an integer-looking string as embstr.
+//! Two encoding-only differences are allowed, both with the same bytes, because Redis 7.0's own
+//! replicas show them too and no effect could avoid them:
+//! - `embstr` in the original, `int` in the replay: INCRBYFLOAT stores its result as embstr (even
+//!   "3"), and its effect `SET k <result> KEEPTTL` int-encodes it.
+//! - `raw` in the original, `embstr`/`int` in the replay: SETBIT that sets a bit to the value it
+//!   already had makes the string raw but changes nothing, so (as in Redis, where
+//!   `rdb_changes_since_last_save` stays put) it records no effect.
 //!
-//! Env: `REPLAY_SEED=<n>` runs one seed; `REPLAY_COMMANDS=<n>` sets commands per seed.
+//! Env: `REPLAY_SEED=<n>` runs one seed; `REPLAY_COMMANDS=<n>` sets commands per seed;
+//! `REPLAY_SKIP=GETEX,LCS` stops generating those commands (to look past a known bug).
 
 #[path = "../../lattice-server/tests/support/gen/mod.rs"]
 mod gen;
@@ -37,7 +41,7 @@ fn snapshot(e: &Engine) -> Snapshot {
     out
 }
 
-/// Equal, allowing only the INCRBYFLOAT embstr -> int difference (see the module doc).
+/// Equal, allowing only the two encoding differences in the module doc.
 fn same(a: &Snapshot, b: &Snapshot) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|(x, y)| {
@@ -45,11 +49,15 @@ fn same(a: &Snapshot, b: &Snapshot) -> bool {
                 || (x.0 == y.0
                     && x.1 == y.1
                     && x.3 == y.3
-                    && matches!(
-                        (&x.2, &y.2),
-                        (Value::Str(RString::Emb(e)), Value::Str(RString::Int(n)))
-                            if **e == *n.to_string().as_bytes()
-                    ))
+                    && match (&x.2, &y.2) {
+                        (Value::Str(RString::Emb(e)), Value::Str(RString::Int(n))) => {
+                            **e == *n.to_string().as_bytes()
+                        }
+                        (Value::Str(o @ RString::Raw(_)), Value::Str(r)) => {
+                            o.as_bytes() == r.as_bytes()
+                        }
+                        _ => false,
+                    })
         })
 }
 
@@ -118,6 +126,12 @@ fn run_seed(seed: u64, commands: usize) -> (usize, usize) {
         db: 0,
     };
     let mut gen = Gen::new(seed, TimeMode::Sim);
+    gen.skip = std::env::var("REPLAY_SKIP")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.trim().to_ascii_uppercase())
+        .collect();
     let mut recent: Vec<String> = Vec::new();
     let mut n_effects = 0;
     for i in 0..commands {
