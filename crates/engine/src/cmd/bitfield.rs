@@ -38,8 +38,8 @@ const TYPE_ERR: &str = "ERR Invalid bitfield type. Use something like i16 u8. No
 /// `i<bits>` or `u<bits>` (the number read as C reads it, up to a NUL).
 fn parse_type(arg: &[u8]) -> Result<(bool, u32), Reply> {
     let signed = match arg.first() {
-        Some(b'i' | b'I') => true,
-        Some(b'u' | b'U') => false,
+        Some(b'i') => true,
+        Some(b'u') => false,
         _ => return Err(Reply::err(TYPE_ERR)),
     };
     let bits = args::int_or(errors::c_str_prefix(&arg[1..], usize::MAX), TYPE_ERR)?;

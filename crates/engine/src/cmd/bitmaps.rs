@@ -307,13 +307,14 @@ fn bitcount(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
                 (Ok(x), Ok(y)) => (x, y),
                 (Err(e), _) | (_, Err(e)) => return e,
             };
+            // Redis answers 0 for two negative, crossed indexes before it reads the unit.
+            if start < 0 && end < 0 && start > end {
+                return Reply::Int(0);
+            }
             let bit = match unit(a.get(4)) {
                 Ok(b) => b,
                 Err(e) => return e,
             };
-            if start < 0 && end < 0 && start > end {
-                return Reply::Int(0);
-            }
             bit_range(start, end, s.len(), bit)
         }
         _ => return errors::syntax(),
