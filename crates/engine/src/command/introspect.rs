@@ -292,6 +292,9 @@ fn list(_ctx: &mut Ctx, a: &[Bytes]) -> Reply {
 
 /// Keys of `argv` (a full command line) per the command's key specs, with their flags.
 pub fn keys_of(cmd: &Command, argv: &[Bytes]) -> Vec<(usize, &'static [&'static str])> {
+    if let Some(getkeys) = cmd.getkeys {
+        return getkeys(argv);
+    }
     let argc = argv.len() as i64;
     let mut out = Vec::new();
     for spec in cmd.key_specs {
