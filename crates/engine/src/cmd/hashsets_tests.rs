@@ -321,6 +321,10 @@ fn effects_replay_to_the_same_keyspace() {
     let (a, b) = (dump(&t.eng), dump(&replay.eng));
     assert!(!a.is_empty());
     assert_eq!(a, b);
+    // Strict equality too: same encodings, listpacks in the same order.
+    for (k, e) in t.eng.dbs[0].iter() {
+        assert_eq!(Some(&e.value), replay.eng.dbs[0].get(k).map(|r| &r.value));
+    }
 }
 
 #[test]

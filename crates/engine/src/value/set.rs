@@ -17,9 +17,16 @@ pub enum Set {
     Table(Dict<Box<[u8]>, ()>),
 }
 
+/// Equal when the encodings and the members match.
 impl PartialEq for Set {
     fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.iter().all(|m| other.contains(&m))
+        match (self, other) {
+            (Set::Intset(a), Set::Intset(b)) => a == b,
+            (Set::Table(a), Set::Table(b)) => {
+                a.len() == b.len() && a.keys().all(|m| b.contains_key(m))
+            }
+            _ => false,
+        }
     }
 }
 
