@@ -5,7 +5,8 @@ use super::hashes_random::{hrandfield, hscan};
 use crate::command::{acl, flags, ks, Command, Handler, KeySpec, BASE};
 use crate::ctx::Ctx;
 use crate::errors;
-use crate::util::num::{format_long_double_human, parse_long_double_strict, string2ll};
+use crate::util::ldouble::{self, LDouble};
+use crate::util::num::string2ll;
 use crate::value::hash::{Hash, Limits};
 use crate::value::Value;
 use bytes::Bytes;
@@ -272,15 +273,14 @@ fn hincrby(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     Reply::Int(new)
 }
 
-/// HINCRBYFLOAT computes in `f64` where Redis uses `long double`; see
-/// `format_long_double_human` for where results differ. Its effect is `HSET key field
-/// <result>`, as Redis propagates it, so replicas never redo the float arithmetic.
+/// HINCRBYFLOAT in x87 `long double` arithmetic, as Redis computes it (`util::ldouble`). Its
+/// effect is `HSET key field <result>`, as Redis propagates it, so replicas never redo the
+/// float arithmetic.
 fn hincrbyfloat(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
-    let incr = match parse_long_double_strict(&a[3]) {
-        Some(x) if !x.is_nan() => x,
-        _ => return errors::not_float(),
+    let Some(incr) = ldouble::parse(&a[3]) else {
+        return errors::not_float();
     };
-    if incr.is_infinite() && is_inf_literal(&a[3]) {
+    if !incr.is_finite() {
         return Reply::err("ERR value is NaN or Infinity");
     }
     let limits = limits(ctx);
@@ -289,21 +289,19 @@ fn hincrbyfloat(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         Err(e) => return e,
     };
     let old = match h.get(&a[2]) {
-        None => 0.0,
-        Some(v) => match parse_long_double_strict(v) {
-            Some(x) if !x.is_nan() => x,
-            _ => return Reply::err("ERR hash value is not a float"),
+        None => LDouble::ZERO,
+        Some(v) => match ldouble::parse(v) {
+            Some(x) => x,
+            None => return Reply::err("ERR hash value is not a float"),
         },
     };
-    let new = old + incr;
-    if !new.is_finite() {
-        let emptied = h.is_empty();
-        if emptied {
+    let Some(new) = old.add(&incr).filter(|v| v.is_finite()) else {
+        if h.is_empty() {
             ctx.db().remove(&a[1]);
         }
         return Reply::err("ERR increment would produce NaN or Infinity");
-    }
-    let text = Bytes::from(format_long_double_human(new));
+    };
+    let text = Bytes::from(new.to_human());
     h.set(&a[2], &text, limits);
     ctx.signal_modified(&a[1]);
     ctx.rewrite_effect(vec![
@@ -313,14 +311,4 @@ fn hincrbyfloat(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         text.clone(),
     ]);
     Reply::Bulk(text)
-}
-
-/// True when a float argument spells infinity itself (as opposed to a finite long double
-/// that only overflows `f64`).
-fn is_inf_literal(arg: &[u8]) -> bool {
-    let s = arg
-        .strip_prefix(b"-")
-        .or(arg.strip_prefix(b"+"))
-        .unwrap_or(arg);
-    s.eq_ignore_ascii_case(b"inf") || s.eq_ignore_ascii_case(b"infinity")
 }
