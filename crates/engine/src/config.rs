@@ -113,12 +113,89 @@ const PARAMS: &[Param] = &[
         true,
     ),
     p("daemonize", Kind::Enum(&["no"]), "no", false),
+    // No persistence yet: these report the truth and accept only the values that are true.
+    p("save", Kind::Enum(&[""]), "", true),
+    p("appendonly", Kind::Enum(&["no"]), "no", true),
     p("protected-mode", Kind::Bool, "yes", true),
     p("lazyfree-lazy-user-flush", Kind::Bool, "no", true),
     p("lazyfree-lazy-user-del", Kind::Bool, "no", true),
     p("dir", Kind::Str, ".", false),
     p("pidfile", Kind::Str, "", false),
+    pa(
+        "list-max-listpack-size",
+        "list-max-ziplist-size",
+        Kind::Int {
+            min: i32::MIN as i64,
+            max: INT_MAX,
+        },
+        "-2",
+    ),
+    p(
+        "list-compress-depth",
+        Kind::Int {
+            min: 0,
+            max: INT_MAX,
+        },
+        "0",
+        true,
+    ),
+    pa(
+        "hash-max-listpack-entries",
+        "hash-max-ziplist-entries",
+        Kind::Int {
+            min: 0,
+            max: i64::MAX,
+        },
+        "512",
+    ),
+    pa(
+        "hash-max-listpack-value",
+        "hash-max-ziplist-value",
+        Kind::Memory {
+            min: 0,
+            max: i64::MAX,
+        },
+        "64",
+    ),
+    p(
+        "set-max-intset-entries",
+        Kind::Int {
+            min: 0,
+            max: i64::MAX,
+        },
+        "512",
+        true,
+    ),
+    pa(
+        "zset-max-listpack-entries",
+        "zset-max-ziplist-entries",
+        Kind::Int {
+            min: 0,
+            max: i64::MAX,
+        },
+        "128",
+    ),
+    pa(
+        "zset-max-listpack-value",
+        "zset-max-ziplist-value",
+        Kind::Memory {
+            min: 0,
+            max: i64::MAX,
+        },
+        "64",
+    ),
 ];
+
+/// A mutable parameter that also answers to its pre-7.0 name.
+const fn pa(name: &'static str, alias: &'static str, kind: Kind, default: &'static str) -> Param {
+    Param {
+        name,
+        alias: Some(alias),
+        kind,
+        default,
+        mutable: true,
+    }
+}
 
 const fn p(name: &'static str, kind: Kind, default: &'static str, mutable: bool) -> Param {
     Param {
@@ -143,6 +220,14 @@ pub struct Config {
     pub hz: u32,
     pub active_expire_effort: u32,
     pub lazyfree_user_flush: bool,
+    /// Collection encoding thresholds (Redis's `*-max-listpack-*`, `set-max-intset-entries`).
+    pub list_max_listpack_size: i64,
+    pub list_compress_depth: u64,
+    pub hash_max_listpack_entries: u64,
+    pub hash_max_listpack_value: u64,
+    pub set_max_intset_entries: u64,
+    pub zset_max_listpack_entries: u64,
+    pub zset_max_listpack_value: u64,
 }
 
 impl Default for Config {
@@ -158,6 +243,13 @@ impl Default for Config {
             hz: 10,
             active_expire_effort: 1,
             lazyfree_user_flush: false,
+            list_max_listpack_size: -2,
+            list_compress_depth: 0,
+            hash_max_listpack_entries: 512,
+            hash_max_listpack_value: 64,
+            set_max_intset_entries: 512,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value: 64,
         };
         c.refresh_typed();
         c
@@ -232,6 +324,13 @@ impl Config {
         self.hz = self.int("hz").clamp(1, 500) as u32;
         self.active_expire_effort = self.int("active-expire-effort") as u32;
         self.lazyfree_user_flush = self.get("lazyfree-lazy-user-flush") == Some("yes");
+        self.list_max_listpack_size = self.int("list-max-listpack-size");
+        self.list_compress_depth = self.int("list-compress-depth") as u64;
+        self.hash_max_listpack_entries = self.int("hash-max-listpack-entries") as u64;
+        self.hash_max_listpack_value = self.int("hash-max-listpack-value") as u64;
+        self.set_max_intset_entries = self.int("set-max-intset-entries") as u64;
+        self.zset_max_listpack_entries = self.int("zset-max-listpack-entries") as u64;
+        self.zset_max_listpack_value = self.int("zset-max-listpack-value") as u64;
     }
 
     /// The bind addresses.

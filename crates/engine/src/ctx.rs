@@ -1,6 +1,7 @@
 //! The execution context a handler sees: the keyspace of the selected db with lazy expiry,
 //! the calling session, the current time, and the effect log.
 
+use crate::blocking::BlockRequest;
 use crate::command::Command;
 use crate::db::Db;
 use crate::engine::Engine;
@@ -21,6 +22,10 @@ pub struct Ctx<'a> {
     pub(crate) rewritten: Option<Vec<Vec<Bytes>>>,
     /// Set when the handler asks the connection to close after its reply (QUIT).
     pub close_after_reply: bool,
+    /// Set by `block`: park the client instead of replying.
+    pub(crate) block_request: Option<BlockRequest>,
+    /// True when re-running a parked client's command because a key became ready.
+    pub reprocessing: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -74,18 +79,14 @@ impl<'a> Ctx<'a> {
     /// Redis's `lookupKeyWrite`: lazy expiry and access time, no hit/miss stats.
     pub fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Value> {
         self.expire_if_needed(key);
-        let touch = !self.session().no_touch;
         let now = self.now_secs();
         let entry = self.eng.dbs[self.db].get_mut(key)?;
-        if touch {
-            entry.lru_secs = now;
-        }
+        entry.lru_secs = now;
         Some(&mut entry.value)
     }
 
     fn lookup(&mut self, key: &[u8], stats: bool, touch: bool) -> Option<&Value> {
         self.expire_if_needed(key);
-        let touch = touch && !self.session().no_touch;
         let now = self.now_secs();
         let found = self.eng.dbs[self.db].contains(key);
         if stats {
@@ -144,6 +145,22 @@ impl<'a> Ctx<'a> {
     /// Call only when the command changed something.
     pub fn rewrite_effect(&mut self, argv: Vec<Bytes>) {
         self.rewritten.get_or_insert_with(Vec::new).push(argv);
+    }
+
+    /// Parks the calling client on `keys` instead of replying (a blocking command that found
+    /// nothing to serve). `deadline_ms` is absolute; `None` waits forever. `timeout_reply` is
+    /// sent if the deadline passes.
+    pub fn block(&mut self, keys: Vec<Bytes>, deadline_ms: Option<i64>, timeout_reply: Reply) {
+        self.block_request = Some(BlockRequest {
+            keys,
+            deadline_ms,
+            timeout_reply,
+        });
+    }
+
+    /// Tells clients blocked on `key` (in the selected db) that it may serve them now.
+    pub fn signal_key_ready(&mut self, key: &[u8]) {
+        self.eng.blocking.signal(self.db, key);
     }
 
     /// The next value of the engine's seeded random stream.

@@ -2,6 +2,7 @@
 //! command into its reply and its effects. Sans-IO: time comes in as `now_ms`, randomness from
 //! a seeded generator, and anything the I/O shell must do comes out as `Action`s.
 
+use crate::blocking::{BlockRequest, BlockedOn, Waiters};
 use crate::command::{table, Command};
 use crate::config::Config;
 use crate::ctx::Ctx;
@@ -27,6 +28,8 @@ pub enum Action {
     Kill(Vec<u64>),
     /// Stop the server (SHUTDOWN, with its mode flags already checked).
     Shutdown,
+    /// These parked clients have replies waiting in `blocking.outbox`.
+    Wake(Vec<u64>),
 }
 
 /// What the process around the engine reports for INFO (memory, pid, ports).
@@ -85,6 +88,9 @@ pub struct Stats {
 pub enum Flow {
     Continue,
     Close,
+    /// The client is parked by a blocking command: run nothing more for it until it is woken
+    /// (`Action::Wake`) or its deadline passes (`Engine::block_deadline`).
+    Blocked,
 }
 
 pub struct Engine {
@@ -100,23 +106,40 @@ pub struct Engine {
     pub actions: Vec<Action>,
     /// When `Some`, every write appends its effects here (WAL, replication, replay tests).
     pub effects: Option<Vec<Effect>>,
+    /// 40 hex digits identifying this run, as Redis's `run_id`.
+    pub run_id: String,
+    /// Clients parked by blocking commands.
+    pub blocking: Waiters,
     next_client_id: u64,
+}
+
+/// What running one command produced, before encoding.
+struct Outcome {
+    reply: Reply,
+    close: bool,
+    block: Option<BlockRequest>,
 }
 
 impl Engine {
     pub fn new(config: Config, seed: u64, now_ms: i64, host: Box<dyn Host>) -> Engine {
         let dbs = (0..config.databases).map(|_| Db::default()).collect();
+        let mut rng = Rng::new(seed);
+        let run_id = (0..5)
+            .map(|_| format!("{:08x}", rng.next_u64() as u32))
+            .collect();
         Engine {
             dbs,
             clients: BTreeMap::new(),
             config,
             stats: Stats::default(),
-            rng: Rng::new(seed),
+            rng,
             dirty: 0,
             start_ms: now_ms,
             host,
             actions: Vec::new(),
             effects: None,
+            run_id,
+            blocking: Waiters::default(),
             next_client_id: 1,
         }
     }
@@ -132,7 +155,12 @@ impl Engine {
     }
 
     pub fn disconnect(&mut self, id: u64) {
-        self.clients.remove(&id);
+        if let Some(s) = self.clients.remove(&id) {
+            if let Some(b) = s.blocked {
+                self.blocking.unpark(id, b.db, &b.keys);
+            }
+        }
+        self.blocking.outbox.remove(&id);
     }
 
     pub fn record_effect(&mut self, db: usize, argv: Vec<Bytes>) {
@@ -141,20 +169,38 @@ impl Engine {
         }
     }
 
-    /// Runs one command for `client` and appends its encoded reply to `out`.
+    /// Runs one command for `client` and appends its encoded reply to `out`. Then serves
+    /// clients parked on keys this command made ready.
     pub fn execute(&mut self, client: u64, args: &[Bytes], now_ms: i64, out: &mut Vec<u8>) -> Flow {
         let Some(session) = self.clients.get_mut(&client) else {
             return Flow::Close;
         };
         session.last_interaction_ms = now_ms;
         session.commands += 1;
-        let (reply, flow) = self.dispatch(client, args, now_ms);
+        let outcome = self.dispatch(client, args, now_ms, false);
         self.stats.total_commands += 1;
+        let flow = if let Some(block) = outcome.block {
+            self.park(client, args, block);
+            Flow::Blocked
+        } else {
+            self.reply_to(client, &outcome.reply, out);
+            if outcome.close {
+                Flow::Close
+            } else {
+                Flow::Continue
+            }
+        };
+        self.serve_ready(now_ms);
+        flow
+    }
+
+    /// Encodes `reply` for `client`, honouring CLIENT REPLY OFF/SKIP.
+    fn reply_to(&mut self, client: u64, reply: &Reply, out: &mut Vec<u8>) {
         if reply.is_error() {
             self.stats.error_replies += 1;
         }
         let Some(session) = self.clients.get_mut(&client) else {
-            return Flow::Close;
+            return;
         };
         match session.reply_mode {
             ReplyMode::On => reply.encode(session.proto, out),
@@ -162,17 +208,123 @@ impl Engine {
             ReplyMode::SkipNext => session.reply_mode = ReplyMode::Skipping,
             ReplyMode::Skipping => session.reply_mode = ReplyMode::On,
         }
-        flow
+    }
+
+    fn park(&mut self, client: u64, args: &[Bytes], block: BlockRequest) {
+        let Some(session) = self.clients.get_mut(&client) else {
+            return;
+        };
+        let db = session.db;
+        self.blocking.park(client, db, &block.keys);
+        session.blocked = Some(BlockedOn {
+            db,
+            keys: block.keys,
+            argv: args.to_vec(),
+            deadline_ms: block.deadline_ms,
+            timeout_reply: block.timeout_reply,
+        });
+    }
+
+    /// Re-runs the commands of clients parked on ready keys, first come first served.
+    fn serve_ready(&mut self, now_ms: i64) {
+        let mut woken = Vec::new();
+        while let Some((db, key, ids)) = self.blocking.next_ready() {
+            for id in ids {
+                let Some(b) = self.clients.get(&id).and_then(|s| s.blocked.clone()) else {
+                    continue;
+                };
+                if b.db != db || !b.keys.contains(&key) {
+                    continue;
+                }
+                let outcome = self.dispatch(id, &b.argv, now_ms, true);
+                if outcome.block.is_some() {
+                    // Still nothing for it: it keeps its place in every queue.
+                    continue;
+                }
+                self.unpark(id, &b);
+                let mut out = self.blocking.outbox.remove(&id).unwrap_or_default();
+                self.reply_to(id, &outcome.reply, &mut out);
+                self.blocking.outbox.insert(id, out);
+                woken.push(id);
+            }
+        }
+        if !woken.is_empty() {
+            self.actions.push(Action::Wake(woken));
+        }
+    }
+
+    fn unpark(&mut self, id: u64, b: &BlockedOn) {
+        self.blocking.unpark(id, b.db, &b.keys);
+        if let Some(s) = self.clients.get_mut(&id) {
+            s.blocked = None;
+        }
+    }
+
+    /// When a parked client's deadline passes, if it has one.
+    pub fn block_deadline(&self, client: u64) -> Option<i64> {
+        self.clients.get(&client)?.blocked.as_ref()?.deadline_ms
+    }
+
+    /// True while the client is parked.
+    pub fn is_blocked(&self, client: u64) -> bool {
+        self.clients
+            .get(&client)
+            .is_some_and(|s| s.blocked.is_some())
+    }
+
+    /// Unparks `client` with `reply` (a timeout or CLIENT UNBLOCK); its reply goes to the
+    /// outbox. Returns false when it was not parked.
+    pub fn unblock_with(&mut self, client: u64, reply: Option<Reply>) -> bool {
+        let Some(b) = self.clients.get(&client).and_then(|s| s.blocked.clone()) else {
+            return false;
+        };
+        self.unpark(client, &b);
+        let reply = reply.unwrap_or(b.timeout_reply);
+        let mut out = self.blocking.outbox.remove(&client).unwrap_or_default();
+        self.reply_to(client, &reply, &mut out);
+        self.blocking.outbox.insert(client, out);
+        self.actions.push(Action::Wake(vec![client]));
+        true
+    }
+
+    /// Times out every parked client whose deadline is at or before `now_ms`.
+    pub fn expire_blocked(&mut self, now_ms: i64) {
+        let due: Vec<u64> = self
+            .clients
+            .values()
+            .filter(|s| matches!(&s.blocked, Some(b) if b.deadline_ms.is_some_and(|d| d <= now_ms)))
+            .map(|s| s.id)
+            .collect();
+        for id in due {
+            self.unblock_with(id, None);
+        }
+    }
+
+    /// The reply bytes waiting for a woken client.
+    pub fn take_outbox(&mut self, client: u64) -> Option<Vec<u8>> {
+        self.blocking.outbox.remove(&client)
     }
 
     /// Looks up, checks arity, runs, and records effects; returns the reply unencoded.
-    pub fn dispatch(&mut self, client: u64, args: &[Bytes], now_ms: i64) -> (Reply, Flow) {
+    fn dispatch(
+        &mut self,
+        client: u64,
+        args: &[Bytes],
+        now_ms: i64,
+        reprocessing: bool,
+    ) -> Outcome {
         let cmd = match lookup(args) {
             Ok(cmd) => cmd,
-            Err(reply) => return (reply, Flow::Continue),
+            Err(reply) => {
+                return Outcome {
+                    reply,
+                    close: false,
+                    block: None,
+                }
+            }
         };
         if let Some(s) = self.clients.get_mut(&client) {
-            s.last_cmd = table::full_name(cmd, args);
+            s.last_cmd = cmd.name;
         }
         let dirty_before = self.dirty;
         let db = self.clients.get(&client).map_or(0, |s| s.db);
@@ -184,11 +336,14 @@ impl Engine {
             cmd,
             rewritten: None,
             close_after_reply: false,
+            block_request: None,
+            reprocessing,
         };
         let handler = cmd.handler.expect("lookup returns runnable commands");
         let reply = handler(&mut ctx, args);
         let rewritten = ctx.rewritten.take();
         let close = ctx.close_after_reply;
+        let block = ctx.block_request.take();
         let db = ctx.db;
         if self.dirty != dirty_before || rewritten.is_some() {
             match rewritten {
@@ -200,12 +355,16 @@ impl Engine {
                 None => self.record_effect(db, args.to_vec()),
             }
         }
-        let flow = if close { Flow::Close } else { Flow::Continue };
-        (reply, flow)
+        Outcome {
+            reply,
+            close,
+            block,
+        }
     }
 
     /// Periodic work (Redis's `serverCron`): the active expire cycle. Call `hz` times a second.
     pub fn cron(&mut self, now_ms: i64) {
+        self.expire_blocked(now_ms);
         crate::expire::active_expire_cycle(self, now_ms);
     }
 }

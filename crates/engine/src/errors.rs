@@ -43,3 +43,12 @@ pub fn c_str_prefix(b: &[u8], max: usize) -> &[u8] {
     let end = b.iter().position(|&c| c == 0).unwrap_or(b.len()).min(max);
     &b[..end]
 }
+
+/// `ERR unknown subcommand or wrong number of arguments for '<sub>'. Try <CMD> HELP.`, which
+/// Redis gives when a subcommand's own argument count check fails.
+pub fn subcommand_syntax(sub: &[u8], container: &str) -> Reply {
+    let mut msg = b"ERR unknown subcommand or wrong number of arguments for '".to_vec();
+    msg.extend_from_slice(c_str_prefix(sub, 128));
+    msg.extend_from_slice(format!("'. Try {} HELP.", container.to_ascii_uppercase()).as_bytes());
+    Reply::error(msg)
+}

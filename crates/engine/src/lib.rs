@@ -2,11 +2,13 @@
 //! Sans-IO: no sockets, no threads, no clock reads.
 
 pub mod args;
+pub mod blocking;
 pub mod cmd;
 pub mod command;
 pub mod config;
 pub mod ctx;
 pub mod db;
+pub mod dict;
 pub mod engine;
 pub mod errors;
 pub mod expire;

@@ -24,7 +24,6 @@ pub struct Session {
     pub name: Option<Bytes>,
     pub reply_mode: ReplyMode,
     pub no_evict: bool,
-    pub no_touch: bool,
     /// Peer address as `ip:port`.
     pub addr: String,
     /// Local address as `ip:port`.
@@ -45,6 +44,8 @@ pub struct Session {
     pub commands: u64,
     pub lib_name: Option<Bytes>,
     pub lib_ver: Option<Bytes>,
+    /// Set while the client is parked by a blocking command.
+    pub blocked: Option<crate::blocking::BlockedOn>,
 }
 
 impl Session {
@@ -56,7 +57,6 @@ impl Session {
             name: None,
             reply_mode: ReplyMode::On,
             no_evict: false,
-            no_touch: false,
             addr,
             laddr,
             created_ms: now_ms,
@@ -71,6 +71,7 @@ impl Session {
             commands: 0,
             lib_name: None,
             lib_ver: None,
+            blocked: None,
         }
     }
 
@@ -81,6 +82,5 @@ impl Session {
         self.name = None;
         self.reply_mode = ReplyMode::On;
         self.no_evict = false;
-        self.no_touch = false;
     }
 }

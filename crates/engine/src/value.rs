@@ -3,6 +3,9 @@
 
 use std::borrow::Cow;
 
+pub mod hash;
+pub mod set;
+
 /// Longest string Redis stores with the `embstr` encoding.
 pub const EMBSTR_MAX: usize = 44;
 
@@ -82,6 +85,8 @@ impl RString {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Str(RString),
+    Hash(hash::Hash),
+    Set(set::Set),
 }
 
 impl Value {
@@ -89,6 +94,8 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
         }
     }
 
@@ -96,6 +103,8 @@ impl Value {
     pub fn encoding(&self) -> &'static str {
         match self {
             Value::Str(s) => s.encoding(),
+            Value::Hash(h) => h.encoding(),
+            Value::Set(s) => s.encoding(),
         }
     }
 }

@@ -127,3 +127,57 @@ fn differential_cases() {
         panic!("{} mismatches:{report}", mismatches.len());
     }
 }
+
+/// Every command and subcommand in our table reports the same `COMMAND INFO` as Redis
+/// (arity, flags, key positions, ACL categories, tips, key specs). Containers are compared
+/// per subcommand, since Redis lists their subcommands in hash order.
+#[test]
+fn command_info_matches_redis() {
+    if !support::redis_available("command_info_matches_redis") {
+        return;
+    }
+    let redis_server = start_redis(&[]);
+    let lattice_server = start_lattice(&[]);
+    let mut redis = redis_server.connect();
+    let mut lattice = lattice_server.connect();
+    let listing = lattice.call(&[b"COMMAND", b"LIST"]);
+    let Ok(Some((resp::Frame::Array(names), _))) = resp::parse_frame(&listing) else {
+        panic!("COMMAND LIST: {}", show(&listing));
+    };
+    let mut mismatches = Vec::new();
+    let mut compared = 0;
+    for name in names {
+        let resp::Frame::Bulk(name) = name else {
+            panic!("non-bulk name")
+        };
+        let info = lattice.call(&[b"COMMAND", b"INFO", &name]);
+        let is_container = matches!(
+            resp::parse_frame(&info),
+            Ok(Some((resp::Frame::Array(ref v), _)))
+                if matches!(v.first(), Some(resp::Frame::Array(e)) if matches!(e.get(9), Some(resp::Frame::Array(s)) if !s.is_empty()))
+        );
+        if is_container {
+            continue;
+        }
+        compared += 1;
+        let expected = redis.call(&[b"COMMAND", b"INFO", &name]);
+        if expected != info {
+            mismatches.push(format!(
+                "\n{}:\n  redis:   {}\n  lattice: {}",
+                String::from_utf8_lossy(&name),
+                show(&expected),
+                show(&info)
+            ));
+        }
+    }
+    eprintln!(
+        "command_info_matches_redis: {compared} commands compared, {} mismatches",
+        mismatches.len()
+    );
+    assert!(
+        mismatches.is_empty(),
+        "{} COMMAND INFO mismatches:{}",
+        mismatches.len(),
+        mismatches.concat()
+    );
+}

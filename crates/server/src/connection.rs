@@ -1,59 +1,149 @@
 //! One client connection: read, parse every complete command in the batch, run them under
-//! one engine lock, answer the whole batch with one write.
+//! one engine lock, answer the whole batch with one write. A command that blocks (BLPOP...)
+//! parks the connection: later commands wait, input is still read (so a hang-up is noticed
+//! and the client leaves its wait queues), and the reply comes when the engine wakes it or
+//! its deadline passes.
 
 use crate::shared::Shared;
-use bytes::BytesMut;
-use engine::Flow;
+use bytes::{Bytes, BytesMut};
+use engine::{Action, Flow};
 use resp::request::{Limits, RequestParser};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::Notify;
 
+/// Redis's `client-query-buffer-limit`: more unprocessed input than this closes the client.
+const QUERY_BUFFER_LIMIT: usize = 1024 * 1024 * 1024;
+
+struct Conn {
+    shared: Arc<Shared>,
+    id: u64,
+    buf: BytesMut,
+    out: Vec<u8>,
+    parser: RequestParser,
+    pending: VecDeque<Vec<Bytes>>,
+    blocked: bool,
+    close: bool,
+}
+
 /// Serves one client until it quits, errs, is killed, idles out, or the server stops.
 pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
-    let kill = Arc::new(Notify::new());
+    let attention = Arc::new(Notify::new());
     shared
-        .kill
+        .attention
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(id, kill.clone());
+        .insert(id, attention.clone());
     let mut shutdown = shared.shutdown.subscribe();
-    let mut buf = BytesMut::with_capacity(16 * 1024);
-    let mut out: Vec<u8> = Vec::with_capacity(16 * 1024);
-    let mut parser = RequestParser::new();
-    let mut cmds = Vec::new();
+    let mut c = Conn {
+        shared: shared.clone(),
+        id,
+        buf: BytesMut::with_capacity(16 * 1024),
+        out: Vec::with_capacity(16 * 1024),
+        parser: RequestParser::new(),
+        pending: VecDeque::new(),
+        blocked: false,
+        close: false,
+    };
     loop {
-        let (timeout_secs, limits) = {
+        let (timeout_secs, deadline) = {
             let eng = shared.lock();
-            let limits = Limits {
-                proto_max_bulk_len: eng.config.proto_max_bulk_len,
-                ..Limits::default()
-            };
-            (eng.config.timeout_secs, limits)
+            (eng.config.timeout_secs, eng.block_deadline(id))
         };
+        // Blocked clients are exempt from the idle timeout, as in Redis.
         let idle = async {
-            if timeout_secs == 0 {
-                std::future::pending::<()>().await
-            } else {
-                tokio::time::sleep(Duration::from_secs(timeout_secs)).await
+            match (c.blocked, deadline) {
+                (true, Some(at)) => {
+                    let wait = (at - crate::now_ms()).max(0) as u64;
+                    tokio::time::sleep(Duration::from_millis(wait)).await
+                }
+                (true, None) => std::future::pending::<()>().await,
+                (false, _) if timeout_secs > 0 => {
+                    tokio::time::sleep(Duration::from_secs(timeout_secs)).await
+                }
+                _ => std::future::pending::<()>().await,
             }
         };
-        let read = tokio::select! {
-            r = stream.read_buf(&mut buf) => r,
-            _ = kill.notified() => break,
+        tokio::select! {
+            r = stream.read_buf(&mut c.buf) => match r {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    let mut eng = shared.lock();
+                    eng.stats.net_input_bytes += n as u64;
+                    if let Some(s) = eng.clients.get_mut(&id) {
+                        s.net_in += n as u64;
+                    }
+                    drop(eng);
+                    if c.buf.len() > QUERY_BUFFER_LIMIT {
+                        tracing::warn!("Closing client {id} that reached max query buffer length");
+                        break;
+                    }
+                    if !c.blocked {
+                        c.parse_and_run();
+                    }
+                }
+            },
+            _ = attention.notified() => c.attend(),
             _ = shutdown.changed() => break,
-            _ = idle => break,
-        };
-        let n = match read {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
+            _ = idle => {
+                if !c.blocked {
+                    break;
+                }
+                let mut eng = shared.lock();
+                eng.expire_blocked(crate::now_ms());
+                let actions = std::mem::take(&mut eng.actions);
+                drop(eng);
+                c.shared.perform(actions);
+            }
+        }
+        if c.close && c.out.is_empty() {
+            break;
+        }
+        if !c.out.is_empty() {
+            if stream.write_all(&c.out).await.is_err() {
+                break;
+            }
+            let written = c.out.len() as u64;
+            c.out.clear();
+            if c.out.capacity() > 1024 * 1024 {
+                c.out = Vec::with_capacity(16 * 1024);
+            }
+            let mut eng = shared.lock();
+            eng.stats.net_output_bytes += written;
+            if let Some(s) = eng.clients.get_mut(&id) {
+                s.net_out += written;
+            }
+        }
+        if c.close {
+            break;
+        }
+    }
+    shared
+        .attention
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&id);
+    shared.lock().disconnect(id);
+    let _ = stream.shutdown().await;
+}
+
+impl Conn {
+    /// Parses what is buffered and runs it, unless a command blocks.
+    fn parse_and_run(&mut self) {
+        let limits = {
+            let eng = self.shared.lock();
+            Limits {
+                proto_max_bulk_len: eng.config.proto_max_bulk_len,
+                ..Limits::default()
+            }
         };
         let mut protocol_error = None;
         loop {
-            match parser.next(&mut buf, &limits) {
-                Ok(Some(args)) => cmds.push(args),
+            match self.parser.next(&mut self.buf, &limits) {
+                Ok(Some(args)) => self.pending.push_back(args),
                 Ok(None) => break,
                 Err(e) => {
                     protocol_error = Some(e);
@@ -61,56 +151,71 @@ pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
                 }
             }
         }
-        let mut close = false;
+        self.run_pending();
+        if let Some(e) = protocol_error {
+            // The commands before the bad frame ran; then the error, and the connection ends.
+            if !self.blocked {
+                self.out.extend_from_slice(&e.to_reply());
+            }
+            self.close = true;
+        }
+    }
+
+    /// Runs queued commands under one lock until the queue empties or a command blocks.
+    fn run_pending(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
         let actions = {
-            let mut eng = shared.lock();
+            let mut eng = self.shared.lock();
             let now = crate::now_ms();
-            for args in cmds.drain(..) {
-                if eng.execute(id, &args, now, &mut out) == Flow::Close {
-                    close = true;
-                    break;
+            while let Some(args) = self.pending.pop_front() {
+                match eng.execute(self.id, &args, now, &mut self.out) {
+                    Flow::Continue => {}
+                    Flow::Close => {
+                        self.close = true;
+                        self.pending.clear();
+                        break;
+                    }
+                    Flow::Blocked => {
+                        self.blocked = true;
+                        break;
+                    }
                 }
             }
-            cmds.clear();
-            if let Some(e) = &protocol_error {
-                out.push(b'-');
-                out.extend_from_slice(e.0.as_bytes());
-                out.extend_from_slice(b"\r\n");
-                close = true;
-            }
-            eng.stats.net_input_bytes += n as u64;
-            eng.stats.net_output_bytes += out.len() as u64;
-            if let Some(s) = eng.clients.get_mut(&id) {
-                s.net_in += n as u64;
-                s.net_out += out.len() as u64;
-                s.qbuf = buf.len();
+            if let Some(s) = eng.clients.get_mut(&self.id) {
+                s.qbuf = self.buf.len();
             }
             std::mem::take(&mut eng.actions)
         };
-        let stopping = actions.contains(&engine::Action::Shutdown);
-        shared.perform(actions);
-        if stopping {
+        if actions.contains(&Action::Shutdown) {
             // Redis closes the connection of a successful SHUTDOWN without a reply.
-            break;
+            self.out.clear();
+            self.close = true;
         }
-        if !out.is_empty() {
-            if stream.write_all(&out).await.is_err() {
-                break;
-            }
-            out.clear();
-            if out.capacity() > 1024 * 1024 {
-                out = Vec::with_capacity(16 * 1024);
-            }
+        self.shared.perform(actions);
+    }
+
+    /// The engine signalled this client: it was killed, or woken with a reply.
+    fn attend(&mut self) {
+        let (killed, reply, still_blocked) = {
+            let mut eng = self.shared.lock();
+            let killed = eng.clients.get(&self.id).is_none_or(|s| s.killed);
+            (killed, eng.take_outbox(self.id), eng.is_blocked(self.id))
+        };
+        if let Some(bytes) = reply {
+            self.out.extend_from_slice(&bytes);
         }
-        if close {
-            break;
+        if killed {
+            self.close = true;
+            return;
+        }
+        if self.blocked && !still_blocked {
+            self.blocked = false;
+            self.run_pending();
+            if !self.blocked && !self.close {
+                self.parse_and_run();
+            }
         }
     }
-    shared
-        .kill
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(&id);
-    shared.lock().disconnect(id);
-    let _ = stream.shutdown().await;
 }

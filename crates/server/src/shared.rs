@@ -8,8 +8,9 @@ use tokio::sync::{watch, Notify};
 
 pub struct Shared {
     pub engine: Mutex<Engine>,
-    /// Per-client kill switches, for CLIENT KILL.
-    pub kill: Mutex<HashMap<u64, Arc<Notify>>>,
+    /// Per-client attention signals: the engine killed the client (CLIENT KILL) or left a
+    /// reply for it after unparking it from a blocking command.
+    pub attention: Mutex<HashMap<u64, Arc<Notify>>>,
     /// Flips to true once shutdown starts; every task watches it.
     pub shutdown: watch::Sender<bool>,
 }
@@ -19,7 +20,7 @@ impl Shared {
         let (shutdown, _) = watch::channel(false);
         Arc::new(Shared {
             engine: Mutex::new(engine),
-            kill: Mutex::new(HashMap::new()),
+            attention: Mutex::new(HashMap::new()),
             shutdown,
         })
     }
@@ -33,10 +34,10 @@ impl Shared {
     pub fn perform(&self, actions: Vec<Action>) {
         for action in actions {
             match action {
-                Action::Kill(ids) => {
-                    let kill = self.kill.lock().unwrap_or_else(|p| p.into_inner());
+                Action::Kill(ids) | Action::Wake(ids) => {
+                    let attention = self.attention.lock().unwrap_or_else(|p| p.into_inner());
                     for id in ids {
-                        if let Some(n) = kill.get(&id) {
+                        if let Some(n) = attention.get(&id) {
                             n.notify_one();
                         }
                     }

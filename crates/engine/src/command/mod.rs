@@ -136,7 +136,9 @@ pub enum Find {
 /// Redis 7 key specification, as `COMMAND INFO` reports it and `COMMAND GETKEYS` uses it.
 #[derive(Clone, Copy, Debug)]
 pub struct KeySpec {
-    /// Flags such as `RW`, `ACCESS`, `UPDATE`, in Redis's order.
+    /// A remark COMMAND INFO shows (`notes`); empty for none.
+    pub notes: &'static str,
+    /// Flags such as `RW`, `access`, `update`, in Redis's order and spelling.
     pub flags: &'static [&'static str],
     pub begin: Begin,
     pub find: Find,
@@ -166,7 +168,14 @@ pub struct Command {
     /// None for container commands, which dispatch to `subcommands`.
     pub handler: Option<Handler>,
     pub subcommands: &'static [Command],
+    /// Redis's `getkeys_proc` for commands whose key flags depend on the arguments (key specs
+    /// marked `variable_flags`, e.g. SET with or without GET): COMMAND GETKEYS uses it instead
+    /// of the specs.
+    pub getkeys: Option<GetKeys>,
 }
+
+/// Keys of a full command line (argv[0] is the name) with their flags.
+pub type GetKeys = fn(&[Bytes]) -> Vec<(usize, &'static [&'static str])>;
 
 impl Command {
     pub fn has(&self, flag: u32) -> bool {
@@ -222,6 +231,7 @@ pub const BASE: Command = Command {
     complexity: "",
     handler: None,
     subcommands: &[],
+    getkeys: None,
 };
 
 /// Key-spec shorthands for the common shapes.
@@ -231,6 +241,7 @@ pub mod ks {
     /// One key at `index`.
     pub const fn one(index: i32, flags: &'static [&'static str]) -> KeySpec {
         KeySpec {
+            notes: "",
             flags,
             begin: Begin::Index(index),
             find: Find::Range {
@@ -249,6 +260,7 @@ pub mod ks {
         flags: &'static [&'static str],
     ) -> KeySpec {
         KeySpec {
+            notes: "",
             flags,
             begin: Begin::Index(index),
             find: Find::Range {
@@ -259,13 +271,14 @@ pub mod ks {
         }
     }
 
-    pub const RO_ACCESS: &[&str] = &["RO", "ACCESS"];
+    // Flag spellings as COMMAND INFO prints them: the access kind upper case, the rest lower.
+    pub const RO_ACCESS: &[&str] = &["RO", "access"];
     pub const RO: &[&str] = &["RO"];
-    pub const RW_ACCESS_UPDATE: &[&str] = &["RW", "ACCESS", "UPDATE"];
-    pub const RW_UPDATE: &[&str] = &["RW", "UPDATE"];
-    pub const RW_ACCESS_DELETE: &[&str] = &["RW", "ACCESS", "DELETE"];
-    pub const RW_INSERT: &[&str] = &["RW", "INSERT"];
-    pub const RW_DELETE: &[&str] = &["RW", "DELETE"];
-    pub const OW_UPDATE: &[&str] = &["OW", "UPDATE"];
-    pub const RM_DELETE: &[&str] = &["RM", "DELETE"];
+    pub const RW_ACCESS_UPDATE: &[&str] = &["RW", "access", "update"];
+    pub const RW_UPDATE: &[&str] = &["RW", "update"];
+    pub const RW_ACCESS_DELETE: &[&str] = &["RW", "access", "delete"];
+    pub const RW_INSERT: &[&str] = &["RW", "insert"];
+    pub const RW_DELETE: &[&str] = &["RW", "delete"];
+    pub const OW_UPDATE: &[&str] = &["OW", "update"];
+    pub const RM_DELETE: &[&str] = &["RM", "delete"];
 }

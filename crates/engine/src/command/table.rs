@@ -6,14 +6,20 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Every family's commands. Adding a family means adding its list here.
-pub fn families() -> [&'static [Command]; 6] {
+pub fn families() -> [&'static [Command]; 12] {
     [
+        super::introspect::COMMANDS,
         cmd::connection::COMMANDS,
+        cmd::client::COMMANDS,
+        cmd::config::COMMANDS,
+        cmd::info::COMMANDS,
         cmd::server::COMMANDS,
         cmd::strings::COMMANDS,
         cmd::bitmaps::COMMANDS,
         cmd::keys::COMMANDS,
         cmd::expiry::COMMANDS,
+        cmd::hashes::COMMANDS,
+        cmd::sets::COMMANDS,
     ]
 }
 

@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod gen;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -28,6 +30,15 @@ impl Drop for Server {
 impl Server {
     pub fn connect(&self) -> Conn {
         Conn::connect(self.port)
+    }
+
+    /// Sends a signal (`TERM`, `INT`) to the process.
+    pub fn signal(&self, sig: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{sig}"), &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
     }
 
     /// True while the process is alive.
@@ -61,7 +72,13 @@ fn wait_ready(port: u16, child: &mut Child, name: &str) {
 /// Starts our server with extra `--option value` arguments.
 pub fn start_lattice(extra: &[&str]) -> Server {
     let port = free_port();
+    // A config file, if given, must come first, as for redis-server.
+    let (file, options) = match extra.first() {
+        Some(f) if !f.starts_with("--") => (Some(*f), &extra[1..]),
+        _ => (None, extra),
+    };
     let mut child = Command::new(env!("CARGO_BIN_EXE_lattice-server"))
+        .args(file)
         .args([
             "--port",
             &port.to_string(),
@@ -70,7 +87,7 @@ pub fn start_lattice(extra: &[&str]) -> Server {
             "--loglevel",
             "warning",
         ])
-        .args(extra)
+        .args(options)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
