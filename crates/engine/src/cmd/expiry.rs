@@ -179,7 +179,7 @@ impl Cond {
         if self.xx && current.is_none() {
             return false;
         }
-        if self.gt && current.map_or(true, |cur| when <= cur) {
+        if self.gt && current.is_none_or(|cur| when <= cur) {
             return false;
         }
         if self.lt && current.is_some_and(|cur| when >= cur) {
@@ -192,7 +192,7 @@ impl Cond {
 /// Converts the time argument to absolute milliseconds, refusing what would overflow.
 pub fn absolute_ms(when: i64, seconds: bool, base_ms: i64) -> Option<i64> {
     let ms = if seconds {
-        if when > i64::MAX / 1000 || when < i64::MIN / 1000 {
+        if !(i64::MIN / 1000..=i64::MAX / 1000).contains(&when) {
             return None;
         }
         when * 1000
