@@ -18,7 +18,7 @@ use resp::Reply;
 const KEYS_RM: &[KeySpec] = &[ks::range(1, -1, 1, ks::RM_DELETE)];
 const KEYS_RO: &[KeySpec] = &[ks::range(1, -1, 1, ks::RO)];
 const KEY_RO: &[KeySpec] = &[ks::one(1, ks::RO)];
-const OW_INSERT: &[&str] = &["OW", "INSERT"];
+const OW_INSERT: &[&str] = &["OW", "insert"];
 const RENAME_KS: &[KeySpec] = &[ks::one(1, ks::RW_ACCESS_DELETE), ks::one(2, ks::OW_UPDATE)];
 const RENAMENX_KS: &[KeySpec] = &[ks::one(1, ks::RW_ACCESS_DELETE), ks::one(2, OW_INSERT)];
 const COPY_KS: &[KeySpec] = &[ks::one(1, ks::RO_ACCESS), ks::one(2, ks::OW_UPDATE)];

@@ -11,12 +11,9 @@ fn same_object() -> Reply {
     Reply::err("ERR source and destination objects are the same")
 }
 
-/// A db index argument: an int32 (else not-an-integer), then within `databases`.
+/// A db index argument: a C int (`getIntFromObjectOrReply`), then within `databases`.
 fn db_index(ctx: &Ctx, arg: &[u8]) -> Result<usize, Reply> {
-    let id = args::int(arg)?;
-    if i32::try_from(id).is_err() {
-        return Err(errors::not_integer());
-    }
+    let id = args::int32(arg, None)?;
     if id < 0 || id as usize >= ctx.eng.dbs.len() {
         return Err(errors::db_out_of_range());
     }
