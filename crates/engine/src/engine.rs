@@ -122,7 +122,9 @@ struct Outcome {
 
 impl Engine {
     pub fn new(config: Config, seed: u64, now_ms: i64, host: Box<dyn Host>) -> Engine {
-        let dbs = (0..config.databases).map(|_| Db::default()).collect();
+        let dbs = (0..config.databases)
+            .map(|i| Db::with_seed(((seed as u128) << 64) | (i as u128 + 1)))
+            .collect();
         let mut rng = Rng::new(seed);
         let run_id = (0..5)
             .map(|_| format!("{:08x}", rng.next_u64() as u32))

@@ -150,11 +150,7 @@ impl Cond {
                 c.lt = true;
             } else {
                 let mut msg = b"ERR Unsupported option ".to_vec();
-                msg.extend(
-                    crate::errors::c_str_prefix(opt, usize::MAX)
-                        .iter()
-                        .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }),
-                );
+                msg.extend_from_slice(crate::errors::c_str_prefix(opt, usize::MAX));
                 return Err(Reply::error(msg));
             }
         }

@@ -290,10 +290,13 @@ fn list(_ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     Reply::Array(names)
 }
 
+/// A key's argument index and its key-spec flags.
+pub type KeyAt = (usize, &'static [&'static str]);
+
 /// Keys of `argv` (a full command line) per the command's key specs, with their flags, the
 /// way Redis's `getKeysUsingKeySpecs` finds them; `None` when a spec points outside the
 /// arguments (Redis: "Invalid arguments specified for command").
-pub fn keys_of(cmd: &Command, argv: &[Bytes]) -> Option<Vec<(usize, &'static [&'static str])>> {
+pub fn keys_of(cmd: &Command, argv: &[Bytes]) -> Option<Vec<KeyAt>> {
     if let Some(getkeys) = cmd.getkeys {
         return Some(getkeys(argv));
     }
@@ -361,7 +364,7 @@ pub fn keys_of(cmd: &Command, argv: &[Bytes]) -> Option<Vec<(usize, &'static [&'
 }
 
 /// GETKEYS and GETKEYSANDFLAGS: the target command's keys, with Redis's checks in its order.
-fn target_keys(a: &[Bytes]) -> Result<(Vec<(usize, &'static [&'static str])>, &[Bytes]), Reply> {
+fn target_keys(a: &[Bytes]) -> Result<(Vec<KeyAt>, &[Bytes]), Reply> {
     let argv = &a[2..];
     let Some(mut cmd) = table::find(&argv[0]) else {
         return Err(Reply::err("ERR Invalid command specified"));

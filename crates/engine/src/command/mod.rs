@@ -175,7 +175,7 @@ pub struct Command {
 }
 
 /// Keys of a full command line (argv[0] is the name) with their flags.
-pub type GetKeys = fn(&[Bytes]) -> Vec<(usize, &'static [&'static str])>;
+pub type GetKeys = fn(&[Bytes]) -> Vec<introspect::KeyAt>;
 
 impl Command {
     pub fn has(&self, flag: u32) -> bool {
