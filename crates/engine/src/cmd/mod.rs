@@ -7,5 +7,7 @@ pub mod connection;
 pub mod expiry;
 pub mod info;
 pub mod keys;
+pub mod lists;
+pub mod lists_blocking;
 pub mod server;
 pub mod strings;
