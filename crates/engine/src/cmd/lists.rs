@@ -281,9 +281,8 @@ fn pop_cmd(ctx: &mut Ctx, a: &[Bytes], end: End) -> Reply {
     }
     let count = match a.get(2) {
         None => None,
-        Some(c) => match args::int(c) {
-            Ok(n) if n >= 0 => Some(n),
-            Ok(_) => return Reply::err("ERR value is out of range, must be positive"),
+        Some(c) => match positive(c, "ERR value is out of range, must be positive") {
+            Ok(n) => Some(n),
             Err(e) => return e,
         },
     };
@@ -427,10 +426,11 @@ fn ltrim(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
 }
 
 /// A non-negative option value with its own error text (`getPositiveLongFromObjectOrReply`).
+/// Any parse failure gives `msg` too.
 fn positive(arg: &[u8], msg: &'static str) -> Result<i64, Reply> {
-    match args::int(arg)? {
-        n if n < 0 => Err(Reply::err(msg)),
-        n => Ok(n),
+    match args::int(arg) {
+        Ok(n) if n >= 0 => Ok(n),
+        _ => Err(Reply::err(msg)),
     }
 }
 
@@ -470,7 +470,10 @@ fn lpos(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         Err(e) => return e,
     };
     let from_tail = rank < 0;
-    let rank = rank.unsigned_abs();
+    // Redis negates a negative rank in a C long: i64::MIN stays negative, so every match
+    // qualifies and COUNT never stops the scan.
+    let unlimited = rank == i64::MIN;
+    let rank = if unlimited { 1 } else { rank.unsigned_abs() };
     let len = l.len();
     let scan = if maxlen == 0 {
         len
@@ -481,6 +484,7 @@ fn lpos(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     let mut found = Vec::new();
     let wanted = match count {
         None => 1,
+        Some(_) if unlimited => u64::MAX,
         Some(0) => u64::MAX,
         Some(c) => c as u64,
     };
