@@ -4,6 +4,8 @@
 use std::borrow::Cow;
 
 pub mod list;
+pub mod hash;
+pub mod set;
 
 /// Longest string Redis stores with the `embstr` encoding.
 pub const EMBSTR_MAX: usize = 44;
@@ -85,6 +87,8 @@ impl RString {
 pub enum Value {
     Str(RString),
     List(list::List),
+    Hash(hash::Hash),
+    Set(set::Set),
 }
 
 impl Value {
@@ -93,6 +97,8 @@ impl Value {
         match self {
             Value::Str(_) => "string",
             Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
         }
     }
 
@@ -101,6 +107,8 @@ impl Value {
         match self {
             Value::Str(s) => s.encoding(),
             Value::List(_) => "quicklist",
+            Value::Hash(h) => h.encoding(),
+            Value::Set(s) => s.encoding(),
         }
     }
 }

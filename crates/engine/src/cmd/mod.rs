@@ -1,13 +1,25 @@
 //! Command handlers, one file per family as Redis groups them.
 
+pub mod bitfield;
 pub mod bitmaps;
 pub mod client;
 pub mod config;
 pub mod connection;
 pub mod expiry;
+pub mod hashes;
+mod hashes_random;
 pub mod info;
 pub mod keys;
 pub mod lists;
 pub mod lists_blocking;
+pub mod lcs;
+mod scan_args;
 pub mod server;
+pub mod sets;
+mod sets_algebra;
 pub mod strings;
+pub mod strings_float;
+pub mod strings_ops;
+pub mod strings_set;
+#[cfg(test)]
+mod strings_tests;

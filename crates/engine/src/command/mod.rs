@@ -168,7 +168,14 @@ pub struct Command {
     /// None for container commands, which dispatch to `subcommands`.
     pub handler: Option<Handler>,
     pub subcommands: &'static [Command],
+    /// Redis's `getkeys_proc` for commands whose key flags depend on the arguments (key specs
+    /// marked `variable_flags`, e.g. SET with or without GET): COMMAND GETKEYS uses it instead
+    /// of the specs.
+    pub getkeys: Option<GetKeys>,
 }
+
+/// Keys of a full command line (argv[0] is the name) with their flags.
+pub type GetKeys = fn(&[Bytes]) -> Vec<(usize, &'static [&'static str])>;
 
 impl Command {
     pub fn has(&self, flag: u32) -> bool {
@@ -224,6 +231,7 @@ pub const BASE: Command = Command {
     complexity: "",
     handler: None,
     subcommands: &[],
+    getkeys: None,
 };
 
 /// Key-spec shorthands for the common shapes.
