@@ -3,8 +3,8 @@
 
 use std::borrow::Cow;
 
-pub mod list;
 pub mod hash;
+pub mod list;
 pub mod set;
 
 /// Longest string Redis stores with the `embstr` encoding.

@@ -100,7 +100,8 @@ pub const COMMANDS: &[Command] = &[
 ];
 
 /// A blocking timeout in seconds (Redis's `getTimeoutFromObjectOrReply`): `Ok(None)` waits
-/// forever (0, or anything under a millisecond), otherwise the absolute deadline in ms.
+/// forever (0, or a negative one that rounds up to 0 ms), otherwise the absolute deadline in
+/// ms, rounded up.
 /// Redis converts `seconds * 1000` to a 64-bit integer, so values past its range (including
 /// `inf`) wrap to a negative number and are reported as negative.
 pub fn parse_timeout(arg: &[u8], now_ms: i64) -> Result<Option<i64>, Reply> {
@@ -114,13 +115,14 @@ pub fn parse_timeout(arg: &[u8], now_ms: i64) -> Result<Option<i64>, Reply> {
     let secs = parse_long_double_strict(arg)
         .filter(|v| !v.is_nan())
         .ok_or_else(|| Reply::err("ERR timeout is not a float or out of range"))?;
-    let ms = secs * 1000.0;
+    // Redis rounds up: a positive timeout under a millisecond still times out.
+    let ms = (secs * 1000.0).ceil();
     // 2^63: the first value a long long cannot hold.
     const LIMIT: f64 = 9_223_372_036_854_775_808.0;
     if !(-LIMIT..LIMIT).contains(&ms) {
         return Err(Reply::err("ERR timeout is negative"));
     }
-    let ms = ms.trunc() as i64;
+    let ms = ms as i64;
     if ms < 0 {
         return Err(Reply::err("ERR timeout is negative"));
     }
@@ -193,8 +195,9 @@ fn bmove(
         Some(_) => return crate::errors::wrongtype(),
     };
     if !ready {
-        ctx.block(vec![src.clone()], deadline, Reply::Nil);
-        return Reply::Nil;
+        // Redis 7.0 times out every list waiter with a null array, BLMOVE's included.
+        ctx.block(vec![src.clone()], deadline, Reply::NilArray);
+        return Reply::NilArray;
     }
     let reply = move_element(ctx, src, dst, from, to);
     if !reply.is_error() {
@@ -254,7 +257,10 @@ mod tests {
         assert_eq!(parse_timeout(b"0", now), Ok(None));
         assert_eq!(parse_timeout(b"-0", now), Ok(None));
         assert_eq!(parse_timeout(b"-0.0001", now), Ok(None));
-        assert_eq!(parse_timeout(b"0.0009", now), Ok(None));
+        assert_eq!(parse_timeout(b"-0.0009", now), Ok(None));
+        assert_eq!(parse_timeout(b"0.0009", now), Ok(Some(now + 1)));
+        assert_eq!(parse_timeout(b"0.0001", now), Ok(Some(now + 1)));
+        assert_eq!(parse_timeout(b"0.0015", now), Ok(Some(now + 2)));
         assert_eq!(parse_timeout(b"0.5", now), Ok(Some(now + 500)));
         assert_eq!(parse_timeout(b"0x10", now), Ok(Some(now + 16_000)));
         assert_eq!(

@@ -299,7 +299,7 @@ mod tests {
             for _ in 0..400 {
                 let r = rng.next_u64();
                 let val = |x: u64| -> Vec<u8> {
-                    if x % 5 == 0 {
+                    if x.is_multiple_of(5) {
                         vec![b'x'; 30 + (x % 7) as usize]
                     } else {
                         format!("{}", x % 6).into_bytes()
@@ -385,7 +385,7 @@ mod tests {
                         }
                     }
                     _ => {
-                        if r % 4 == 0 {
+                        if r.is_multiple_of(4) {
                             let s = ((r >> 40) % 12) as i64 - 4;
                             let e = ((r >> 48) % 12) as i64 - 4;
                             let before = m.len();
