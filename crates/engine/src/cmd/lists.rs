@@ -1,6 +1,7 @@
 //! List commands (Redis's t_list.c), non-blocking forms. The blocking forms live in
 //! `lists_blocking.rs` and share the pop/move cores defined here.
 
+use super::lists_move::{lmove, lmpop, rpoplpush};
 use crate::args;
 use crate::command::{acl, flags, Command, KeySpec, BASE};
 use crate::ctx::Ctx;
@@ -192,14 +193,14 @@ fn list_ref<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Result<Option<&'c List>, Reply>
 }
 
 /// After removing elements from `key`: count the change and delete the key once empty.
-fn after_removal(ctx: &mut Ctx, key: &[u8], now_empty: bool) {
+pub(crate) fn after_removal(ctx: &mut Ctx, key: &[u8], now_empty: bool) {
     ctx.signal_modified(key);
     if now_empty {
         ctx.delete(key);
     }
 }
 
-fn bulk(b: &[u8]) -> Reply {
+pub(crate) fn bulk(b: &[u8]) -> Reply {
     Reply::Bulk(Bytes::copy_from_slice(b))
 }
 
@@ -223,7 +224,7 @@ pub(crate) fn pop_elements(
 
 /// Pushes `values` onto `key` (creating the list unless `only_existing`); returns the new
 /// length, or None when the key is missing and `only_existing`.
-fn push_values(
+pub(crate) fn push_values(
     ctx: &mut Ctx,
     key: &[u8],
     end: End,
@@ -512,151 +513,5 @@ fn lpos(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     match count {
         Some(_) => Reply::Array(found),
         None => found.pop().unwrap_or(Reply::Nil),
-    }
-}
-
-/// LEFT / RIGHT argument (`getListPositionFromObjectOrReply`).
-pub(crate) fn parse_end(arg: &[u8]) -> Result<End, Reply> {
-    if args::is(arg, "left") {
-        Ok(End::Left)
-    } else if args::is(arg, "right") {
-        Ok(End::Right)
-    } else {
-        Err(errors::syntax())
-    }
-}
-
-/// LMOVE's core, shared with RPOPLPUSH, BLMOVE and BRPOPLPUSH: moves one element and replies
-/// with it; Nil when the source is missing.
-pub(crate) fn move_element(ctx: &mut Ctx, src: &[u8], dst: &[u8], from: End, to: End) -> Reply {
-    match list_mut(ctx, src) {
-        Err(e) => return e,
-        Ok(None) => return Reply::Nil,
-        Ok(Some(l)) if l.is_empty() => return Reply::Nil,
-        Ok(Some(_)) => {}
-    }
-    if let Err(e) = list_mut(ctx, dst) {
-        return e;
-    }
-    let (value, src_empty) = match list_mut(ctx, src) {
-        Ok(Some(l)) => match l.pop(from) {
-            Some(v) => {
-                if src == dst {
-                    l.push(to, v.as_bytes());
-                }
-                (v, l.is_empty())
-            }
-            None => return Reply::Nil,
-        },
-        _ => return Reply::Nil,
-    };
-    if src != dst {
-        let pushed = [Bytes::copy_from_slice(value.as_bytes())];
-        if let Err(e) = push_values(ctx, dst, to, &pushed, false) {
-            return e;
-        }
-        after_removal(ctx, src, src_empty);
-    } else {
-        ctx.signal_modified(src);
-        ctx.signal_key_ready(dst);
-    }
-    bulk(value.as_bytes())
-}
-
-fn rpoplpush(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
-    move_element(ctx, &a[1], &a[2], End::Right, End::Left)
-}
-
-fn lmove(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
-    let (from, to) = match (parse_end(&a[3]), parse_end(&a[4])) {
-        (Ok(f), Ok(t)) => (f, t),
-        (Err(e), _) | (_, Err(e)) => return e,
-    };
-    move_element(ctx, &a[1], &a[2], from, to)
-}
-
-/// Parsed `numkeys key... LEFT|RIGHT [COUNT n]` of LMPOP/BLMPOP, starting at `numkeys_idx`.
-pub(crate) struct MpopArgs {
-    pub keys: std::ops::Range<usize>,
-    pub end: End,
-    pub count: usize,
-}
-
-pub(crate) fn parse_mpop(a: &[Bytes], numkeys_idx: usize) -> Result<MpopArgs, Reply> {
-    let numkeys = match args::int(&a[numkeys_idx]) {
-        Ok(n) if n >= 1 => n as u64,
-        _ => return Err(Reply::err("ERR numkeys should be greater than 0")),
-    };
-    let where_idx = numkeys_idx as u64 + numkeys + 1;
-    if where_idx >= a.len() as u64 {
-        return Err(errors::syntax());
-    }
-    let where_idx = where_idx as usize;
-    let end = parse_end(&a[where_idx])?;
-    let mut count: Option<usize> = None;
-    let mut j = where_idx + 1;
-    while j < a.len() {
-        if count.is_none() && args::is(&a[j], "count") && j + 1 < a.len() {
-            match args::int(&a[j + 1]) {
-                Ok(n) if n >= 1 => count = Some(n as usize),
-                _ => return Err(Reply::err("ERR count should be greater than 0")),
-            }
-            j += 2;
-        } else {
-            return Err(errors::syntax());
-        }
-    }
-    Ok(MpopArgs {
-        keys: numkeys_idx + 1..where_idx,
-        end,
-        count: count.unwrap_or(1),
-    })
-}
-
-/// Pops from the first non-empty list among `keys` and replies `[key, [elements]]`, with the
-/// effect `LPOP|RPOP key n`. Ok(None) when every key is missing; wrong-typed keys are errors
-/// unless `skip_wrongtype` (a parked client re-run: Redis only serves it from list keys).
-pub(crate) fn mpop_first(
-    ctx: &mut Ctx,
-    keys: &[Bytes],
-    end: End,
-    count: usize,
-    skip_wrongtype: bool,
-) -> Result<Option<Reply>, Reply> {
-    for key in keys {
-        match list_mut(ctx, key) {
-            Ok(None) => continue,
-            Ok(Some(l)) if l.is_empty() => continue,
-            Ok(Some(_)) => {}
-            Err(_) if skip_wrongtype => continue,
-            Err(e) => return Err(e),
-        }
-        let items = pop_elements(ctx, key, end, count)?.unwrap_or_default();
-        let name: &[u8] = match end {
-            End::Left => b"LPOP",
-            End::Right => b"RPOP",
-        };
-        ctx.rewrite_effect(vec![
-            Bytes::from_static(name),
-            key.clone(),
-            Bytes::from(items.len().to_string()),
-        ]);
-        return Ok(Some(Reply::Array(vec![
-            Reply::Bulk(key.clone()),
-            Reply::Array(items),
-        ])));
-    }
-    Ok(None)
-}
-
-fn lmpop(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
-    let p = match parse_mpop(a, 1) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
-    match mpop_first(ctx, &a[p.keys], p.end, p.count, false) {
-        Ok(Some(r)) => r,
-        Ok(None) => Reply::NilArray,
-        Err(e) => e,
     }
 }

@@ -4,7 +4,8 @@
 //! command with `ctx.reprocessing` set; Redis 7.0 only serves a parked client from keys that
 //! now hold lists, so a re-run treats wrong-typed keys as empty and stays parked.
 
-use super::lists::{move_element, mpop_first, parse_end, parse_mpop, pop_elements, KEYS_MOVE};
+use super::lists::{pop_elements, KEYS_MOVE};
+use super::lists_move::{move_element, mpop_first, parse_end, parse_mpop};
 use crate::command::{acl, flags, Begin, Command, Find, KeySpec, BASE};
 use crate::ctx::Ctx;
 use crate::util::num::parse_long_double_strict;
@@ -287,5 +288,76 @@ mod tests {
         }
         // Past i64 once the current time is added: forever.
         assert_eq!(parse_timeout(b"9223372036854775", now), Ok(None));
+    }
+
+    use crate::config::Config;
+    use crate::engine::{Engine, NullHost};
+    use bytes::Bytes;
+
+    fn run(e: &mut Engine, c: u64, line: &str, now: i64) -> Vec<u8> {
+        let args: Vec<Bytes> = line
+            .split(' ')
+            .map(|w| Bytes::copy_from_slice(w.as_bytes()))
+            .collect();
+        let mut out = Vec::new();
+        e.execute(c, &args, now, &mut out);
+        out
+    }
+
+    fn effects(e: &mut Engine) -> Vec<String> {
+        e.effects
+            .replace(Vec::new())
+            .unwrap_or_default()
+            .iter()
+            .map(|f| {
+                let words: Vec<String> = f
+                    .argv
+                    .iter()
+                    .map(|a| String::from_utf8_lossy(a).into_owned())
+                    .collect();
+                words.join(" ")
+            })
+            .collect()
+    }
+
+    /// Blocking pops propagate their non-blocking form, served at once or after waiting, and
+    /// replaying the effects rebuilds the same lists.
+    #[test]
+    fn blocking_pops_propagate_plain_forms() {
+        let now = 1_000;
+        let mut e = Engine::new(Config::default(), 1, now, Box::new(NullHost));
+        e.effects = Some(Vec::new());
+        let a = e.connect(String::new(), String::new(), 0, now);
+        let b = e.connect(String::new(), String::new(), 0, now);
+        assert!(run(&mut e, a, "BLPOP k 0", now).is_empty());
+        assert!(run(&mut e, b, "BLMOVE src k LEFT RIGHT 0", now).is_empty());
+        run(&mut e, a, "RPUSH dummy x", now);
+        assert_eq!(effects(&mut e), ["RPUSH dummy x"]);
+        // `a` is still parked; the push serves `a` from k.
+        let c = e.connect(String::new(), String::new(), 0, now);
+        run(&mut e, c, "RPUSH src s1 s2", now);
+        assert_eq!(
+            effects(&mut e),
+            ["RPUSH src s1 s2", "LMOVE src k LEFT RIGHT", "LPOP k"]
+        );
+        assert_eq!(e.take_outbox(a).unwrap(), b"*2\r\n$1\r\nk\r\n$2\r\ns1\r\n");
+        assert_eq!(e.take_outbox(b).unwrap(), b"$2\r\ns1\r\n");
+        run(&mut e, c, "RPUSH k 1 2 3", now);
+        run(&mut e, c, "BLMPOP 0 2 none k RIGHT COUNT 5", now);
+        run(&mut e, c, "RPUSH k 1 2 3", now);
+        run(&mut e, c, "BRPOP k 0", now);
+        run(&mut e, c, "BRPOPLPUSH src k 0", now);
+        run(&mut e, c, "LMPOP 1 k LEFT COUNT 2", now);
+        assert_eq!(
+            effects(&mut e),
+            [
+                "RPUSH k 1 2 3",
+                "RPOP k 3",
+                "RPUSH k 1 2 3",
+                "RPOP k",
+                "RPOPLPUSH src k",
+                "LPOP k 2"
+            ]
+        );
     }
 }

@@ -13,6 +13,7 @@ pub mod keys;
 pub mod lcs;
 pub mod lists;
 pub mod lists_blocking;
+mod lists_move;
 mod scan_args;
 pub mod server;
 pub mod sets;
