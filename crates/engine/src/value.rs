@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 pub mod hash;
+pub mod list;
 pub mod set;
 
 /// Longest string Redis stores with the `embstr` encoding.
@@ -85,6 +86,7 @@ impl RString {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Str(RString),
+    List(list::List),
     Hash(hash::Hash),
     Set(set::Set),
 }
@@ -94,6 +96,7 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::List(_) => "list",
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
         }
@@ -103,6 +106,7 @@ impl Value {
     pub fn encoding(&self) -> &'static str {
         match self {
             Value::Str(s) => s.encoding(),
+            Value::List(_) => "quicklist",
             Value::Hash(h) => h.encoding(),
             Value::Set(s) => s.encoding(),
         }

@@ -312,6 +312,7 @@ fn effects_replay_to_the_same_keyspace() {
                 let shown = match &e.value {
                     Value::Set(s) => format!("{:?}", s.iter().collect::<BTreeSet<_>>()),
                     Value::Hash(h) => format!("{:?}", h.iter().collect::<BTreeMap<_, _>>()),
+                    Value::List(l) => format!("{l:?}"),
                     Value::Str(s) => format!("{s:?}"),
                 };
                 (k.to_vec(), (shown, e.value.encoding()))
