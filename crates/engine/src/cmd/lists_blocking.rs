@@ -143,6 +143,9 @@ fn bpop(ctx: &mut Ctx, a: &[Bytes], end: End) -> Reply {
     let keys = &a[1..a.len() - 1];
     let reprocessing = ctx.reprocessing;
     for key in keys {
+        if !ctx.serves_from(key) {
+            continue;
+        }
         match ctx.lookup_write(key) {
             None => continue,
             Some(Value::List(l)) if l.is_empty() => continue,

@@ -118,6 +118,9 @@ pub(crate) fn mpop_first(
     skip_wrongtype: bool,
 ) -> Result<Option<Reply>, Reply> {
     for key in keys {
+        if !ctx.serves_from(key) {
+            continue;
+        }
         match list_mut(ctx, key) {
             Ok(None) => continue,
             Ok(Some(l)) if l.is_empty() => continue,
