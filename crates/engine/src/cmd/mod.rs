@@ -18,6 +18,7 @@ mod scan_args;
 pub mod server;
 pub mod sets;
 mod sets_algebra;
+pub mod sort;
 pub mod strings;
 pub mod strings_float;
 pub mod strings_ops;

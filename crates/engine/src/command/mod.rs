@@ -111,6 +111,8 @@ pub type Handler = fn(&mut Ctx, &[Bytes]) -> Reply;
 /// Where a key-spec search for keys begins.
 #[derive(Clone, Copy, Debug)]
 pub enum Begin {
+    /// Keys whose place no spec can describe (SORT's BY/GET/STORE).
+    Unknown,
     Index(i32),
     Keyword {
         keyword: &'static str,
@@ -121,6 +123,7 @@ pub enum Begin {
 /// How a key spec finds keys once the search began.
 #[derive(Clone, Copy, Debug)]
 pub enum Find {
+    Unknown,
     Range {
         lastkey: i32,
         step: i32,
