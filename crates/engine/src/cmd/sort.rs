@@ -403,7 +403,7 @@ fn lookup_by_pattern(
     elem: &[u8],
     writable: bool,
 ) -> Option<Vec<u8>> {
-    if pattern == b"#" || c_str(pattern) == b"#" && pattern.len() == 1 {
+    if c_str(pattern) == b"#" {
         return Some(elem.to_vec());
     }
     let cpat = c_str(pattern);
