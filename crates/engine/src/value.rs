@@ -86,9 +86,11 @@ impl RString {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Str(RString),
-    List(list::List),
-    Hash(hash::Hash),
-    Set(set::Set),
+    // Collections are boxed so a keyspace entry stays small (a string key pays for
+    // neither a hash table nor a list header).
+    List(Box<list::List>),
+    Hash(Box<hash::Hash>),
+    Set(Box<set::Set>),
 }
 
 impl Value {

@@ -100,7 +100,7 @@ fn write_or_create<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<&'a mut Hash, Rep
         None => {
             let now = ctx.now_secs();
             ctx.db()
-                .insert(key, Value::Hash(Hash::default()), now, false);
+                .insert(key, Value::Hash(Box::default()), now, false);
         }
     }
     match ctx.db().get_mut(key).map(|e| &mut e.value) {

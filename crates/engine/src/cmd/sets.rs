@@ -115,7 +115,7 @@ fn sadd(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         Ok(None) => {
             let mut s = Set::for_first(&a[2]);
             let added = add_all(&mut s);
-            ctx.set_key(&a[1], Value::Set(s), false);
+            ctx.set_key(&a[1], Value::Set(Box::new(s)), false);
             Reply::Int(added)
         }
     }
@@ -352,7 +352,7 @@ fn smove(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         _ => {
             let mut s = Set::for_first(m);
             s.add(m, max);
-            ctx.set_key(dst, Value::Set(s), false);
+            ctx.set_key(dst, Value::Set(Box::new(s)), false);
         }
     }
     Reply::Int(1)

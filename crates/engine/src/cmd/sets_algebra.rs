@@ -131,7 +131,7 @@ fn sources<'a>(ctx: &'a Ctx, keys: &[Bytes]) -> Vec<Option<&'a Set>> {
     let db = &ctx.eng.dbs[ctx.db];
     keys.iter()
         .map(|k| match db.get(k).map(|e| &e.value) {
-            Some(Value::Set(s)) => Some(s),
+            Some(Value::Set(s)) => Some(&**s),
             _ => None,
         })
         .collect()
@@ -203,7 +203,7 @@ pub(super) fn union_reply(sets: &[Option<&Set>], max_intset: u64) -> Reply {
 fn store(ctx: &mut Ctx, dst: &[u8], result: Set) -> Reply {
     let n = result.len() as i64;
     if n > 0 {
-        ctx.set_key(dst, Value::Set(result), false);
+        ctx.set_key(dst, Value::Set(Box::new(result)), false);
     } else {
         ctx.delete(dst);
     }

@@ -333,7 +333,7 @@ fn store(ctx: &mut Ctx, dest: &Bytes, out: Vec<Option<Vec<u8>>>) -> Reply {
             list.push(End::Right, &v);
             effect.push(Bytes::from(v));
         }
-        ctx.set_key(dest, Value::List(list), false);
+        ctx.set_key(dest, Value::List(Box::new(list)), false);
         ctx.signal_key_ready(dest);
         ctx.add_dirty(n as u64);
         ctx.rewrite_effect(vec![Bytes::from_static(b"DEL"), dest.clone()]);
