@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 pub mod hash;
 pub mod list;
+pub mod pairpack;
 pub mod set;
 
 /// Longest string Redis stores with the `embstr` encoding.
