@@ -3,6 +3,9 @@
 
 use std::borrow::Cow;
 
+pub mod skiplist;
+pub mod zset;
+
 /// Longest string Redis stores with the `embstr` encoding.
 pub const EMBSTR_MAX: usize = 44;
 
@@ -82,6 +85,7 @@ impl RString {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Str(RString),
+    ZSet(zset::ZSet),
 }
 
 impl Value {
@@ -89,6 +93,7 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -96,6 +101,7 @@ impl Value {
     pub fn encoding(&self) -> &'static str {
         match self {
             Value::Str(s) => s.encoding(),
+            Value::ZSet(z) => z.encoding(),
         }
     }
 }

@@ -9,3 +9,4 @@ pub mod info;
 pub mod keys;
 pub mod server;
 pub mod strings;
+pub mod zsets;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Every family's commands. Adding a family means adding its list here.
-pub fn families() -> [&'static [Command]; 10] {
+pub fn families() -> [&'static [Command]; 11] {
     [
         super::introspect::COMMANDS,
         cmd::connection::COMMANDS,
@@ -18,6 +18,7 @@ pub fn families() -> [&'static [Command]; 10] {
         cmd::bitmaps::COMMANDS,
         cmd::keys::COMMANDS,
         cmd::expiry::COMMANDS,
+        cmd::zsets::COMMANDS,
     ]
 }
 
