@@ -110,6 +110,16 @@ impl LexRange {
     }
 }
 
+/// A listpack stores scores as text and reads `-0` back as an integer 0 (observed on
+/// redis-server 7.0.15); a skiplist keeps the sign.
+fn listpack_score(s: f64) -> f64 {
+    if s == 0.0 {
+        0.0
+    } else {
+        s
+    }
+}
+
 impl ZSet {
     /// A new empty set for a key created with `first_len` as its first member's length
     /// (Redis picks skiplist at once when that member is already too long).
@@ -129,7 +139,7 @@ impl ZSet {
             ZSet::Listpack(
                 entries
                     .into_iter()
-                    .map(|(m, s)| (m.to_vec().into_boxed_slice(), s))
+                    .map(|(m, s)| (m.to_vec().into_boxed_slice(), listpack_score(s)))
                     .collect(),
             )
         } else {
@@ -190,6 +200,7 @@ impl ZSet {
         }
         match self {
             ZSet::Listpack(v) => {
+                let score = listpack_score(score);
                 let pos =
                     v.partition_point(|(m, s)| *s < score || (*s == score && &m[..] < member));
                 v.insert(pos, (member.into(), score));
@@ -207,6 +218,7 @@ impl ZSet {
         match self {
             ZSet::Listpack(v) => {
                 if let Some(i) = v.iter().position(|(m, _)| &m[..] == member) {
+                    let new = listpack_score(new);
                     let (m, _) = v.remove(i);
                     let pos = v.partition_point(|(x, s)| *s < new || (*s == new && x[..] < m[..]));
                     v.insert(pos, (m, new));

@@ -300,9 +300,8 @@ pub fn zrandmember(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
             .map(|(m, s)| (Bytes::copy_from_slice(m), s))
             .collect()
     } else if count >= size {
-        z.iter()
-            .map(|(m, s)| (Bytes::copy_from_slice(m), s))
-            .collect()
+        // The whole set, highest first, as Redis emits it.
+        z.range(0, z.len() - 1, true)
     } else {
         // Distinct: a partial Fisher-Yates shuffle over all elements.
         let mut all: Vec<(&[u8], f64)> = z.iter().collect();
