@@ -594,3 +594,6 @@ pub const COMMANDS: &[Command] = &[
         ..BASE
     },
 ];
+
+#[cfg(test)]
+mod tests;

@@ -110,6 +110,9 @@ impl LexRange {
     }
 }
 
+/// A member and its score.
+type Elem<'a> = (&'a [u8], f64);
+
 /// A listpack stores scores as text and reads `-0` back as an integer 0 (observed on
 /// redis-server 7.0.15); a skiplist keeps the sign.
 fn listpack_score(s: f64) -> f64 {
@@ -318,7 +321,7 @@ impl ZSet {
         }
     }
 
-    fn head_tail(&self) -> Option<((&[u8], f64), (&[u8], f64))> {
+    fn head_tail(&self) -> Option<(Elem<'_>, Elem<'_>)> {
         match self {
             ZSet::Listpack(v) => {
                 let (a, b) = (v.first()?, v.last()?);

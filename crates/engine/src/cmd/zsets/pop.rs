@@ -140,7 +140,7 @@ pub fn parse_timeout(ctx: &Ctx, arg: &[u8]) -> Result<Option<i64>, Reply> {
     // C's (long long) conversion of an out-of-range value gives LLONG_MIN on x86, so huge
     // timeouts (even "inf") are reported as negative, as Redis 7.0 does.
     let ms = (secs * 1000.0).ceil();
-    if !(ms < i64::MAX as f64) || ms < 0.0 {
+    if ms.is_nan() || ms >= i64::MAX as f64 || ms < 0.0 {
         return Err(Reply::err("ERR timeout is negative"));
     }
     let ms = ms as i64;
