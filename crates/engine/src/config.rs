@@ -113,6 +113,9 @@ const PARAMS: &[Param] = &[
         true,
     ),
     p("daemonize", Kind::Enum(&["no"]), "no", false),
+    // No persistence yet: these report the truth and accept only the values that are true.
+    p("save", Kind::Enum(&[""]), "", true),
+    p("appendonly", Kind::Enum(&["no"]), "no", true),
     p("protected-mode", Kind::Bool, "yes", true),
     p("lazyfree-lazy-user-flush", Kind::Bool, "no", true),
     p("lazyfree-lazy-user-del", Kind::Bool, "no", true),

@@ -26,6 +26,9 @@ pub struct Ctx<'a> {
     pub(crate) block_request: Option<BlockRequest>,
     /// True when re-running a parked client's command because a key became ready.
     pub reprocessing: bool,
+    /// While reprocessing: the key that became ready. Redis 7.0 serves a woken client from
+    /// that key only, even if another of its keys also holds data now.
+    pub ready_key: Option<Bytes>,
 }
 
 impl<'a> Ctx<'a> {
@@ -58,12 +61,7 @@ impl<'a> Ctx<'a> {
         if !self.eng.dbs[db].is_expired(key, self.now_ms) {
             return false;
         }
-        self.eng.dbs[db].remove(key);
-        self.eng.stats.expired_keys += 1;
-        self.eng.record_effect(
-            db,
-            vec![Bytes::from_static(b"DEL"), Bytes::copy_from_slice(key)],
-        );
+        crate::expire::delete_expired(self.eng, db, key);
         true
     }
 
@@ -161,6 +159,11 @@ impl<'a> Ctx<'a> {
             deadline_ms,
             timeout_reply,
         });
+    }
+
+    /// False when this run serves a woken client and `key` is not the key that woke it.
+    pub fn serves_from(&self, key: &[u8]) -> bool {
+        self.ready_key.as_ref().is_none_or(|k| k[..] == *key)
     }
 
     /// Tells clients blocked on `key` (in the selected db) that it may serve them now.

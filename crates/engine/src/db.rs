@@ -2,20 +2,30 @@
 //!
 //! Expiry times live in a second map keyed by the same keys, as Redis's `expires` dict does,
 //! so keys without a TTL pay nothing for it and the active expire cycle samples only keys that
-//! have one.
+//! have one. Both are `Dict`s: SCAN needs its reverse-binary cursor, RANDOMKEY and the expire
+//! cycle its cheap random sampling.
 
+use crate::dict::Dict;
 use crate::value::{Entry, Value};
-use std::collections::HashMap;
 
 pub type Key = Box<[u8]>;
 
 #[derive(Default, Clone)]
 pub struct Db {
-    map: HashMap<Key, Entry>,
-    expires: HashMap<Key, i64>,
+    map: Dict<Key, Entry>,
+    expires: Dict<Key, i64>,
 }
 
 impl Db {
+    /// An empty db whose tables hash with `seed` (drawn at startup so clients cannot
+    /// predict bucket placement).
+    pub fn with_seed(seed: u128) -> Db {
+        Db {
+            map: Dict::with_seed(seed),
+            expires: Dict::with_seed(seed.rotate_left(64)),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.map.len()
     }
@@ -67,11 +77,30 @@ impl Db {
         }
     }
 
+    /// Stores a whole entry with the given TTL, replacing any old entry and TTL
+    /// (RENAME, MOVE and COPY carry values and TTLs between keys this way).
+    pub fn add(&mut self, key: &[u8], entry: Entry, expire_at: Option<i64>) {
+        self.map.insert(key.into(), entry);
+        match expire_at {
+            Some(at) => {
+                self.expires.insert(key.into(), at);
+            }
+            None => {
+                self.expires.remove(key);
+            }
+        }
+    }
+
+    /// Removes the key and returns its entry and TTL.
+    pub fn take(&mut self, key: &[u8]) -> Option<(Entry, Option<i64>)> {
+        let (_, entry) = self.map.remove(key)?;
+        let at = self.expires.remove(key).map(|(_, at)| at);
+        Some((entry, at))
+    }
+
     /// Removes the key and its TTL.
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
-        let entry = self.map.remove(key)?;
-        self.expires.remove(key);
-        Some(entry)
+        self.take(key).map(|(entry, _)| entry)
     }
 
     /// Sets the TTL of an existing key; returns false when the key does not exist.
@@ -104,5 +133,27 @@ impl Db {
 
     pub fn expires_iter(&self) -> impl Iterator<Item = (&Key, &i64)> {
         self.expires.iter()
+    }
+
+    /// One SCAN step over the keyspace: reports the keys of the buckets at `cursor` and
+    /// returns the next cursor (0 when done). Keys present for the whole iteration are
+    /// reported at least once; some may be reported twice.
+    pub fn scan(&self, cursor: u64, mut f: impl FnMut(&[u8])) -> u64 {
+        self.map.scan(cursor, |k, _| f(k))
+    }
+
+    /// A random key (any key, expired or not), or None when the db is empty.
+    pub fn random_key(&self, rng: &mut impl FnMut() -> u64) -> Option<Key> {
+        self.map.random_entry(rng).map(|(k, _)| k.clone())
+    }
+
+    /// Up to `count` keys that have a TTL, with their expiry, picked near a random spot
+    /// (may repeat a key).
+    pub fn sample_expires(&self, count: usize, rng: &mut impl FnMut() -> u64) -> Vec<(Key, i64)> {
+        self.expires
+            .sample(count, rng)
+            .into_iter()
+            .map(|(k, &at)| (k.clone(), at))
+            .collect()
     }
 }

@@ -122,7 +122,9 @@ struct Outcome {
 
 impl Engine {
     pub fn new(config: Config, seed: u64, now_ms: i64, host: Box<dyn Host>) -> Engine {
-        let dbs = (0..config.databases).map(|_| Db::default()).collect();
+        let dbs = (0..config.databases)
+            .map(|i| Db::with_seed(((seed as u128) << 64) | (i as u128 + 1)))
+            .collect();
         let mut rng = Rng::new(seed);
         let run_id = (0..5)
             .map(|_| format!("{:08x}", rng.next_u64() as u32))
@@ -177,7 +179,7 @@ impl Engine {
         };
         session.last_interaction_ms = now_ms;
         session.commands += 1;
-        let outcome = self.dispatch(client, args, now_ms, false);
+        let outcome = self.dispatch(client, args, now_ms, None);
         self.stats.total_commands += 1;
         let flow = if let Some(block) = outcome.block {
             self.park(client, args, block);
@@ -236,7 +238,7 @@ impl Engine {
                 if b.db != db || !b.keys.contains(&key) {
                     continue;
                 }
-                let outcome = self.dispatch(id, &b.argv, now_ms, true);
+                let outcome = self.dispatch(id, &b.argv, now_ms, Some(key.clone()));
                 if outcome.block.is_some() {
                     // Still nothing for it: it keeps its place in every queue.
                     continue;
@@ -306,12 +308,13 @@ impl Engine {
     }
 
     /// Looks up, checks arity, runs, and records effects; returns the reply unencoded.
+    /// `ready_key` is set when re-running a parked client's command for a key that became ready.
     fn dispatch(
         &mut self,
         client: u64,
         args: &[Bytes],
         now_ms: i64,
-        reprocessing: bool,
+        ready_key: Option<Bytes>,
     ) -> Outcome {
         let cmd = match lookup(args) {
             Ok(cmd) => cmd,
@@ -337,7 +340,8 @@ impl Engine {
             rewritten: None,
             close_after_reply: false,
             block_request: None,
-            reprocessing,
+            reprocessing: ready_key.is_some(),
+            ready_key,
         };
         let handler = cmd.handler.expect("lookup returns runnable commands");
         let reply = handler(&mut ctx, args);

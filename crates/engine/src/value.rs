@@ -3,6 +3,9 @@
 
 use std::borrow::Cow;
 
+pub mod hash;
+pub mod list;
+pub mod set;
 pub mod skiplist;
 pub mod zset;
 
@@ -85,6 +88,9 @@ impl RString {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Str(RString),
+    List(list::List),
+    Hash(hash::Hash),
+    Set(set::Set),
     ZSet(zset::ZSet),
 }
 
@@ -93,6 +99,9 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
             Value::ZSet(_) => "zset",
         }
     }
@@ -101,6 +110,9 @@ impl Value {
     pub fn encoding(&self) -> &'static str {
         match self {
             Value::Str(s) => s.encoding(),
+            Value::List(_) => "quicklist",
+            Value::Hash(h) => h.encoding(),
+            Value::Set(s) => s.encoding(),
             Value::ZSet(z) => z.encoding(),
         }
     }

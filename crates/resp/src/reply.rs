@@ -54,10 +54,16 @@ impl Reply {
     pub fn err(s: &'static str) -> Reply {
         Reply::Error(Bytes::from_static(s.as_bytes()))
     }
-    /// An error with formatted text. Newlines are replaced by spaces, as Redis does,
-    /// so an error can never break the framing.
+    /// An error with formatted text, cleaned as Redis's `addReplyErrorFormat` does: CR and LF
+    /// are trimmed from both ends, and any left inside become spaces, so an error can never
+    /// break the framing.
     pub fn error(s: impl Into<Vec<u8>>) -> Reply {
         let mut s: Vec<u8> = s.into();
+        let is_eol = |c: &u8| *c == b'\r' || *c == b'\n';
+        let end = s.len() - s.iter().rev().take_while(|c| is_eol(c)).count();
+        s.truncate(end);
+        let start = s.iter().take_while(|c| is_eol(c)).count();
+        s.drain(..start);
         for c in s.iter_mut() {
             if *c == b'\r' || *c == b'\n' {
                 *c = b' ';

@@ -118,9 +118,9 @@ fn reset(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
 }
 
 fn select(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
-    let id = match args::int(&a[1]) {
-        Ok(id) if i32::try_from(id).is_ok() => id,
-        _ => return errors::not_integer(),
+    let id = match args::int32(&a[1], None) {
+        Ok(id) => id,
+        Err(e) => return e,
     };
     if id < 0 || id as usize >= ctx.eng.dbs.len() {
         return errors::db_out_of_range();

@@ -92,7 +92,11 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
             out.push_str("# Clients\r\n");
             kv(out, "connected_clients", &eng.clients.len());
             kv(out, "maxclients", &eng.config.maxclients);
-            kv(out, "blocked_clients", &0);
+            kv(
+                out,
+                "blocked_clients",
+                &eng.clients.values().filter(|c| c.blocked.is_some()).count(),
+            );
             kv(out, "tracking_clients", &0);
             kv(out, "clients_in_timeout_table", &0);
         }

@@ -1,12 +1,28 @@
 //! Command handlers, one file per family as Redis groups them.
 
+pub mod bitfield;
 pub mod bitmaps;
 pub mod client;
 pub mod config;
 pub mod connection;
 pub mod expiry;
+pub mod hashes;
+mod hashes_random;
 pub mod info;
 pub mod keys;
+pub mod lcs;
+pub mod lists;
+pub mod lists_blocking;
+mod lists_move;
+mod scan_args;
 pub mod server;
+pub mod sets;
+mod sets_algebra;
+pub mod sort;
 pub mod strings;
+pub mod strings_float;
+pub mod strings_ops;
+pub mod strings_set;
+#[cfg(test)]
+mod strings_tests;
 pub mod zsets;

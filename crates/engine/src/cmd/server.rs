@@ -121,10 +121,7 @@ fn flushall(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
 }
 
 fn swapdb(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
-    let parse = |arg: &[u8], msg: &'static str| match args::int(arg) {
-        Ok(n) if i32::try_from(n).is_ok() => Ok(n),
-        _ => Err(Reply::err(msg)),
-    };
+    let parse = |arg: &[u8], msg: &'static str| args::int32(arg, Some(msg));
     let first = match parse(&a[1], "ERR invalid first DB index") {
         Ok(n) => n,
         Err(e) => return e,

@@ -134,7 +134,14 @@ pub fn info_reply(cmd: &Command) -> Reply {
 }
 
 fn key_spec_reply(spec: &super::KeySpec) -> Reply {
+    let unknown = || {
+        map(vec![
+            ("type", bulk("unknown")),
+            ("spec", Reply::Map(vec![])),
+        ])
+    };
     let begin = match spec.begin {
+        Begin::Unknown => unknown(),
         Begin::Index(i) => map(vec![
             ("type", bulk("index")),
             ("spec", map(vec![("index", Reply::Int(i as i64))])),
@@ -151,6 +158,7 @@ fn key_spec_reply(spec: &super::KeySpec) -> Reply {
         ]),
     };
     let find = match spec.find {
+        Find::Unknown => unknown(),
         Find::Range {
             lastkey,
             step,
@@ -290,18 +298,28 @@ fn list(_ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     Reply::Array(names)
 }
 
-/// Keys of `argv` (a full command line) per the command's key specs, with their flags.
-pub fn keys_of(cmd: &Command, argv: &[Bytes]) -> Vec<(usize, &'static [&'static str])> {
+/// A key's argument index and its key-spec flags.
+pub type KeyAt = (usize, &'static [&'static str]);
+
+/// Keys of `argv` (a full command line) per the command's key specs, with their flags, the
+/// way Redis's `getKeysUsingKeySpecs` finds them; `None` when a spec points outside the
+/// arguments (Redis: "Invalid arguments specified for command").
+pub fn keys_of(cmd: &Command, argv: &[Bytes]) -> Option<Vec<KeyAt>> {
+    if let Some(getkeys) = cmd.getkeys {
+        return Some(getkeys(argv));
+    }
     let argc = argv.len() as i64;
     let mut out = Vec::new();
     for spec in cmd.key_specs {
-        let start = match spec.begin {
+        let first = match spec.begin {
+            Begin::Unknown => continue,
             Begin::Index(i) => i as i64,
             Begin::Keyword { keyword, startfrom } => {
-                let found = if startfrom >= 0 {
-                    (startfrom as i64..argc).find(|&i| args::is(&argv[i as usize], keyword))
+                // Forward searches stop before the last argument, as Redis's loop does.
+                let found = if startfrom > 0 {
+                    (startfrom as i64..argc - 1).find(|&i| args::is(&argv[i as usize], keyword))
                 } else {
-                    (1..=(argc + startfrom as i64))
+                    (2..=(argc + startfrom as i64))
                         .rev()
                         .find(|&i| args::is(&argv[i as usize], keyword))
                 };
@@ -311,51 +329,52 @@ pub fn keys_of(cmd: &Command, argv: &[Bytes]) -> Vec<(usize, &'static [&'static 
                 }
             }
         };
-        if start >= argc {
-            continue;
-        }
         let (first, last, step) = match spec.find {
+            Find::Unknown => continue,
             Find::Range {
                 lastkey,
                 step,
                 limit,
             } => {
                 let last = if lastkey >= 0 {
-                    start + lastkey as i64
-                } else if limit > 1 {
-                    start + (argc - 1 - start) / limit as i64
-                } else {
+                    first + lastkey as i64
+                } else if limit == 0 {
                     argc + lastkey as i64
+                } else {
+                    first + (argc - first) / limit as i64 + lastkey as i64
                 };
-                (start, last, step.max(1) as i64)
+                (first, last, step.max(1) as i64)
             }
             Find::Keynum {
                 keynumidx,
                 firstkey,
                 step,
             } => {
-                let idx = start + keynumidx as i64;
-                if idx >= argc {
+                if keynumidx as i64 >= argc - first {
                     continue;
                 }
-                let Ok(n) = args::int(&argv[idx as usize]) else {
-                    continue;
+                let n = match args::int(&argv[(first + keynumidx as i64) as usize]) {
+                    Ok(n) if n >= 0 => n,
+                    _ => return None,
                 };
-                let first = start + firstkey as i64;
-                (first, first + (n - 1) * step as i64, step.max(1) as i64)
+                let first = first + firstkey as i64;
+                (first, first + n - 1, step.max(1) as i64)
             }
         };
+        if last >= argc || last < first || first >= argc {
+            return None;
+        }
         let mut i = first;
-        while i <= last && i < argc {
+        while i <= last {
             out.push((i as usize, spec.flags));
             i += step;
         }
     }
-    out
+    Some(out)
 }
 
-/// Shared checks of GETKEYS and GETKEYSANDFLAGS: the command exists and its arity fits.
-fn target(a: &[Bytes]) -> Result<(&'static Command, &[Bytes]), Reply> {
+/// GETKEYS and GETKEYSANDFLAGS: the target command's keys, with Redis's checks in its order.
+fn target_keys(a: &[Bytes]) -> Result<(Vec<KeyAt>, &[Bytes]), Reply> {
     let argv = &a[2..];
     let Some(mut cmd) = table::find(&argv[0]) else {
         return Err(Reply::err("ERR Invalid command specified"));
@@ -364,51 +383,46 @@ fn target(a: &[Bytes]) -> Result<(&'static Command, &[Bytes]), Reply> {
         cmd = table::find_sub(cmd, &argv[1])
             .ok_or_else(|| Reply::err("ERR Invalid command specified"))?;
     }
+    if cmd.key_specs.is_empty() && cmd.getkeys.is_none() {
+        return Err(Reply::err("ERR The command has no key arguments"));
+    }
     let argc = argv.len() as i32;
     if (cmd.arity > 0 && cmd.arity != argc) || argc < -cmd.arity {
         return Err(Reply::err(
             "ERR Invalid number of arguments specified for command",
         ));
     }
-    Ok((cmd, argv))
+    match keys_of(cmd, argv) {
+        Some(keys) if !keys.is_empty() => Ok((keys, argv)),
+        _ if cmd.has(flags::NO_MANDATORY_KEYS) => Ok((Vec::new(), argv)),
+        _ => Err(Reply::err("ERR Invalid arguments specified for command")),
+    }
 }
 
 fn getkeys(_ctx: &mut Ctx, a: &[Bytes]) -> Reply {
-    match target(a) {
+    match target_keys(a) {
         Err(e) => e,
-        Ok((cmd, argv)) => {
-            let keys = keys_of(cmd, argv);
-            if keys.is_empty() {
-                return Reply::err("ERR The command has no key arguments");
-            }
-            Reply::Array(
-                keys.into_iter()
-                    .map(|(i, _)| Reply::Bulk(argv[i].clone()))
-                    .collect(),
-            )
-        }
+        Ok((keys, argv)) => Reply::Array(
+            keys.into_iter()
+                .map(|(i, _)| Reply::Bulk(argv[i].clone()))
+                .collect(),
+        ),
     }
 }
 
 fn getkeys_and_flags(_ctx: &mut Ctx, a: &[Bytes]) -> Reply {
-    match target(a) {
+    match target_keys(a) {
         Err(e) => e,
-        Ok((cmd, argv)) => {
-            let keys = keys_of(cmd, argv);
-            if keys.is_empty() {
-                return Reply::err("ERR The command has no key arguments");
-            }
-            Reply::Array(
-                keys.into_iter()
-                    .map(|(i, f)| {
-                        Reply::Array(vec![
-                            Reply::Bulk(argv[i].clone()),
-                            Reply::Set(f.iter().map(|x| simple(x)).collect()),
-                        ])
-                    })
-                    .collect(),
-            )
-        }
+        Ok((keys, argv)) => Reply::Array(
+            keys.into_iter()
+                .map(|(i, f)| {
+                    Reply::Array(vec![
+                        Reply::Bulk(argv[i].clone()),
+                        Reply::Set(f.iter().map(|x| simple(x)).collect()),
+                    ])
+                })
+                .collect(),
+        ),
     }
 }
 

@@ -111,6 +111,8 @@ pub type Handler = fn(&mut Ctx, &[Bytes]) -> Reply;
 /// Where a key-spec search for keys begins.
 #[derive(Clone, Copy, Debug)]
 pub enum Begin {
+    /// Keys whose place no spec can describe (SORT's BY/GET/STORE).
+    Unknown,
     Index(i32),
     Keyword {
         keyword: &'static str,
@@ -121,6 +123,7 @@ pub enum Begin {
 /// How a key spec finds keys once the search began.
 #[derive(Clone, Copy, Debug)]
 pub enum Find {
+    Unknown,
     Range {
         lastkey: i32,
         step: i32,
@@ -168,7 +171,14 @@ pub struct Command {
     /// None for container commands, which dispatch to `subcommands`.
     pub handler: Option<Handler>,
     pub subcommands: &'static [Command],
+    /// Redis's `getkeys_proc` for commands whose key flags depend on the arguments (key specs
+    /// marked `variable_flags`, e.g. SET with or without GET): COMMAND GETKEYS uses it instead
+    /// of the specs.
+    pub getkeys: Option<GetKeys>,
 }
+
+/// Keys of a full command line (argv[0] is the name) with their flags.
+pub type GetKeys = fn(&[Bytes]) -> Vec<introspect::KeyAt>;
 
 impl Command {
     pub fn has(&self, flag: u32) -> bool {
@@ -224,6 +234,7 @@ pub const BASE: Command = Command {
     complexity: "",
     handler: None,
     subcommands: &[],
+    getkeys: None,
 };
 
 /// Key-spec shorthands for the common shapes.

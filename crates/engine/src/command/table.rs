@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Every family's commands. Adding a family means adding its list here.
-pub fn families() -> [&'static [Command]; 11] {
+pub fn families() -> [&'static [Command]; 16] {
     [
         super::introspect::COMMANDS,
         cmd::connection::COMMANDS,
@@ -18,6 +18,11 @@ pub fn families() -> [&'static [Command]; 11] {
         cmd::bitmaps::COMMANDS,
         cmd::keys::COMMANDS,
         cmd::expiry::COMMANDS,
+        cmd::lists::COMMANDS,
+        cmd::lists_blocking::COMMANDS,
+        cmd::hashes::COMMANDS,
+        cmd::sets::COMMANDS,
+        cmd::sort::COMMANDS,
         cmd::zsets::COMMANDS,
     ]
 }

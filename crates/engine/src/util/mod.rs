@@ -2,7 +2,9 @@
 //! formatting (`num`) and glob matching (`glob`). Commands must accept and reject
 //! exactly what Redis does, so these live in one audited place.
 
+pub mod bigint;
 pub mod glob;
+pub mod ldouble;
 pub mod num;
 
 pub use glob::glob_match;

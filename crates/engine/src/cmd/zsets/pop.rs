@@ -222,7 +222,8 @@ fn bzpop(ctx: &mut Ctx, a: &[Bytes], max: bool) -> Reply {
 }
 
 /// Pops from the first non-empty key, or parks the client on all `keys`. A re-run after a
-/// wake-up skips keys of another type (Redis leaves such waiters blocked).
+/// wake-up looks only at the ready key and skips it when it holds another type (Redis
+/// leaves such waiters blocked).
 fn serve_or_block(
     ctx: &mut Ctx,
     keys: &[Bytes],
@@ -234,6 +235,10 @@ fn serve_or_block(
 ) -> Reply {
     let reprocessing = ctx.reprocessing;
     for key in keys {
+        // A woken client is served from the key that became ready, as in Redis.
+        if !ctx.serves_from(key) {
+            continue;
+        }
         let ready = match util::write(ctx, key) {
             Err(_) if reprocessing => false,
             Err(e) => return e,

@@ -6,10 +6,12 @@ use crate::args;
 use crate::ctx::Ctx;
 use crate::errors;
 use crate::util::num::parse_f64_strict;
+use crate::value::set::Set;
 use crate::value::zset::ZSet;
 use crate::value::Value;
 use bytes::Bytes;
 use resp::Reply;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -48,12 +50,12 @@ pub fn zintercard(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     generic(ctx, a, None, Op::Inter, true)
 }
 
-/// One input: a sorted set, or nothing for a missing key. (Plain sets, score 1, join here
-/// once the set type exists.)
+/// One input: a sorted set, a plain set (every member scores 1), or nothing (missing key).
 #[derive(Clone, Copy)]
 enum Src<'a> {
     Missing,
     Z(&'a ZSet),
+    S(&'a Set),
 }
 
 impl<'a> Src<'a> {
@@ -61,18 +63,21 @@ impl<'a> Src<'a> {
         match self {
             Src::Missing => 0,
             Src::Z(z) => z.len(),
+            Src::S(s) => s.len(),
         }
     }
     fn score(&self, m: &[u8]) -> Option<f64> {
         match self {
             Src::Missing => None,
             Src::Z(z) => z.score(m),
+            Src::S(s) => s.contains(m).then_some(1.0),
         }
     }
-    fn iter(&self) -> Box<dyn Iterator<Item = (&'a [u8], f64)> + 'a> {
+    fn iter(&self) -> Box<dyn Iterator<Item = (Cow<'a, [u8]>, f64)> + 'a> {
         match *self {
             Src::Missing => Box::new(std::iter::empty()),
-            Src::Z(z) => z.iter(),
+            Src::Z(z) => Box::new(z.iter().map(|(m, s)| (Cow::Borrowed(m), s))),
+            Src::S(s) => Box::new(s.iter().map(|m| (m, 1.0))),
         }
     }
 }
@@ -119,9 +124,11 @@ fn generic(ctx: &mut Ctx, a: &[Bytes], dst: Option<usize>, op: Op, card: bool) -
     let keys = &a[nk + 1..nk + 1 + setnum];
     for k in keys {
         let found = if dst.is_some() {
-            ctx.lookup_write(k).map(|v| matches!(v, Value::ZSet(_)))
+            ctx.lookup_write(k)
+                .map(|v| matches!(v, Value::ZSet(_) | Value::Set(_)))
         } else {
-            ctx.lookup_read(k).map(|v| matches!(v, Value::ZSet(_)))
+            ctx.lookup_read(k)
+                .map(|v| matches!(v, Value::ZSet(_) | Value::Set(_)))
         };
         if found == Some(false) {
             return errors::wrongtype();
@@ -171,6 +178,7 @@ fn generic(ctx: &mut Ctx, a: &[Bytes], dst: Option<usize>, op: Op, card: bool) -
         .iter()
         .map(|k| match db.get(k).map(|e| &e.value) {
             Some(Value::ZSet(z)) => Src::Z(z),
+            Some(Value::Set(s)) => Src::S(s),
             _ => Src::Missing,
         })
         .collect();
@@ -201,24 +209,22 @@ fn by_size(srcs: &[Src]) -> Vec<usize> {
 }
 
 fn union(srcs: &[Src], weights: &[f64], agg: Agg) -> Vec<(Bytes, f64)> {
-    let mut acc: HashMap<&[u8], f64> = HashMap::new();
-    let mut order: Vec<&[u8]> = Vec::new();
+    let mut acc: HashMap<Bytes, usize> = HashMap::new();
+    let mut out: Vec<(Bytes, f64)> = Vec::new();
     for i in by_size(srcs) {
         for (m, s) in srcs[i].iter() {
             let v = weighted(weights[i], s);
-            match acc.get_mut(m) {
-                Some(t) => aggregate(agg, t, v),
+            match acc.get(&m[..]) {
+                Some(&at) => aggregate(agg, &mut out[at].1, v),
                 None => {
-                    acc.insert(m, v);
-                    order.push(m);
+                    let m = Bytes::copy_from_slice(&m);
+                    acc.insert(m.clone(), out.len());
+                    out.push((m, v));
                 }
             }
         }
     }
-    order
-        .into_iter()
-        .map(|m| (Bytes::copy_from_slice(m), acc[m]))
-        .collect()
+    out
 }
 
 fn inter(srcs: &[Src], weights: &[f64], agg: Agg) -> Vec<(Bytes, f64)> {
@@ -231,12 +237,12 @@ fn inter(srcs: &[Src], weights: &[f64], agg: Agg) -> Vec<(Bytes, f64)> {
     'outer: for (m, s) in srcs[first].iter() {
         let mut score = weighted(weights[first], s);
         for &j in &order[1..] {
-            match srcs[j].score(m) {
+            match srcs[j].score(&m) {
                 Some(v) => aggregate(agg, &mut score, weighted(weights[j], v)),
                 None => continue 'outer,
             }
         }
-        out.push((Bytes::copy_from_slice(m), score));
+        out.push((Bytes::copy_from_slice(&m), score));
     }
     out
 }
@@ -245,7 +251,7 @@ fn inter_card(srcs: &[Src], limit: usize) -> i64 {
     let order = by_size(srcs);
     let mut n = 0usize;
     for (m, _) in srcs[order[0]].iter() {
-        if order[1..].iter().all(|&j| srcs[j].score(m).is_some()) {
+        if order[1..].iter().all(|&j| srcs[j].score(&m).is_some()) {
             n += 1;
             if limit != 0 && n >= limit {
                 break;
@@ -259,6 +265,6 @@ fn diff(srcs: &[Src]) -> Vec<(Bytes, f64)> {
     srcs[0]
         .iter()
         .filter(|(m, _)| srcs[1..].iter().all(|s| s.score(m).is_none()))
-        .map(|(m, s)| (Bytes::copy_from_slice(m), s))
+        .map(|(m, s)| (Bytes::copy_from_slice(&m), s))
         .collect()
 }
