@@ -7,6 +7,8 @@ pub mod hash;
 pub mod list;
 pub mod pairpack;
 pub mod set;
+pub mod skiplist;
+pub mod zset;
 
 /// Longest string Redis stores with the `embstr` encoding.
 pub const EMBSTR_MAX: usize = 44;
@@ -92,6 +94,7 @@ pub enum Value {
     List(Box<list::List>),
     Hash(Box<hash::Hash>),
     Set(Box<set::Set>),
+    ZSet(Box<zset::ZSet>),
 }
 
 impl Value {
@@ -102,6 +105,7 @@ impl Value {
             Value::List(_) => "list",
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -112,6 +116,7 @@ impl Value {
             Value::List(_) => "quicklist",
             Value::Hash(h) => h.encoding(),
             Value::Set(s) => s.encoding(),
+            Value::ZSet(z) => z.encoding(),
         }
     }
 }

@@ -25,3 +25,4 @@ pub mod strings_ops;
 pub mod strings_set;
 #[cfg(test)]
 mod strings_tests;
+pub mod zsets;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Every family's commands. Adding a family means adding its list here.
-pub fn families() -> [&'static [Command]; 15] {
+pub fn families() -> [&'static [Command]; 16] {
     [
         super::introspect::COMMANDS,
         cmd::connection::COMMANDS,
@@ -23,6 +23,7 @@ pub fn families() -> [&'static [Command]; 15] {
         cmd::hashes::COMMANDS,
         cmd::sets::COMMANDS,
         cmd::sort::COMMANDS,
+        cmd::zsets::COMMANDS,
     ]
 }
 
