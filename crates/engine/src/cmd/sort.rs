@@ -188,8 +188,18 @@ fn load(ctx: &mut Ctx, key: &[u8], o: &mut Options) -> Result<(Vec<Bytes>, usize
         None => 0,
         Some(Value::List(l)) => l.len(),
         Some(Value::Set(s)) => s.len(),
+        Some(Value::ZSet(z)) => z.len(),
         Some(_) => return Err(errors::wrongtype()),
     };
+    if let Some(Value::ZSet(_)) = value {
+        // Redis converts a listpack zset to a skiplist for SORT, visibly in OBJECT ENCODING.
+        if let Some(entry) = ctx.db().get_mut(key) {
+            if let Value::ZSet(z) = &mut entry.value {
+                z.convert_to_skiplist();
+            }
+        }
+    }
+    let value = ctx.db().get(key).map(|e| &e.value);
     if o.dontsort && o.store.is_some() && matches!(value, Some(Value::Set(_))) {
         // A set's native order is its hash order: when storing, sort it for a stable result.
         o.dontsort = false;
@@ -217,6 +227,21 @@ fn load(ctx: &mut Ctx, key: &[u8], o: &mut Options) -> Result<(Vec<Bytes>, usize
             let n = range.len();
             return Ok((range, 0, n));
         }
+        Some(Value::ZSet(z)) if o.dontsort => {
+            // Rank order (reversed for DESC), with LIMIT applied while loading.
+            if end < start {
+                return Ok((Vec::new(), 0, 0));
+            }
+            let (s, e) = (start as usize, end as usize);
+            let range = if o.desc {
+                z.range(len - 1 - e, len - 1 - s, true)
+            } else {
+                z.range(s, e, false)
+            };
+            let n = range.len();
+            return Ok((range.into_iter().map(|(m, _)| m).collect(), 0, n));
+        }
+        Some(Value::ZSet(z)) => z.iter().map(|(m, _)| Bytes::copy_from_slice(m)).collect(),
         Some(Value::List(l)) => l.iter().map(Bytes::copy_from_slice).collect(),
         Some(Value::Set(s)) => s.iter().map(|m| Bytes::copy_from_slice(&m)).collect(),
         Some(_) => unreachable!("type checked above"),
