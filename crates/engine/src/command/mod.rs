@@ -217,6 +217,45 @@ impl Command {
     }
 }
 
+/// A command family's fixed metadata, to build its single-key commands without repeating it.
+pub struct Family {
+    pub acl: u32,
+    pub group: &'static str,
+}
+
+impl Family {
+    /// A command of this family whose one key is argument 1 (first = last = step = 1).
+    #[allow(clippy::too_many_arguments)]
+    pub const fn key1(
+        &self,
+        name: &'static str,
+        arity: i32,
+        flags: u32,
+        key_specs: &'static [KeySpec],
+        since: &'static str,
+        summary: &'static str,
+        complexity: &'static str,
+        handler: Handler,
+    ) -> Command {
+        Command {
+            name,
+            arity,
+            flags,
+            acl: self.acl,
+            first_key: 1,
+            last_key: 1,
+            key_step: 1,
+            key_specs,
+            group: self.group,
+            since,
+            summary,
+            complexity,
+            handler: Some(handler),
+            ..BASE
+        }
+    }
+}
+
 /// A default to spread into table entries: no keys, no flags, no subcommands.
 pub const BASE: Command = Command {
     name: "",
