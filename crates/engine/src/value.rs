@@ -6,6 +6,7 @@ use std::borrow::Cow;
 pub mod hash;
 pub mod list;
 pub mod pairpack;
+pub mod scorepack;
 pub mod set;
 pub mod skiplist;
 pub mod zset;

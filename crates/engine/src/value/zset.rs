@@ -1,8 +1,9 @@
-//! Sorted sets in Redis's two encodings: `listpack` (a small Vec sorted by score then member)
+//! Sorted sets in Redis's two encodings: `listpack` (a packed buffer sorted by score then member)
 //! until `zset-max-listpack-entries` / `zset-max-listpack-value` are exceeded, then `skiplist`
 //! (a skiplist with spans for order and rank plus a `Dict` member -> score for O(1) lookups).
 //! Positions are 0-based ranks in ascending order for both encodings.
 
+use super::scorepack::ScorePack;
 use super::skiplist::SkipList;
 use crate::dict::Dict;
 use bytes::Bytes;
@@ -16,7 +17,7 @@ pub struct Limits {
 
 #[derive(Clone, Debug)]
 pub enum ZSet {
-    Listpack(Vec<(Box<[u8]>, f64)>),
+    Listpack(ScorePack),
     Skiplist(Box<Big>),
 }
 
@@ -130,7 +131,7 @@ impl ZSet {
         if limits.max_entries == 0 || first_len > limits.max_value {
             ZSet::Skiplist(Box::default())
         } else {
-            ZSet::Listpack(Vec::new())
+            ZSet::Listpack(ScorePack::default())
         }
     }
 
@@ -138,13 +139,11 @@ impl ZSet {
     pub fn from_entries(mut entries: Vec<(Bytes, f64)>, limits: Limits) -> ZSet {
         let maxlen = entries.iter().map(|(m, _)| m.len()).max().unwrap_or(0);
         if entries.len() <= limits.max_entries && maxlen <= limits.max_value {
+            for e in &mut entries {
+                e.1 = listpack_score(e.1);
+            }
             entries.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
-            ZSet::Listpack(
-                entries
-                    .into_iter()
-                    .map(|(m, s)| (m.to_vec().into_boxed_slice(), listpack_score(s)))
-                    .collect(),
-            )
+            ZSet::Listpack(ScorePack::from_sorted(&entries))
         } else {
             let mut big = Big::default();
             for (m, s) in entries {
@@ -175,17 +174,17 @@ impl ZSet {
 
     pub fn score(&self, member: &[u8]) -> Option<f64> {
         match self {
-            ZSet::Listpack(v) => v.iter().find(|(m, _)| &m[..] == member).map(|e| e.1),
+            ZSet::Listpack(p) => p.score(member),
             ZSet::Skiplist(b) => b.dict.get(member).copied(),
         }
     }
 
     /// Converts a listpack to a skiplist (one way, as in Redis).
     pub fn convert_to_skiplist(&mut self) {
-        if let ZSet::Listpack(v) = self {
+        if let ZSet::Listpack(p) = self {
             let mut big = Big::default();
-            for (m, s) in v.drain(..) {
-                let m = Bytes::from(m.into_vec());
+            for (m, s) in p.iter() {
+                let m = Bytes::copy_from_slice(m);
                 big.zsl.insert(s, m.clone());
                 big.dict.insert(m, s);
             }
@@ -196,18 +195,13 @@ impl ZSet {
     /// Inserts a member that is not present, converting first when it would outgrow the
     /// listpack limits.
     pub fn insert(&mut self, member: &[u8], score: f64, limits: Limits) {
-        if let ZSet::Listpack(v) = self {
-            if v.len() + 1 > limits.max_entries || member.len() > limits.max_value {
+        if let ZSet::Listpack(p) = self {
+            if p.len() + 1 > limits.max_entries || member.len() > limits.max_value {
                 self.convert_to_skiplist();
             }
         }
         match self {
-            ZSet::Listpack(v) => {
-                let score = listpack_score(score);
-                let pos =
-                    v.partition_point(|(m, s)| *s < score || (*s == score && &m[..] < member));
-                v.insert(pos, (member.into(), score));
-            }
+            ZSet::Listpack(p) => p.insert(member, listpack_score(score)),
             ZSet::Skiplist(b) => {
                 let m = Bytes::copy_from_slice(member);
                 b.zsl.insert(score, m.clone());
@@ -219,13 +213,8 @@ impl ZSet {
     /// Changes the score of a present member.
     pub fn set_score(&mut self, member: &[u8], new: f64) {
         match self {
-            ZSet::Listpack(v) => {
-                if let Some(i) = v.iter().position(|(m, _)| &m[..] == member) {
-                    let new = listpack_score(new);
-                    let (m, _) = v.remove(i);
-                    let pos = v.partition_point(|(x, s)| *s < new || (*s == new && x[..] < m[..]));
-                    v.insert(pos, (m, new));
-                }
+            ZSet::Listpack(p) => {
+                p.set_score(member, listpack_score(new));
             }
             ZSet::Skiplist(b) => {
                 if let Some(old) = b.dict.get_mut(member) {
@@ -241,10 +230,7 @@ impl ZSet {
     /// Removes a member; returns its score.
     pub fn remove(&mut self, member: &[u8]) -> Option<f64> {
         match self {
-            ZSet::Listpack(v) => {
-                let i = v.iter().position(|(m, _)| &m[..] == member)?;
-                Some(v.remove(i).1)
-            }
+            ZSet::Listpack(p) => p.remove(member),
             ZSet::Skiplist(b) => {
                 let (_, s) = b.dict.remove(member)?;
                 b.zsl.remove(s, member);
@@ -257,10 +243,7 @@ impl ZSet {
     /// 0-based ascending rank and score of a member.
     pub fn rank(&self, member: &[u8]) -> Option<(usize, f64)> {
         match self {
-            ZSet::Listpack(v) => v
-                .iter()
-                .position(|(m, _)| &m[..] == member)
-                .map(|i| (i, v[i].1)),
+            ZSet::Listpack(p) => p.rank(member),
             ZSet::Skiplist(b) => {
                 let s = *b.dict.get(member)?;
                 b.zsl.rank(s, member).map(|r| (r, s))
@@ -271,24 +254,7 @@ impl ZSet {
     /// Visits elements from rank `start` upwards (or downwards when `rev`) while `f` says so.
     pub fn walk(&self, start: usize, rev: bool, mut f: impl FnMut(&[u8], f64) -> bool) {
         match self {
-            ZSet::Listpack(v) => {
-                if start >= v.len() {
-                    return;
-                }
-                if rev {
-                    for (m, s) in v[..=start].iter().rev() {
-                        if !f(m, *s) {
-                            return;
-                        }
-                    }
-                } else {
-                    for (m, s) in &v[start..] {
-                        if !f(m, *s) {
-                            return;
-                        }
-                    }
-                }
-            }
+            ZSet::Listpack(p) => p.walk(start, rev, f),
             ZSet::Skiplist(b) => {
                 let mut cur = b.zsl.at_rank(start);
                 while let Some(c) = cur {
@@ -316,17 +282,14 @@ impl ZSet {
 
     pub fn iter(&self) -> Box<dyn Iterator<Item = (&[u8], f64)> + '_> {
         match self {
-            ZSet::Listpack(v) => Box::new(v.iter().map(|(m, s)| (&m[..], *s))),
+            ZSet::Listpack(p) => Box::new(p.iter()),
             ZSet::Skiplist(b) => Box::new(b.zsl.iter().map(|(m, s)| (&m[..], s))),
         }
     }
 
     fn head_tail(&self) -> Option<(Elem<'_>, Elem<'_>)> {
         match self {
-            ZSet::Listpack(v) => {
-                let (a, b) = (v.first()?, v.last()?);
-                Some(((&a.0[..], a.1), (&b.0[..], b.1)))
-            }
+            ZSet::Listpack(p) => Some((p.first()?, p.last()?)),
             ZSet::Skiplist(b) => {
                 let (h, t) = (b.zsl.get(b.zsl.first()?), b.zsl.get(b.zsl.last()?));
                 Some(((&h.0[..], h.1), (&t.0[..], t.1)))
@@ -364,9 +327,9 @@ impl ZSet {
             return None;
         }
         match self {
-            ZSet::Listpack(v) => {
-                let i = v.iter().position(|e| r.gte_min(e.1))?;
-                r.lte_max(v[i].1).then_some(i)
+            ZSet::Listpack(p) => {
+                let (i, (_, s)) = p.iter().enumerate().find(|(_, e)| r.gte_min(e.1))?;
+                r.lte_max(s).then_some(i)
             }
             ZSet::Skiplist(b) => {
                 let c = b.zsl.first_where_not(|s, _| !r.gte_min(s))?;
@@ -381,9 +344,13 @@ impl ZSet {
             return None;
         }
         match self {
-            ZSet::Listpack(v) => {
-                let i = v.iter().rposition(|e| r.lte_max(e.1))?;
-                r.gte_min(v[i].1).then_some(i)
+            ZSet::Listpack(p) => {
+                let (i, (_, s)) = p
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| r.lte_max(e.1))
+                    .last()?;
+                r.gte_min(s).then_some(i)
             }
             ZSet::Skiplist(b) => {
                 let c = b.zsl.last_where(|s, _| r.lte_max(s))?;
@@ -398,9 +365,9 @@ impl ZSet {
             return None;
         }
         match self {
-            ZSet::Listpack(v) => {
-                let i = v.iter().position(|e| r.gte_min(&e.0))?;
-                r.lte_max(&v[i].0).then_some(i)
+            ZSet::Listpack(p) => {
+                let (i, (m, _)) = p.iter().enumerate().find(|(_, e)| r.gte_min(e.0))?;
+                r.lte_max(m).then_some(i)
             }
             ZSet::Skiplist(b) => {
                 let c = b.zsl.first_where_not(|_, m| !r.gte_min(m))?;
@@ -415,9 +382,13 @@ impl ZSet {
             return None;
         }
         match self {
-            ZSet::Listpack(v) => {
-                let i = v.iter().rposition(|e| r.lte_max(&e.0))?;
-                r.gte_min(&v[i].0).then_some(i)
+            ZSet::Listpack(p) => {
+                let (i, (m, _)) = p
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| r.lte_max(e.0))
+                    .last()?;
+                r.gte_min(m).then_some(i)
             }
             ZSet::Skiplist(b) => {
                 let c = b.zsl.last_where(|_, m| r.lte_max(m))?;
@@ -429,10 +400,7 @@ impl ZSet {
     /// Removes the elements with ranks `start..start+count`.
     pub fn remove_ranks(&mut self, start: usize, count: usize) {
         match self {
-            ZSet::Listpack(v) => {
-                let end = (start + count).min(v.len());
-                v.drain(start.min(end)..end);
-            }
+            ZSet::Listpack(p) => p.remove_ranks(start, start.saturating_add(count)),
             ZSet::Skiplist(_) => {
                 let doomed = if count == 0 {
                     Vec::new()
@@ -449,9 +417,9 @@ impl ZSet {
     /// One ZSCAN step: listpacks reply with everything and cursor 0.
     pub fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(&[u8], f64)) -> u64 {
         match self {
-            ZSet::Listpack(v) => {
-                for (m, s) in v {
-                    f(m, *s);
+            ZSet::Listpack(p) => {
+                for (m, s) in p.iter() {
+                    f(m, s);
                 }
                 0
             }
@@ -476,12 +444,11 @@ impl ZSet {
     /// A uniformly random element (Redis: a random dict entry, or a random listpack index).
     pub fn random(&self, rng: &mut impl FnMut() -> u64) -> Option<(&[u8], f64)> {
         match self {
-            ZSet::Listpack(v) => {
-                if v.is_empty() {
+            ZSet::Listpack(p) => {
+                if p.is_empty() {
                     return None;
                 }
-                let e = &v[(rng() % v.len() as u64) as usize];
-                Some((&e.0[..], e.1))
+                p.nth((rng() % p.len() as u64) as usize)
             }
             ZSet::Skiplist(b) => b.dict.random_entry(rng).map(|(m, s)| (&m[..], *s)),
         }
@@ -560,6 +527,30 @@ mod tests {
             z.remove_ranks(1, 3);
             assert_eq!(z.len(), n.saturating_sub(3).max(n.min(1)));
         }
+    }
+
+    /// A listpack reads -0 back as 0 and orders it among the zeros by member, as Redis does
+    /// for `ZUNIONSTORE d 2 k1 k2 WEIGHTS -1 1` with k1 = {b: 0}, k2 = {a: 0} (a before b).
+    #[test]
+    fn listpack_negative_zero_is_zero() {
+        let z = ZSet::from_entries(
+            vec![
+                (Bytes::from_static(b"b"), -0.0),
+                (Bytes::from_static(b"a"), 0.0),
+            ],
+            limits(128),
+        );
+        let got: Vec<(&[u8], u64)> = z.iter().map(|(m, s)| (m, s.to_bits())).collect();
+        assert_eq!(got, vec![(&b"a"[..], 0), (&b"b"[..], 0)]);
+        let mut z = ZSet::new_for(limits(128), 1);
+        z.insert(b"x", -0.0, limits(128));
+        assert_eq!(z.score(b"x").map(f64::to_bits), Some(0));
+    }
+
+    /// The small encoding stays one pointer-sized buffer plus a count inside the boxed value.
+    #[test]
+    fn listpack_header_is_small() {
+        assert!(std::mem::size_of::<ZSet>() <= 24);
     }
 
     #[test]
