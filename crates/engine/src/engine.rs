@@ -28,7 +28,8 @@ pub enum Action {
     Kill(Vec<u64>),
     /// Stop the server (SHUTDOWN, with its mode flags already checked).
     Shutdown,
-    /// These parked clients have replies waiting in `blocking.outbox`.
+    /// These clients have bytes waiting in `blocking.outbox`: a parked client's reply, or
+    /// pub/sub messages for a subscriber.
     Wake(Vec<u64>),
 }
 
@@ -110,6 +111,8 @@ pub struct Engine {
     pub run_id: String,
     /// Clients parked by blocking commands.
     pub blocking: Waiters,
+    /// Pub/sub subscriptions (crate::pubsub); delivery reuses `blocking.outbox`.
+    pub pubsub: crate::pubsub::PubSub,
     next_client_id: u64,
 }
 
@@ -142,6 +145,7 @@ impl Engine {
             effects: None,
             run_id,
             blocking: Waiters::default(),
+            pubsub: Default::default(),
             next_client_id: 1,
         }
     }
@@ -163,6 +167,7 @@ impl Engine {
             }
         }
         self.blocking.outbox.remove(&id);
+        self.pubsub.forget(id);
     }
 
     pub fn record_effect(&mut self, db: usize, argv: Vec<Bytes>) {
@@ -185,6 +190,10 @@ impl Engine {
             self.park(client, args, block);
             Flow::Blocked
         } else {
+            // Messages this command published to its own client precede its reply, as in Redis.
+            if let Some(own) = self.blocking.outbox.remove(&client) {
+                out.extend_from_slice(&own);
+            }
             self.reply_to(client, &outcome.reply, out);
             if outcome.close {
                 Flow::Close
@@ -328,6 +337,14 @@ impl Engine {
         };
         if let Some(s) = self.clients.get_mut(&client) {
             s.last_cmd = cmd.name;
+        }
+        // RESP2 subscribers may only run (un)subscribe commands, PING, QUIT and RESET.
+        if let Err(reply) = crate::pubsub::check_context(self, client, cmd) {
+            return Outcome {
+                reply,
+                close: false,
+                block: None,
+            };
         }
         let dirty_before = self.dirty;
         let db = self.clients.get(&client).map_or(0, |s| s.db);

@@ -14,6 +14,7 @@ pub mod lcs;
 pub mod lists;
 pub mod lists_blocking;
 mod lists_move;
+pub mod pubsub;
 mod scan_args;
 pub mod server;
 pub mod sets;
