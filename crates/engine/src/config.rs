@@ -424,7 +424,7 @@ fn parse_buffer_limits(value: &str) -> Result<Vec<(usize, ObufLimit)>, ConfigErr
         return Ok(Vec::new());
     }
     let words: Vec<&str> = value.split(' ').collect();
-    if words.len() % 4 != 0 {
+    if !words.len().is_multiple_of(4) {
         return Err(ConfigError::Invalid(
             "Wrong number of arguments in buffer limit configuration.".into(),
         ));

@@ -281,3 +281,91 @@ impl Engine {
         self.actions.push(Action::Kill(vec![id]));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::engine::{Action, Engine, Flow, NullHost};
+    use bytes::Bytes;
+
+    fn run(eng: &mut Engine, id: u64, line: &str, now: i64) -> Vec<u8> {
+        let args: Vec<Bytes> = line
+            .split(' ')
+            .map(|a| Bytes::copy_from_slice(a.as_bytes()))
+            .collect();
+        let mut out = Vec::new();
+        assert_eq!(eng.execute(id, &args, now, &mut out), Flow::Continue);
+        out
+    }
+
+    #[test]
+    fn publish_fills_the_outbox_and_wakes() {
+        let mut eng = Engine::new(Config::default(), 1, 0, Box::new(NullHost));
+        let sub = eng.connect("a".into(), "l".into(), 1, 0);
+        let publisher = eng.connect("b".into(), "l".into(), 2, 0);
+        run(&mut eng, sub, "SUBSCRIBE ch", 0);
+        assert_eq!(run(&mut eng, publisher, "PUBLISH ch hi", 0), b":1\r\n");
+        assert_eq!(eng.actions.last(), Some(&Action::Wake(vec![sub])));
+        assert_eq!(
+            eng.take_outbox(sub).unwrap(),
+            b"*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n"
+        );
+        eng.disconnect(sub);
+        assert_eq!(run(&mut eng, publisher, "PUBLISH ch hi", 0), b":0\r\n");
+        assert_eq!(eng.pubsub.totals(), (0, 0, 0));
+    }
+
+    #[test]
+    fn hard_and_soft_output_limits_kill_and_free() {
+        let mut eng = Engine::new(Config::default(), 1, 0, Box::new(NullHost));
+        let sub = eng.connect("a".into(), "l".into(), 1, 0);
+        let publisher = eng.connect("b".into(), "l".into(), 2, 0);
+        eng.config
+            .set("client-output-buffer-limit", "pubsub 1000 40 1", false)
+            .unwrap();
+        run(&mut eng, sub, "SUBSCRIBE ch", 0);
+        // Over the soft limit, but not yet for longer than its second.
+        run(
+            &mut eng,
+            publisher,
+            "PUBLISH ch 0123456789012345678901234567890",
+            0,
+        );
+        run(&mut eng, publisher, "PUBLISH ch x", 1000);
+        assert!(eng.pubsub.is_subscriber(sub));
+        run(&mut eng, publisher, "PUBLISH ch x", 1001);
+        assert!(!eng.pubsub.is_subscriber(sub));
+        assert!(eng.take_outbox(sub).is_none());
+        assert!(eng.clients[&sub].killed);
+        assert!(eng.actions.contains(&Action::Kill(vec![sub])));
+        // Hard limit: one big message suffices.
+        let other = eng.connect("c".into(), "l".into(), 3, 0);
+        run(&mut eng, other, "SUBSCRIBE ch", 0);
+        let big = format!("PUBLISH ch {}", "y".repeat(1000));
+        assert_eq!(run(&mut eng, publisher, &big, 0), b":1\r\n");
+        assert!(!eng.pubsub.is_subscriber(other));
+    }
+
+    #[test]
+    fn buffer_limit_config_merges_classes() {
+        let mut c = Config::default();
+        c.set("client-output-buffer-limit", "pubsub 1mb 2k 5", false)
+            .unwrap();
+        assert_eq!(
+            c.get("client-output-buffer-limit"),
+            Some("normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 2000 5")
+        );
+        assert_eq!(c.obuf_limits[2].hard, 1048576);
+        for bad in [
+            "pubsub 1 2",
+            "master 1 2 3",
+            "pubsub x 1 1",
+            " normal 0 0 0",
+        ] {
+            assert!(
+                c.set("client-output-buffer-limit", bad, false).is_err(),
+                "{bad}"
+            );
+        }
+    }
+}

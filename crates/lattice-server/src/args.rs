@@ -6,8 +6,15 @@ use engine::config::{Config, ConfigError};
 
 /// What startup should do.
 pub enum Startup {
-    Serve { config: Config, config_file: String },
-    Exit { message: String, code: i32 },
+    // Boxed: the config is far larger than the exit message.
+    Serve {
+        config: Box<Config>,
+        config_file: String,
+    },
+    Exit {
+        message: String,
+        code: i32,
+    },
 }
 
 /// Parses the process arguments (without argv[0]).
@@ -57,7 +64,7 @@ pub fn parse(argv: &[String]) -> Startup {
     text.push_str(&options_to_lines(rest));
     match load(&text) {
         Ok(config) => Startup::Serve {
-            config,
+            config: Box::new(config),
             config_file,
         },
         Err(message) => Startup::Exit { message, code: 1 },
