@@ -136,7 +136,8 @@ pub fn load(text: &str) -> Result<Config, String> {
         if values.is_empty() {
             return Err(fail("Bad directive or wrong number of arguments"));
         }
-        let list_valued = name == "bind";
+        // Options whose value is several words (`client-output-buffer-limit pubsub 32mb 8mb 60`).
+        let list_valued = name == "bind" || name == "client-output-buffer-limit";
         if values.len() > 1 && !list_valued {
             return Err(fail("Bad directive or wrong number of arguments"));
         }
