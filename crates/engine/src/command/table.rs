@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Every family's commands. Adding a family means adding its list here.
-pub fn families() -> [&'static [Command]; 16] {
+pub fn families() -> [&'static [Command]; 17] {
     [
         super::introspect::COMMANDS,
         cmd::connection::COMMANDS,
@@ -24,6 +24,7 @@ pub fn families() -> [&'static [Command]; 16] {
         cmd::sets::COMMANDS,
         cmd::sort::COMMANDS,
         cmd::zsets::COMMANDS,
+        cmd::transactions::COMMANDS,
     ]
 }
 

@@ -1,0 +1,137 @@
+use crate::config::Config;
+use crate::engine::{Engine, NullHost};
+use bytes::Bytes;
+
+const NOW: i64 = 1_000_000;
+
+fn run(e: &mut Engine, c: u64, line: &str, now: i64) -> String {
+    let args: Vec<Bytes> = line
+        .split(' ')
+        .map(|s| Bytes::copy_from_slice(s.as_bytes()))
+        .collect();
+    let mut out = Vec::new();
+    e.execute(c, &args, now, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn engine() -> (Engine, u64, u64) {
+    let mut e = Engine::new(Config::default(), 1, NOW, Box::new(NullHost));
+    let a = e.connect("a".into(), "l".into(), 1, NOW);
+    let b = e.connect("b".into(), "l".into(), 2, NOW);
+    (e, a, b)
+}
+
+#[test]
+fn queue_and_exec() {
+    let (mut e, a, _) = engine();
+    assert_eq!(run(&mut e, a, "MULTI", NOW), "+OK\r\n");
+    assert_eq!(run(&mut e, a, "SET k 1", NOW), "+QUEUED\r\n");
+    assert_eq!(run(&mut e, a, "INCR k", NOW), "+QUEUED\r\n");
+    assert_eq!(run(&mut e, a, "EXEC", NOW), "*2\r\n+OK\r\n:2\r\n");
+    assert_eq!(run(&mut e, a, "EXEC", NOW), "-ERR EXEC without MULTI\r\n");
+}
+
+#[test]
+fn other_client_write_makes_exec_fail() {
+    let (mut e, a, b) = engine();
+    run(&mut e, a, "WATCH k", NOW);
+    run(&mut e, b, "SET k x", NOW);
+    run(&mut e, a, "MULTI", NOW);
+    run(&mut e, a, "SET k y", NOW);
+    assert_eq!(run(&mut e, a, "EXEC", NOW), "*-1\r\n");
+    assert_eq!(run(&mut e, a, "GET k", NOW), "$1\r\nx\r\n");
+    // The failed EXEC unwatched: the next transaction runs.
+    run(&mut e, b, "SET k z", NOW);
+    run(&mut e, a, "MULTI", NOW);
+    assert_eq!(run(&mut e, a, "EXEC", NOW), "*0\r\n");
+}
+
+#[test]
+fn watch_is_per_db_and_disconnect_unwatches() {
+    let (mut e, a, b) = engine();
+    run(&mut e, a, "WATCH k", NOW);
+    run(&mut e, b, "SELECT 1", NOW);
+    run(&mut e, b, "SET k x", NOW);
+    run(&mut e, a, "MULTI", NOW);
+    assert_eq!(run(&mut e, a, "EXEC", NOW), "*0\r\n");
+    run(&mut e, a, "WATCH k", NOW);
+    e.disconnect(a);
+    assert!(e.tx.watched_key_expired(a, &e.dbs, NOW) == false);
+    run(&mut e, b, "SELECT 0", NOW);
+    run(&mut e, b, "SET k y", NOW);
+    assert!(!e.tx.is_dirty(a));
+}
+
+#[test]
+fn watched_key_expiring_after_watch_fails_exec() {
+    let (mut e, a, _) = engine();
+    run(&mut e, a, "SET k v PX 100", NOW);
+    run(&mut e, a, "WATCH k", NOW);
+    run(&mut e, a, "MULTI", NOW + 200);
+    run(&mut e, a, "PING", NOW + 200);
+    assert_eq!(run(&mut e, a, "EXEC", NOW + 200), "*-1\r\n");
+    // Already expired at WATCH time: its lazy deletion is no change.
+    run(&mut e, a, "SET k v PX 100", NOW);
+    run(&mut e, a, "WATCH k", NOW + 200);
+    run(&mut e, a, "GET k", NOW + 200);
+    run(&mut e, a, "MULTI", NOW + 200);
+    assert_eq!(run(&mut e, a, "EXEC", NOW + 200), "*0\r\n");
+}
+
+#[test]
+fn blocking_commands_do_not_block_inside_exec() {
+    let (mut e, a, b) = engine();
+    run(&mut e, b, "BLPOP q 0", NOW);
+    assert!(e.is_blocked(b));
+    run(&mut e, a, "MULTI", NOW);
+    run(&mut e, a, "BLPOP empty 0", NOW);
+    run(&mut e, a, "BLMOVE empty x LEFT LEFT 0", NOW);
+    run(&mut e, a, "RPUSH q 1 2", NOW);
+    run(&mut e, a, "LPOP q", NOW);
+    // q holds data after the first push, but the waiter is served after EXEC as a whole.
+    assert_eq!(
+        run(&mut e, a, "EXEC", NOW),
+        "*4\r\n*-1\r\n$-1\r\n:2\r\n$1\r\n1\r\n"
+    );
+    assert!(!e.is_blocked(b));
+    let out = e.take_outbox(b).unwrap();
+    assert_eq!(out, b"*2\r\n$1\r\nq\r\n$1\r\n2\r\n");
+}
+
+#[test]
+fn effects_are_wrapped_when_several() {
+    let (mut e, a, _) = engine();
+    e.effects = Some(Vec::new());
+    run(&mut e, a, "MULTI", NOW);
+    run(&mut e, a, "SET k 1", NOW);
+    run(&mut e, a, "GET k", NOW);
+    assert_eq!(run(&mut e, a, "EXEC", NOW), "*2\r\n+OK\r\n$1\r\n1\r\n");
+    run(&mut e, a, "MULTI", NOW);
+    run(&mut e, a, "SET k 2", NOW);
+    run(&mut e, a, "SELECT 3", NOW);
+    run(&mut e, a, "EXPIRE k 10", NOW);
+    run(&mut e, a, "SET k 3 EX 5", NOW);
+    run(&mut e, a, "EXEC", NOW);
+    let effects: Vec<(usize, String)> = e
+        .effects
+        .take()
+        .unwrap()
+        .into_iter()
+        .map(|x| {
+            let argv: Vec<String> = x
+                .argv
+                .iter()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .collect();
+            (x.db, argv.join(" "))
+        })
+        .collect();
+    let want = [
+        (0, "SET k 1".to_string()),
+        (0, "MULTI".to_string()),
+        (0, "SET k 2".to_string()),
+        (3, format!("SET k 3 PXAT {}", NOW + 5000)),
+        (3, "EXEC".to_string()),
+    ];
+    assert_eq!(effects, want);
+}
