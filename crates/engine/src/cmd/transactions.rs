@@ -168,9 +168,8 @@ pub(crate) fn intercept(
     now_ms: i64,
     out: &mut Vec<u8>,
 ) -> Option<Flow> {
-    if eng.clients.get(&client)?.multi.is_none() {
-        return None;
-    }
+    // Not inside MULTI: run as usual.
+    eng.clients.get(&client)?.multi.as_ref()?;
     let cmd = match lookup(args) {
         Ok(cmd) => cmd,
         Err(reply) => return Some(refuse(eng, client, reply, out)),

@@ -56,7 +56,7 @@ fn watch_is_per_db_and_disconnect_unwatches() {
     assert_eq!(run(&mut e, a, "EXEC", NOW), "*0\r\n");
     run(&mut e, a, "WATCH k", NOW);
     e.disconnect(a);
-    assert!(e.tx.watched_key_expired(a, &e.dbs, NOW) == false);
+    assert!(!e.tx.watched_key_expired(a, &e.dbs, NOW));
     run(&mut e, b, "SELECT 0", NOW);
     run(&mut e, b, "SET k y", NOW);
     assert!(!e.tx.is_dirty(a));
