@@ -139,9 +139,12 @@ fn swapdb(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         return errors::db_out_of_range();
     }
     let (first, second) = (first as usize, second as usize);
-    // WATCH stays with the db index: a watched key changes if it exists on either side.
-    crate::watch::touch_db(ctx.eng, first, Some(second), ctx.now_ms);
-    crate::watch::touch_db(ctx.eng, second, Some(first), ctx.now_ms);
+    // WATCH stays with the db index: a watched key changes if it exists on either side
+    // (swapping a db with itself changes nothing).
+    if first != second {
+        crate::watch::touch_db(ctx.eng, first, Some(second), ctx.now_ms);
+        crate::watch::touch_db(ctx.eng, second, Some(first), ctx.now_ms);
+    }
     ctx.eng.dbs.swap(first, second);
     ctx.add_dirty(1);
     Reply::ok()

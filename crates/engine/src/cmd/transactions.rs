@@ -168,6 +168,17 @@ pub(crate) fn intercept(
     now_ms: i64,
     out: &mut Vec<u8>,
 ) -> Option<Flow> {
+    if args.len() > 1 && args[0].eq_ignore_ascii_case(b"exec") {
+        // Redis refuses EXEC with arguments as an aborted transaction, inside MULTI or not
+        // (and unwatches).
+        discard_transaction(eng, client);
+        let reply = Reply::error(
+            "EXECABORT Transaction discarded because of: \
+             wrong number of arguments for 'exec' command",
+        );
+        eng.reply_to(client, &reply, out);
+        return Some(Flow::Continue);
+    }
     // Not inside MULTI: run as usual.
     eng.clients.get(&client)?.multi.as_ref()?;
     let cmd = match lookup(args) {
@@ -245,26 +256,52 @@ fn exec(eng: &mut Engine, client: u64, now_ms: i64, out: &mut Vec<u8>) -> Flow {
     let mut close = false;
     eng.tx.in_exec = true;
     for argv in &m.queue {
+        let before = reply_mode(eng, client);
         let outcome = eng.dispatch(client, argv, now_ms, None);
         eng.stats.total_commands += 1;
         // `Ctx::block` parks nobody inside EXEC: the handler's reply is its timeout reply.
         close |= outcome.close;
-        if !skip_all {
+        if skip_all {
+            continue;
+        }
+        if reply_mode(eng, client) == ReplyMode::SkipNext {
+            // A queued CLIENT REPLY SKIP skips the next command the client sends after EXEC,
+            // not the next queued one; the SKIP itself has no reply.
+            if before == ReplyMode::SkipNext {
+                set_reply_mode(eng, client, ReplyMode::On);
+                eng.reply_to(client, &outcome.reply, out);
+                set_reply_mode(eng, client, ReplyMode::SkipNext);
+            }
+        } else {
             eng.reply_to(client, &outcome.reply, out);
         }
     }
     eng.tx.in_exec = false;
     if let Some(s) = eng.clients.get_mut(&client) {
         s.last_cmd = "exec";
-        if skip_all {
-            s.reply_mode = ReplyMode::On;
-        }
+        s.reply_mode = match s.reply_mode {
+            ReplyMode::SkipNext => ReplyMode::Skipping,
+            ReplyMode::Skipping => ReplyMode::On,
+            mode => mode,
+        };
     }
     wrap_effects(eng, mark);
     if close {
         Flow::Close
     } else {
         Flow::Continue
+    }
+}
+
+fn reply_mode(eng: &Engine, client: u64) -> ReplyMode {
+    eng.clients
+        .get(&client)
+        .map_or(ReplyMode::On, |s| s.reply_mode)
+}
+
+fn set_reply_mode(eng: &mut Engine, client: u64, mode: ReplyMode) {
+    if let Some(s) = eng.clients.get_mut(&client) {
+        s.reply_mode = mode;
     }
 }
 
