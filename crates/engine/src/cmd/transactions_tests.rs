@@ -135,3 +135,36 @@ fn effects_are_wrapped_when_several() {
     ];
     assert_eq!(effects, want);
 }
+
+/// Bytes observed on redis-server 7.0.15: a queued CLIENT REPLY SKIP has no reply and skips the
+/// next command sent after EXEC; a queued CLIENT REPLY OFF silences the rest of the array.
+#[test]
+fn client_reply_inside_exec() {
+    let (mut e, a, _) = engine();
+    run(&mut e, a, "MULTI", NOW);
+    run(&mut e, a, "CLIENT REPLY SKIP", NOW);
+    run(&mut e, a, "PING", NOW);
+    run(&mut e, a, "PING", NOW);
+    assert_eq!(run(&mut e, a, "EXEC", NOW), "*3\r\n+PONG\r\n+PONG\r\n");
+    assert_eq!(run(&mut e, a, "PING", NOW), "");
+    assert_eq!(run(&mut e, a, "PING", NOW), "+PONG\r\n");
+    run(&mut e, a, "MULTI", NOW);
+    run(&mut e, a, "PING", NOW);
+    run(&mut e, a, "CLIENT REPLY OFF", NOW);
+    run(&mut e, a, "PING", NOW);
+    assert_eq!(run(&mut e, a, "EXEC", NOW), "*3\r\n+PONG\r\n");
+}
+
+#[test]
+fn exec_with_arguments_aborts_even_outside_multi() {
+    let (mut e, a, b) = engine();
+    run(&mut e, a, "WATCH k", NOW);
+    assert_eq!(
+        run(&mut e, a, "EXEC x", NOW),
+        "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n"
+    );
+    // ... and unwatches.
+    run(&mut e, b, "SET k 1", NOW);
+    run(&mut e, a, "MULTI", NOW);
+    assert_eq!(run(&mut e, a, "EXEC", NOW), "*0\r\n");
+}
