@@ -168,3 +168,72 @@ fn exec_with_arguments_aborts_even_outside_multi() {
     run(&mut e, a, "MULTI", NOW);
     assert_eq!(run(&mut e, a, "EXEC", NOW), "*0\r\n");
 }
+
+type Snapshot = Vec<(usize, Vec<u8>, crate::value::Value, Option<i64>)>;
+
+fn snapshot(e: &Engine) -> Snapshot {
+    let mut out = Vec::new();
+    for (i, db) in e.dbs.iter().enumerate() {
+        for (k, entry) in db.iter() {
+            out.push((i, k.to_vec(), entry.value.clone(), db.expire_at(k)));
+        }
+    }
+    out.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    out
+}
+
+/// Random transactions (with SELECT, expiry, run-time errors, aborted and watched ones) on
+/// one engine; their effects, MULTI/EXEC wrapped, replayed into another give the same keyspace.
+#[test]
+fn effects_of_transactions_replay() {
+    let (mut e, a, b) = engine();
+    e.effects = Some(Vec::new());
+    let mut r = Engine::new(Config::default(), 1, NOW, Box::new(NullHost));
+    let rc = r.connect("r".into(), "l".into(), 1, NOW);
+    let mut replica_db = 0;
+    let mut seed = 7u64;
+    let mut rnd = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let mut now = NOW;
+    let mut wrapped = 0;
+    for _ in 0..2000 {
+        now += rnd(300) as i64;
+        let k = format!("k{}", rnd(5));
+        let line = match rnd(16) {
+            0 => "MULTI".to_string(),
+            1 | 2 => "EXEC".to_string(),
+            3 => "DISCARD".to_string(),
+            4 => format!("WATCH {k}"),
+            5 => format!("SELECT {}", rnd(3)),
+            6 => format!("SET {k} {} PX {}", rnd(100), rnd(2000) + 1),
+            7 => format!("INCR {k}"),
+            8 => format!("RPUSH {k} a b"),
+            9 => format!("LPOP {k}"),
+            10 => format!("DEL {k}"),
+            11 => format!("EXPIRE {k} {}", rnd(3)),
+            12 => format!("GET {k}"),
+            13 => "GET".to_string(),
+            14 => format!("MOVE {k} {}", rnd(3)),
+            _ => format!("APPEND {k} x"),
+        };
+        run(&mut e, a, &line, now);
+        if rnd(10) == 0 {
+            run(&mut e, b, &format!("SET {k} other"), now);
+        }
+        for eff in e.effects.replace(Vec::new()).unwrap_or_default() {
+            if eff.db != replica_db {
+                run(&mut r, rc, &format!("SELECT {}", eff.db), now);
+                replica_db = eff.db;
+            }
+            wrapped += usize::from(eff.argv[0] == "MULTI");
+            let mut out = Vec::new();
+            r.execute(rc, &eff.argv, now, &mut out);
+        }
+        assert_eq!(snapshot(&e), snapshot(&r), "after {line}");
+    }
+    assert!(wrapped >= 5, "only {wrapped} wrapped transactions");
+}
