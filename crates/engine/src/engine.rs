@@ -339,7 +339,10 @@ impl Engine {
             }
         };
         if let Some(s) = self.clients.get_mut(&client) {
-            s.last_cmd = cmd.name;
+            // Commands run by EXEC leave `cmd=exec` in CLIENT LIST, as in Redis.
+            if !self.tx.in_exec {
+                s.last_cmd = cmd.name;
+            }
         }
         let dirty_before = self.dirty;
         let db = self.clients.get(&client).map_or(0, |s| s.db);

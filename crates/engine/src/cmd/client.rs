@@ -131,7 +131,8 @@ fn id(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
 }
 
 /// One `CLIENT LIST` line, fields as Redis 7.0 prints them.
-fn describe(s: &Session, now_ms: i64) -> String {
+/// `dirty_cas`: a key the client WATCHes changed (flag `d`).
+fn describe(s: &Session, now_ms: i64, dirty_cas: bool) -> String {
     let secs = |ms: i64| ((now_ms - ms).max(0)) / 1000;
     let name = s
         .name
@@ -140,6 +141,12 @@ fn describe(s: &Session, now_ms: i64) -> String {
         .unwrap_or_default();
     let resp = if s.proto == Proto::Resp3 { 3 } else { 2 };
     let mut flags = String::new();
+    if s.multi.is_some() {
+        flags.push('x');
+    }
+    if dirty_cas {
+        flags.push('d');
+    }
     if s.no_evict {
         flags.push('e');
     }
@@ -147,7 +154,7 @@ fn describe(s: &Session, now_ms: i64) -> String {
         flags.push('N');
     }
     format!(
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
         s.id,
         s.addr,
         s.laddr,
@@ -157,6 +164,7 @@ fn describe(s: &Session, now_ms: i64) -> String {
         secs(s.last_interaction_ms),
         flags,
         s.db,
+        s.multi.as_ref().map_or(-1, |m| m.queued() as i64),
         s.qbuf,
         s.obuf,
         s.qbuf + s.obuf + std::mem::size_of::<Session>(),
@@ -166,7 +174,8 @@ fn describe(s: &Session, now_ms: i64) -> String {
 }
 
 fn info(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
-    let mut line = describe(ctx.session(), ctx.now_ms);
+    let dirty = ctx.eng.tx.is_dirty(ctx.client_id);
+    let mut line = describe(ctx.session(), ctx.now_ms, dirty);
     line.push('\n');
     Reply::Verbatim("txt", Bytes::from(line))
 }
@@ -215,7 +224,7 @@ fn list(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         if ids.as_ref().is_some_and(|ids| !ids.contains(&s.id)) {
             continue;
         }
-        text.push_str(&describe(s, ctx.now_ms));
+        text.push_str(&describe(s, ctx.now_ms, ctx.eng.tx.is_dirty(s.id)));
         text.push('\n');
     }
     Reply::Verbatim("txt", Bytes::from(text))

@@ -23,6 +23,13 @@ pub struct Multi {
     aborted: bool,
 }
 
+impl Multi {
+    /// Commands queued so far (CLIENT LIST's `multi=`).
+    pub fn queued(&self) -> usize {
+        self.queue.len()
+    }
+}
+
 const TX: u32 = flags::NOSCRIPT | flags::LOADING | flags::STALE;
 
 pub const COMMANDS: &[Command] = &[
@@ -224,7 +231,13 @@ fn refuse(eng: &mut Engine, client: u64, reply: Reply, out: &mut Vec<u8>) -> Flo
 /// affects the replies after it, as in Redis).
 fn exec(eng: &mut Engine, client: u64, now_ms: i64, out: &mut Vec<u8>) -> Flow {
     eng.stats.total_commands += 1;
-    let Some(m) = eng.clients.get_mut(&client).and_then(|s| s.multi.take()) else {
+    // The session stays in MULTI while the queue runs (CLIENT LIST shows `x` and `multi=n`
+    // then, as in Redis); the queue itself is cloned out (cheap: `Bytes` are shared).
+    let Some(s) = eng.clients.get_mut(&client) else {
+        return Flow::Continue;
+    };
+    s.last_cmd = "exec";
+    let Some(m) = s.multi.clone() else {
         return Flow::Continue;
     };
     if eng.tx.watched_key_expired(client, &eng.dbs, now_ms) {
@@ -239,11 +252,12 @@ fn exec(eng: &mut Engine, client: u64, now_ms: i64, out: &mut Vec<u8>) -> Flow {
     } else {
         None
     };
-    discard_transaction(eng, client);
     if let Some(reply) = failed {
+        discard_transaction(eng, client);
         eng.reply_to(client, &reply, out);
         return Flow::Continue;
     }
+    eng.tx.unwatch_all(client);
     let Some(session) = eng.clients.get_mut(&client) else {
         return Flow::Continue;
     };
@@ -277,8 +291,8 @@ fn exec(eng: &mut Engine, client: u64, now_ms: i64, out: &mut Vec<u8>) -> Flow {
         }
     }
     eng.tx.in_exec = false;
+    discard_transaction(eng, client);
     if let Some(s) = eng.clients.get_mut(&client) {
-        s.last_cmd = "exec";
         s.reply_mode = match s.reply_mode {
             ReplyMode::SkipNext => ReplyMode::Skipping,
             ReplyMode::Skipping => ReplyMode::On,

@@ -237,3 +237,34 @@ fn effects_of_transactions_replay() {
     }
     assert!(wrapped >= 5, "only {wrapped} wrapped transactions");
 }
+
+/// CLIENT INFO inside a transaction: `x` and `multi=<queued>` while EXEC runs, `d` once a
+/// watched key changed (as redis-server 7.0.15 prints them).
+#[test]
+fn client_info_shows_transaction_state() {
+    let (mut e, a, b) = engine();
+    let info = |s: String| {
+        let flags = s
+            .split(' ')
+            .find(|f| f.starts_with("flags="))
+            .unwrap()
+            .to_string();
+        let multi = s
+            .split(' ')
+            .find(|f| f.starts_with("multi="))
+            .unwrap()
+            .to_string();
+        format!("{flags} {multi}")
+    };
+    assert_eq!(info(run(&mut e, a, "CLIENT INFO", NOW)), "flags=N multi=-1");
+    run(&mut e, a, "WATCH k", NOW);
+    run(&mut e, b, "SET k 1", NOW);
+    assert_eq!(info(run(&mut e, a, "CLIENT INFO", NOW)), "flags=d multi=-1");
+    run(&mut e, a, "UNWATCH", NOW);
+    run(&mut e, a, "MULTI", NOW);
+    run(&mut e, a, "PING", NOW);
+    run(&mut e, a, "CLIENT INFO", NOW);
+    let out = run(&mut e, a, "EXEC", NOW);
+    assert_eq!(info(out.clone()), "flags=x multi=2");
+    assert!(out.contains(" cmd=exec "), "{out}");
+}
