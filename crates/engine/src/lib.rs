@@ -17,6 +17,7 @@ pub mod rng;
 pub mod session;
 pub mod util;
 pub mod value;
+pub mod watch;
 
 pub use engine::{Action, Effect, Engine, Flow, Host, NullHost};
 

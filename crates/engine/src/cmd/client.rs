@@ -166,9 +166,11 @@ fn is_type(ctx: &Ctx, id: u64, ty: Option<ClientType>) -> bool {
 }
 
 /// One `CLIENT LIST` line, fields as Redis 7.0 prints them.
+/// One `CLIENT LIST` line. Flag `d`: a key the client WATCHes changed; `x`: inside MULTI.
 fn describe(ctx: &Ctx, s: &Session) -> String {
     let now_ms = ctx.now_ms;
     let (sub, psub, ssub) = ctx.eng.pubsub.counts(s.id);
+    let dirty_cas = ctx.eng.tx.is_dirty(s.id);
     let secs = |ms: i64| ((now_ms - ms).max(0)) / 1000;
     let name = s
         .name
@@ -180,6 +182,15 @@ fn describe(ctx: &Ctx, s: &Session) -> String {
     if sub + psub + ssub > 0 {
         flags.push('P');
     }
+    if s.multi.is_some() {
+        flags.push('x');
+    }
+    if s.blocked.is_some() {
+        flags.push('b');
+    }
+    if dirty_cas {
+        flags.push('d');
+    }
     if s.no_evict {
         flags.push('e');
     }
@@ -187,7 +198,7 @@ fn describe(ctx: &Ctx, s: &Session) -> String {
         flags.push('N');
     }
     format!(
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi=-1 qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
         s.id,
         s.addr,
         s.laddr,
@@ -200,6 +211,7 @@ fn describe(ctx: &Ctx, s: &Session) -> String {
         sub,
         psub,
         ssub,
+        s.multi.as_ref().map_or(-1, |m| m.queued() as i64),
         s.qbuf,
         s.obuf,
         s.qbuf + s.obuf + std::mem::size_of::<Session>(),

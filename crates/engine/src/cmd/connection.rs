@@ -125,6 +125,8 @@ fn quit(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
 fn reset(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
     ctx.session_mut().reset();
     ctx.eng.pubsub.forget(ctx.client_id);
+    // RESET also leaves MULTI and forgets every WATCH.
+    crate::cmd::transactions::discard_transaction(ctx.eng, ctx.client_id);
     ctx.db = 0;
     Reply::simple("RESET")
 }

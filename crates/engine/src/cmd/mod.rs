@@ -26,4 +26,5 @@ pub mod strings_ops;
 pub mod strings_set;
 #[cfg(test)]
 mod strings_tests;
+pub mod transactions;
 pub mod zsets;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Every family's commands. Adding a family means adding its list here.
-pub fn families() -> [&'static [Command]; 17] {
+pub fn families() -> [&'static [Command]; 18] {
     [
         super::introspect::COMMANDS,
         cmd::connection::COMMANDS,
@@ -25,6 +25,7 @@ pub fn families() -> [&'static [Command]; 17] {
         cmd::sort::COMMANDS,
         cmd::zsets::COMMANDS,
         cmd::pubsub::COMMANDS,
+        cmd::transactions::COMMANDS,
     ]
 }
 
