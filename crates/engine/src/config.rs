@@ -24,6 +24,8 @@ enum Kind {
     /// `client-output-buffer-limit`: `<class> <hard> <soft> <soft-seconds>` groups; a SET
     /// changes only the classes it names.
     BufferLimits,
+    /// `notify-keyspace-events` class letters (notify.rs).
+    NotifyFlags,
 }
 
 struct Param {
@@ -175,6 +177,7 @@ const PARAMS: &[Param] = &[
         "512",
         true,
     ),
+    p("notify-keyspace-events", Kind::NotifyFlags, "", true),
     pa(
         "zset-max-listpack-entries",
         "zset-max-ziplist-entries",
@@ -239,6 +242,9 @@ pub struct Config {
     pub zset_max_listpack_value: u64,
     /// Output buffer limits per client class: normal, replica, pubsub.
     pub obuf_limits: [ObufLimit; 3],
+    /// Enabled keyspace event classes (notify.rs bits). Kept apart from the printed text,
+    /// which omits `n` when it prints `A`.
+    pub notify_keyspace_events: u32,
 }
 
 /// One class's output buffer limit; 0 disables a bound.
@@ -275,6 +281,7 @@ impl Default for Config {
             zset_max_listpack_entries: 128,
             zset_max_listpack_value: 64,
             obuf_limits: [ObufLimit::default(); 3],
+            notify_keyspace_events: 0,
         };
         c.refresh_typed();
         c
@@ -327,6 +334,15 @@ impl Config {
         }
         self.values[i] = match param.kind {
             Kind::BufferLimits => merge_buffer_limits(&self.values[i], value)?,
+            Kind::NotifyFlags => {
+                let flags = crate::notify::parse_flags(value).ok_or_else(|| {
+                    ConfigError::Invalid(
+                        "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into(),
+                    )
+                })?;
+                self.notify_keyspace_events = flags;
+                crate::notify::flags_to_string(flags)
+            }
             kind => normalize(kind, value)?,
         };
         self.refresh_typed();
@@ -414,6 +430,11 @@ fn normalize(kind: Kind, value: &str) -> Result<String, ConfigError> {
         Kind::Str => Ok(value.to_string()),
         Kind::List => Ok(value.split_whitespace().collect::<Vec<_>>().join(" ")),
         Kind::BufferLimits => merge_buffer_limits("", value),
+        Kind::NotifyFlags => crate::notify::parse_flags(value)
+            .map(crate::notify::flags_to_string)
+            .ok_or_else(|| {
+                ConfigError::Invalid("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into())
+            }),
     }
 }
 

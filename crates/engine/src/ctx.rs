@@ -6,6 +6,7 @@ use crate::command::Command;
 use crate::db::Db;
 use crate::engine::Engine;
 use crate::errors;
+use crate::notify;
 use crate::session::Session;
 use crate::value::{RString, Value};
 use bytes::Bytes;
@@ -61,7 +62,7 @@ impl<'a> Ctx<'a> {
         if !self.eng.dbs[db].is_expired(key, self.now_ms) {
             return false;
         }
-        crate::expire::delete_expired(self.eng, db, key);
+        crate::expire::delete_expired(self.eng, db, key, self.now_ms);
         true
     }
 
@@ -77,6 +78,18 @@ impl<'a> Ctx<'a> {
     /// Like `lookup_read` but without touching the access time (TYPE, EXISTS, TTL, OBJECT).
     pub fn lookup_read_notouch(&mut self, key: &[u8]) -> Option<&Value> {
         self.lookup(key, true, false)
+    }
+
+    /// OBJECT's lookup: like `lookup_read_notouch`, but a miss raises no `keymiss` event.
+    pub fn lookup_object(&mut self, key: &[u8]) -> Option<&Value> {
+        self.expire_if_needed(key);
+        let found = self.eng.dbs[self.db].contains(key);
+        if found {
+            self.eng.stats.keyspace_hits += 1;
+        } else {
+            self.eng.stats.keyspace_misses += 1;
+        }
+        self.eng.dbs[self.db].get(key).map(|e| &e.value)
     }
 
     /// Redis's `lookupKeyWrite`: lazy expiry and access time, no hit/miss stats.
@@ -97,6 +110,7 @@ impl<'a> Ctx<'a> {
                 self.eng.stats.keyspace_hits += 1;
             } else {
                 self.eng.stats.keyspace_misses += 1;
+                self.notify(notify::KEY_MISS, "keymiss", key);
             }
         }
         let entry = self.eng.dbs[self.db].get_mut(key)?;
@@ -119,9 +133,30 @@ impl<'a> Ctx<'a> {
     /// Redis's `setKey`: store (overwriting any type), drop the TTL unless `keep_ttl`, and
     /// count the change.
     pub fn set_key(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
-        let now = self.now_secs();
-        self.eng.dbs[self.db].insert(key, value, now, keep_ttl);
+        self.insert_key(key, value, keep_ttl);
         self.signal_modified(key);
+    }
+
+    /// Stores a value without counting a change (the caller does, after filling it), and
+    /// raises the `new` event when the key did not exist (Redis's `dbAdd`).
+    pub fn insert_key(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
+        let now = self.now_secs();
+        let created = self.eng.config.notify_keyspace_events & notify::NEW != 0
+            && !self.eng.dbs[self.db].contains(key);
+        self.eng.dbs[self.db].insert(key, value, now, keep_ttl);
+        if created {
+            self.notify(notify::NEW, "new", key);
+        }
+    }
+
+    /// Publishes a keyspace event for `key` of the selected db if its class is enabled.
+    pub fn notify(&mut self, class: u32, event: &'static str, key: &[u8]) {
+        self.eng.notify(self.db, class, event, key, self.now_ms);
+    }
+
+    /// Like `notify` for another db (MOVE and COPY ... DB).
+    pub fn notify_in(&mut self, db: usize, class: u32, event: &'static str, key: &[u8]) {
+        self.eng.notify(db, class, event, key, self.now_ms);
     }
 
     /// Deletes a key (after lazy expiry); returns whether it existed.

@@ -14,8 +14,9 @@ const ROUNDS_PER_CALL: usize = 16;
 
 /// Deletes `key` from `db` because its TTL passed: counts the stat and records the `DEL`
 /// effect. Lazy expiry (ctx.rs) and the active cycle both go through here.
-pub fn delete_expired(eng: &mut Engine, db: usize, key: &[u8]) {
+pub fn delete_expired(eng: &mut Engine, db: usize, key: &[u8], now_ms: i64) {
     if eng.dbs[db].remove(key).is_some() {
+        eng.notify(db, crate::notify::EXPIRED, "expired", key, now_ms);
         crate::watch::touch(eng, db, key, i64::MIN);
         eng.stats.expired_keys += 1;
         eng.record_effect(
@@ -54,7 +55,7 @@ pub fn active_expire_cycle(eng: &mut Engine, now_ms: i64) {
             for (key, at) in sample {
                 // A sample may repeat a key; only the first sighting deletes it.
                 if at <= now_ms && eng.dbs[db].expire_at(&key) == Some(at) {
-                    delete_expired(eng, db, &key);
+                    delete_expired(eng, db, &key, now_ms);
                     expired += 1;
                 }
             }

@@ -12,6 +12,7 @@ pub mod dict;
 pub mod engine;
 pub mod errors;
 pub mod expire;
+pub mod notify;
 pub mod pubsub;
 pub mod rng;
 pub mod session;

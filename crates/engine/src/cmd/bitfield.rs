@@ -6,6 +6,7 @@ use super::strings::opt;
 use crate::args;
 use crate::ctx::Ctx;
 use crate::errors;
+use crate::notify;
 use crate::value::Value;
 use bytes::Bytes;
 use resp::Reply;
@@ -273,6 +274,9 @@ fn generic(ctx: &mut Ctx, a: &[Bytes], read_only: bool) -> Reply {
         .collect();
     for _ in 0..writes.len() {
         ctx.signal_modified(key);
+    }
+    if !writes.is_empty() {
+        ctx.notify(notify::STRING, "setbit", key);
     }
     Reply::Array(replies)
 }

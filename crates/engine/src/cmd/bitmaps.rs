@@ -7,6 +7,7 @@ use crate::args;
 use crate::command::{acl, flags, ks, Command, Family, KeySpec};
 use crate::ctx::Ctx;
 use crate::errors;
+use crate::notify;
 use crate::value::{RString, Value};
 use bytes::Bytes;
 use resp::Reply;
@@ -205,6 +206,7 @@ fn setbit(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
             buf[byte] &= !mask;
         }
         ctx.signal_modified(&a[1]);
+        ctx.notify(notify::STRING, "setbit", &a[1]);
     }
     Reply::Int(old as i64)
 }
@@ -368,7 +370,9 @@ fn bitop(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     }
     let maxlen = srcs.iter().map(Vec::len).max().unwrap_or(0);
     if maxlen == 0 {
-        ctx.delete(&a[2]);
+        if ctx.delete(&a[2]) {
+            ctx.notify(notify::GENERIC, "del", &a[2]);
+        }
         return Reply::Int(0);
     }
     let byte = |s: &Vec<u8>, i: usize| s.get(i).copied().unwrap_or(0);
@@ -381,6 +385,7 @@ fn bitop(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         })
         .collect();
     ctx.set_key(&a[2], Value::Str(RString::Raw(res)), false);
+    ctx.notify(notify::STRING, "set", &a[2]);
     Reply::Int(maxlen as i64)
 }
 

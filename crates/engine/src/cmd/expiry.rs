@@ -8,6 +8,7 @@
 use crate::args;
 use crate::command::{acl, flags, ks, Command, KeySpec, BASE};
 use crate::ctx::Ctx;
+use crate::notify;
 use bytes::Bytes;
 use resp::Reply;
 
@@ -245,10 +246,12 @@ fn expire_generic(ctx: &mut Ctx, a: &[Bytes], seconds: bool, base_ms: i64) -> Re
     if when <= ctx.now_ms {
         ctx.db().remove(key);
         ctx.signal_modified(key);
+        ctx.notify(notify::GENERIC, "del", key);
         ctx.rewrite_effect(vec![Bytes::from_static(b"DEL"), key.clone()]);
     } else {
         ctx.db().set_expire(key, when);
         ctx.signal_modified(key);
+        ctx.notify(notify::GENERIC, "expire", key);
         ctx.rewrite_effect(vec![
             Bytes::from_static(b"PEXPIREAT"),
             key.clone(),
@@ -296,6 +299,7 @@ fn persist(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         return Reply::Int(0);
     }
     ctx.signal_modified(&a[1]);
+    ctx.notify(notify::GENERIC, "persist", &a[1]);
     Reply::Int(1)
 }
 

@@ -5,6 +5,7 @@ use super::hashes_random::{hrandfield, hscan};
 use crate::command::{acl, flags, ks, Command, Family, KeySpec};
 use crate::ctx::Ctx;
 use crate::errors;
+use crate::notify;
 use crate::util::ldouble::{self, LDouble};
 use crate::util::num::string2ll;
 use crate::value::hash::{Hash, Limits};
@@ -72,11 +73,7 @@ fn write_or_create<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<&'a mut Hash, Rep
     match ctx.lookup_write(key) {
         Some(Value::Hash(_)) => {}
         Some(_) => return Err(errors::wrongtype()),
-        None => {
-            let now = ctx.now_secs();
-            ctx.db()
-                .insert(key, Value::Hash(Box::default()), now, false);
-        }
+        None => ctx.insert_key(key, Value::Hash(Box::default()), false),
     }
     match ctx.db().get_mut(key).map(|e| &mut e.value) {
         Some(Value::Hash(h)) => Ok(h),
@@ -101,6 +98,7 @@ fn hset(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         }
     }
     ctx.signal_modified(&a[1]);
+    ctx.notify(notify::HASH, "hset", &a[1]);
     if ctx.cmd.name == "hmset" {
         Reply::ok()
     } else {
@@ -119,6 +117,7 @@ fn hsetnx(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     }
     h.set(&a[2], &a[3], limits);
     ctx.signal_modified(&a[1]);
+    ctx.notify(notify::HASH, "hset", &a[1]);
     Reply::Int(1)
 }
 
@@ -166,8 +165,11 @@ fn hdel(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     }
     if emptied {
         ctx.delete(&a[1]);
+        ctx.notify(notify::HASH, "hdel", &a[1]);
+        ctx.notify(notify::GENERIC, "del", &a[1]);
     } else if deleted > 0 {
         ctx.signal_modified(&a[1]);
+        ctx.notify(notify::HASH, "hdel", &a[1]);
     }
     Reply::Int(deleted)
 }
@@ -245,6 +247,7 @@ fn hincrby(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     };
     h.set(&a[2], new.to_string().as_bytes(), limits);
     ctx.signal_modified(&a[1]);
+    ctx.notify(notify::HASH, "hincrby", &a[1]);
     Reply::Int(new)
 }
 
@@ -279,6 +282,7 @@ fn hincrbyfloat(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     let text = Bytes::from(new.to_human());
     h.set(&a[2], &text, limits);
     ctx.signal_modified(&a[1]);
+    ctx.notify(notify::HASH, "hincrbyfloat", &a[1]);
     ctx.rewrite_effect(vec![
         Bytes::from_static(b"HSET"),
         a[1].clone(),

@@ -11,6 +11,7 @@ mod tests;
 
 use crate::command::{acl, flags, ks, Command, KeySpec, BASE};
 use crate::ctx::Ctx;
+use crate::notify;
 use crate::util::glob::glob_match;
 use bytes::Bytes;
 use resp::Reply;
@@ -201,6 +202,7 @@ fn del(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     let mut n = 0;
     for key in &a[1..] {
         if ctx.delete(key) {
+            ctx.notify(notify::GENERIC, "del", key);
             n += 1;
         }
     }

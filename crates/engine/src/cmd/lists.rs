@@ -6,6 +6,7 @@ use crate::args;
 use crate::command::{acl, flags, Command, KeySpec, BASE};
 use crate::ctx::Ctx;
 use crate::errors;
+use crate::notify;
 use crate::value::list::{normalize_range, End, List};
 use crate::value::Value;
 use bytes::Bytes;
@@ -192,11 +193,30 @@ fn list_ref<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Result<Option<&'c List>, Reply>
     }
 }
 
-/// After removing elements from `key`: count the change and delete the key once empty.
-pub(crate) fn after_removal(ctx: &mut Ctx, key: &[u8], now_empty: bool) {
+/// After removing elements from `key`: count the change, raise `event`, and delete the key
+/// once empty (with its `del` event).
+pub(crate) fn after_removal(ctx: &mut Ctx, key: &[u8], now_empty: bool, event: &'static str) {
     ctx.signal_modified(key);
+    ctx.notify(notify::LIST, event, key);
     if now_empty {
         ctx.delete(key);
+        ctx.notify(notify::GENERIC, "del", key);
+    }
+}
+
+/// The keyspace event of a pop from `end`.
+pub(crate) fn pop_event(end: End) -> &'static str {
+    match end {
+        End::Left => "lpop",
+        End::Right => "rpop",
+    }
+}
+
+/// The keyspace event of a push onto `end`.
+pub(crate) fn push_event(end: End) -> &'static str {
+    match end {
+        End::Left => "lpush",
+        End::Right => "rpush",
     }
 }
 
@@ -218,7 +238,7 @@ pub(crate) fn pop_elements(
             (items, l.is_empty())
         }
     };
-    after_removal(ctx, key, empty);
+    after_removal(ctx, key, empty, pop_event(end));
     Ok(Some(items))
 }
 
@@ -251,6 +271,7 @@ pub(crate) fn push_values(
     };
     ctx.signal_modified(key);
     ctx.signal_key_ready(key);
+    ctx.notify(notify::LIST, push_event(end), key);
     Ok(Some(len))
 }
 
@@ -369,6 +390,7 @@ fn lset(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         return Reply::err("ERR index out of range");
     }
     ctx.signal_modified(&a[1]);
+    ctx.notify(notify::LIST, "lset", &a[1]);
     Reply::ok()
 }
 
@@ -391,6 +413,7 @@ fn linsert(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         Err(e) => return e,
     };
     ctx.signal_modified(&a[1]);
+    ctx.notify(notify::LIST, "linsert", &a[1]);
     Reply::Int(len as i64)
 }
 
@@ -405,7 +428,7 @@ fn lrem(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         Err(e) => return e,
     };
     if removed > 0 {
-        after_removal(ctx, &a[1], empty);
+        after_removal(ctx, &a[1], empty, "lrem");
     }
     Reply::Int(removed as i64)
 }
@@ -421,7 +444,10 @@ fn ltrim(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         Err(e) => return e,
     };
     if removed > 0 || empty {
-        after_removal(ctx, &a[1], empty);
+        after_removal(ctx, &a[1], empty, "ltrim");
+    } else {
+        // Redis raises `ltrim` even when nothing was trimmed.
+        ctx.notify(notify::LIST, "ltrim", &a[1]);
     }
     Reply::ok()
 }

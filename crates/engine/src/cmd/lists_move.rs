@@ -1,10 +1,13 @@
 //! List commands that work across keys: LMOVE/RPOPLPUSH and LMPOP, with the cores the blocking
 //! forms (BLMOVE, BRPOPLPUSH, BLMPOP) share.
 
-use super::lists::{after_removal, bulk, list_mut, pop_elements, push_values};
+use super::lists::{
+    after_removal, bulk, list_mut, pop_elements, pop_event, push_event, push_values,
+};
 use crate::args;
 use crate::ctx::Ctx;
 use crate::errors;
+use crate::notify;
 use crate::value::list::End;
 use bytes::Bytes;
 use resp::Reply;
@@ -49,10 +52,12 @@ pub(crate) fn move_element(ctx: &mut Ctx, src: &[u8], dst: &[u8], from: End, to:
         if let Err(e) = push_values(ctx, dst, to, &pushed, false) {
             return e;
         }
-        after_removal(ctx, src, src_empty);
+        after_removal(ctx, src, src_empty, pop_event(from));
     } else {
         ctx.signal_modified(src);
         ctx.signal_key_ready(dst);
+        ctx.notify(notify::LIST, push_event(to), dst);
+        ctx.notify(notify::LIST, pop_event(from), src);
     }
     bulk(value.as_bytes())
 }

@@ -7,6 +7,7 @@ use super::sets_algebra;
 use crate::command::{acl, flags, ks, Command, Family, KeySpec};
 use crate::ctx::Ctx;
 use crate::errors;
+use crate::notify;
 use crate::value::set::Set;
 use crate::value::Value;
 use bytes::Bytes;
@@ -84,6 +85,7 @@ fn sadd(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
             let added = add_all(s);
             if added > 0 {
                 ctx.signal_modified(&a[1]);
+                ctx.notify(notify::SET, "sadd", &a[1]);
             }
             Reply::Int(added)
         }
@@ -91,6 +93,7 @@ fn sadd(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
             let mut s = Set::for_first(&a[2]);
             let added = add_all(&mut s);
             ctx.set_key(&a[1], Value::Set(Box::new(s)), false);
+            ctx.notify(notify::SET, "sadd", &a[1]);
             Reply::Int(added)
         }
     }
@@ -115,8 +118,11 @@ fn srem(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     }
     if emptied {
         ctx.delete(&a[1]);
+        ctx.notify(notify::SET, "srem", &a[1]);
+        ctx.notify(notify::GENERIC, "del", &a[1]);
     } else if removed > 0 {
         ctx.signal_modified(&a[1]);
+        ctx.notify(notify::SET, "srem", &a[1]);
     }
     Reply::Int(removed)
 }
@@ -205,8 +211,10 @@ fn spop(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         let Some(Some(m)) = picked else {
             return Reply::Nil;
         };
+        ctx.notify(notify::SET, "spop", key);
         if size == 1 {
             ctx.delete(key);
+            ctx.notify(notify::GENERIC, "del", key);
         } else {
             ctx.signal_modified(key);
         }
@@ -217,6 +225,7 @@ fn spop(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     if count == 0 {
         return Reply::Set(Vec::new());
     }
+    ctx.notify(notify::SET, "spop", key);
     if count >= size {
         // The whole set, in the order Redis's union copy of it would have.
         let max = max_intset(ctx);
@@ -224,6 +233,7 @@ fn spop(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
             sets_algebra::union_reply(&[Some(&*s)], max)
         });
         ctx.delete(key);
+        ctx.notify(notify::GENERIC, "del", key);
         ctx.rewrite_effect(vec![Bytes::from_static(b"DEL"), key.clone()]);
         return all.unwrap_or(Reply::Set(Vec::new()));
     }
@@ -312,8 +322,10 @@ fn smove(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         }
         _ => return Reply::Int(0),
     };
+    ctx.notify(notify::SET, "srem", src);
     if emptied {
         ctx.delete(src);
+        ctx.notify(notify::GENERIC, "del", src);
     } else {
         ctx.signal_modified(src);
     }
@@ -322,12 +334,14 @@ fn smove(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         Ok(Some(s)) => {
             if s.add(m, max) {
                 ctx.signal_modified(dst);
+                ctx.notify(notify::SET, "sadd", dst);
             }
         }
         _ => {
             let mut s = Set::for_first(m);
             s.add(m, max);
             ctx.set_key(dst, Value::Set(Box::new(s)), false);
+            ctx.notify(notify::SET, "sadd", dst);
         }
     }
     Reply::Int(1)

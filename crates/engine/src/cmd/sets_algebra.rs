@@ -7,6 +7,7 @@ use super::sets::{max_intset, members, ORDER, SET};
 use crate::command::{flags, ks, Begin, Command, Find, KeySpec};
 use crate::ctx::Ctx;
 use crate::errors;
+use crate::notify;
 use crate::value::set::Set;
 use crate::value::Value;
 use bytes::Bytes;
@@ -113,6 +114,10 @@ fn check_sources(ctx: &mut Ctx, keys: &[Bytes], for_write: bool) -> Result<Vec<b
     let mut present = Vec::with_capacity(keys.len());
     for k in keys {
         let v = if for_write {
+            if ctx.lookup_write(k).is_none() {
+                // Redis reads the sources of the STORE forms with a read lookup's event.
+                ctx.notify(notify::KEY_MISS, "keymiss", k);
+            }
             ctx.lookup_write(k).map(|v| &*v)
         } else {
             ctx.lookup_read(k)
@@ -200,12 +205,13 @@ pub(super) fn union_reply(sets: &[Option<&Set>], max_intset: u64) -> Reply {
 
 /// Stores `result` at `dst` (overwriting any type, dropping its TTL), or deletes `dst`
 /// when the result is empty; replies with the size.
-fn store(ctx: &mut Ctx, dst: &[u8], result: Set) -> Reply {
+fn store(ctx: &mut Ctx, dst: &[u8], result: Set, event: &'static str) -> Reply {
     let n = result.len() as i64;
     if n > 0 {
         ctx.set_key(dst, Value::Set(Box::new(result)), false);
-    } else {
-        ctx.delete(dst);
+        ctx.notify(notify::SET, event, dst);
+    } else if ctx.delete(dst) {
+        ctx.notify(notify::GENERIC, "del", dst);
     }
     Reply::Int(n)
 }
@@ -224,7 +230,7 @@ fn sinterstore(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     }
     let max = max_intset(ctx);
     let result = build(intersect(&sources(ctx, &a[2..]), 0), max);
-    store(ctx, &a[1], result)
+    store(ctx, &a[1], result, "sinterstore")
 }
 
 fn sintercard(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
@@ -270,7 +276,7 @@ fn sunionstore(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     }
     let max = max_intset(ctx);
     let result = union(&sources(ctx, &a[2..]), max);
-    store(ctx, &a[1], result)
+    store(ctx, &a[1], result, "sunionstore")
 }
 
 fn sdiff(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
@@ -287,5 +293,5 @@ fn sdiffstore(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     }
     let max = max_intset(ctx);
     let result = diff(&sources(ctx, &a[2..]), max);
-    store(ctx, &a[1], result)
+    store(ctx, &a[1], result, "sdiffstore")
 }

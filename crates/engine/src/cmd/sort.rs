@@ -8,6 +8,7 @@ use crate::args;
 use crate::command::{acl, flags, ks, Begin, Command, Find, KeySpec, BASE};
 use crate::ctx::Ctx;
 use crate::errors;
+use crate::notify;
 use crate::value::list::{End, List};
 use crate::value::Value;
 use bytes::Bytes;
@@ -180,6 +181,10 @@ fn sort_ro(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
 /// LIMIT applied directly when the order is native. Returns the elements and the output range.
 fn load(ctx: &mut Ctx, key: &[u8], o: &mut Options) -> Result<(Vec<Bytes>, usize, usize), Reply> {
     let value = if o.store.is_some() {
+        if ctx.lookup_write(key).is_none() {
+            // Redis reads the sorted key with a read lookup's event.
+            ctx.notify(notify::KEY_MISS, "keymiss", key);
+        }
         ctx.lookup_write(key).map(|v| &*v)
     } else {
         ctx.lookup_read(key)
@@ -360,10 +365,12 @@ fn store(ctx: &mut Ctx, dest: &Bytes, out: Vec<Option<Vec<u8>>>) -> Reply {
         }
         ctx.set_key(dest, Value::List(Box::new(list)), false);
         ctx.signal_key_ready(dest);
+        ctx.notify(notify::LIST, "sortstore", dest);
         ctx.add_dirty(n as u64);
         ctx.rewrite_effect(vec![Bytes::from_static(b"DEL"), dest.clone()]);
         ctx.rewrite_effect(effect);
     } else if ctx.delete(dest) {
+        ctx.notify(notify::GENERIC, "del", dest);
         ctx.rewrite_effect(vec![Bytes::from_static(b"DEL"), dest.clone()]);
     }
     Reply::Int(n as i64)

@@ -4,6 +4,7 @@
 use super::strings::write_string;
 use crate::ctx::Ctx;
 use crate::errors;
+use crate::notify;
 use crate::util::ldouble::{self, LDouble};
 use crate::value::{RString, Value};
 use bytes::Bytes;
@@ -31,6 +32,7 @@ pub fn incrbyfloat(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     };
     let text = Bytes::from(sum.to_human());
     ctx.set_key(key, Value::Str(RString::plain(&text)), true);
+    ctx.notify(notify::STRING, "incrbyfloat", key);
     ctx.rewrite_effect(vec![
         Bytes::from_static(b"SET"),
         key.clone(),

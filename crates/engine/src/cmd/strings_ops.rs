@@ -5,6 +5,7 @@ use super::strings::{check_len, write_string};
 use crate::args;
 use crate::ctx::Ctx;
 use crate::errors;
+use crate::notify;
 use crate::util::num::string2ll;
 use crate::value::{RString, Value};
 use bytes::Bytes;
@@ -88,6 +89,7 @@ pub fn append(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         Err(e) => return e,
         Ok(None) => {
             ctx.set_key(key, Value::Str(RString::from_set(&a[2])), false);
+            ctx.notify(notify::STRING, "append", key);
             return Reply::Int(a[2].len() as i64);
         }
         Ok(Some(s)) => s.len(),
@@ -102,6 +104,7 @@ pub fn append(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     buf.extend_from_slice(&a[2]);
     let n = buf.len();
     ctx.signal_modified(key);
+    ctx.notify(notify::STRING, "append", key);
     Reply::Int(n as i64)
 }
 
@@ -138,6 +141,7 @@ pub fn setrange(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     buf[off..end].copy_from_slice(value);
     let n = buf.len();
     ctx.signal_modified(key);
+    ctx.notify(notify::STRING, "setrange", key);
     Reply::Int(n as i64)
 }
 
@@ -157,6 +161,7 @@ fn incr_by(ctx: &mut Ctx, key: &[u8], by: i64) -> Reply {
         return errors::overflow();
     };
     ctx.set_key(key, Value::Str(RString::Int(new)), true);
+    ctx.notify(notify::STRING, "incrby", key);
     Reply::Int(new)
 }
 

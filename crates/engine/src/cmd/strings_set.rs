@@ -6,6 +6,7 @@ use super::strings::opt;
 use crate::args;
 use crate::ctx::Ctx;
 use crate::errors;
+use crate::notify;
 use crate::value::{RString, Value};
 use bytes::Bytes;
 use resp::Reply;
@@ -154,8 +155,10 @@ fn set_generic(
         return old.unwrap_or(abort);
     }
     ctx.set_key(key, Value::Str(RString::from_set(val)), o.keepttl);
+    ctx.notify(notify::STRING, "set", key);
     if let Some(at) = at {
         ctx.db().set_expire(key, at);
+        ctx.notify(notify::GENERIC, "expire", key);
         ctx.rewrite_effect(pxat_effect(key, val, at));
     } else if o.get {
         // Propagated without its GET arguments.
@@ -209,6 +212,7 @@ pub fn getset(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         Err(e) => return e,
     };
     ctx.set_key(&a[1], Value::Str(RString::from_set(&a[2])), false);
+    ctx.notify(notify::STRING, "set", &a[1]);
     ctx.rewrite_effect(vec![Bytes::from_static(b"SET"), a[1].clone(), a[2].clone()]);
     old
 }
@@ -220,6 +224,7 @@ pub fn getdel(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         Err(e) => return e,
     };
     if ctx.delete(&a[1]) {
+        ctx.notify(notify::GENERIC, "del", &a[1]);
         ctx.rewrite_effect(vec![Bytes::from_static(b"DEL"), a[1].clone()]);
     }
     reply
@@ -246,10 +251,12 @@ pub fn getex(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         };
         if !kind.relative() && at <= ctx.now_ms {
             ctx.delete(key);
+            ctx.notify(notify::GENERIC, "del", key);
             ctx.rewrite_effect(vec![Bytes::from_static(b"DEL"), key.clone()]);
         } else {
             ctx.db().set_expire(key, at);
             ctx.signal_modified(key);
+            ctx.notify(notify::GENERIC, "expire", key);
             ctx.rewrite_effect(vec![
                 Bytes::from_static(b"PEXPIREAT"),
                 key.clone(),
@@ -258,6 +265,7 @@ pub fn getex(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         }
     } else if o.persist && ctx.db().persist(key) {
         ctx.signal_modified(key);
+        ctx.notify(notify::GENERIC, "persist", key);
         ctx.rewrite_effect(vec![Bytes::from_static(b"PERSIST"), key.clone()]);
     }
     reply
@@ -270,6 +278,7 @@ pub fn mset(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     }
     for kv in a[1..].chunks(2) {
         ctx.set_key(&kv[0], Value::Str(RString::from_set(&kv[1])), false);
+        ctx.notify(notify::STRING, "set", &kv[0]);
     }
     Reply::ok()
 }
@@ -286,6 +295,7 @@ pub fn msetnx(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     }
     for kv in a[1..].chunks(2) {
         ctx.set_key(&kv[0], Value::Str(RString::from_set(&kv[1])), false);
+        ctx.notify(notify::STRING, "set", &kv[0]);
     }
     Reply::Int(1)
 }

@@ -83,7 +83,7 @@ const SHARED_REFCOUNT: i64 = i32::MAX as i64;
 
 /// Looks up the key without touching its access time; Nil when missing.
 fn with_value(ctx: &mut Ctx, key: &[u8], f: impl FnOnce(&Value) -> Reply) -> Reply {
-    match ctx.lookup_read_notouch(key) {
+    match ctx.lookup_object(key) {
         Some(v) => f(v),
         None => Reply::Nil,
     }
@@ -115,7 +115,7 @@ fn freq(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
 
 fn idletime(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     let now = ctx.now_secs();
-    if ctx.lookup_read_notouch(&a[2]).is_none() {
+    if ctx.lookup_object(&a[2]).is_none() {
         return Reply::Nil;
     }
     let lru = ctx.db().get(&a[2]).map_or(now, |e| e.lru_secs);

@@ -3,6 +3,7 @@
 use crate::args;
 use crate::ctx::Ctx;
 use crate::errors;
+use crate::notify;
 use crate::value::Entry;
 use bytes::Bytes;
 use resp::Reply;
@@ -51,6 +52,9 @@ fn rename_generic(ctx: &mut Ctx, a: &[Bytes], nx: bool) -> Reply {
     ctx.db().add(dst, entry, at);
     ctx.signal_modified(src);
     ctx.signal_modified(dst);
+    ctx.notify(notify::NEW, "new", dst);
+    ctx.notify(notify::GENERIC, "rename_from", src);
+    ctx.notify(notify::GENERIC, "rename_to", dst);
     if nx {
         Reply::Int(1)
     } else {
@@ -83,6 +87,9 @@ pub fn move_cmd(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     ctx.eng.dbs[dst].add(key, entry, at);
     ctx.signal_modified(key);
     ctx.touch_watched(dst, key);
+    ctx.notify_in(dst, notify::NEW, "new", key);
+    ctx.notify(notify::GENERIC, "move_from", key);
+    ctx.notify_in(dst, notify::GENERIC, "move_to", key);
     Reply::Int(1)
 }
 
@@ -130,5 +137,7 @@ pub fn copy(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     // The change is counted once, but WATCH sees it in the destination db.
     ctx.add_dirty(1);
     ctx.touch_watched(dst, newkey);
+    ctx.notify_in(dst, notify::NEW, "new", newkey);
+    ctx.notify_in(dst, notify::GENERIC, "copy_to", newkey);
     Reply::Int(1)
 }

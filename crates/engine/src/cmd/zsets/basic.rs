@@ -5,6 +5,7 @@ use super::util::{self, lex_range, score_arg, score_range};
 use crate::args;
 use crate::ctx::Ctx;
 use crate::errors;
+use crate::notify;
 use crate::util::glob::glob_match;
 use crate::value::zset::ZSet;
 use crate::value::Value;
@@ -71,8 +72,7 @@ fn zadd_generic(ctx: &mut Ctx, a: &[Bytes], mut incr: bool) -> Reply {
         Ok(None) if xx => return if incr { Reply::Nil } else { Reply::Int(0) },
         Ok(None) => {
             let z = ZSet::new_for(limits, pairs[0].1.len());
-            let now = ctx.now_secs();
-            ctx.db().insert(key, Value::ZSet(Box::new(z)), now, false);
+            ctx.insert_key(key, Value::ZSet(Box::new(z)), false);
             ctx.signal_key_ready(key);
         }
     }
@@ -115,6 +115,7 @@ fn zadd_generic(ctx: &mut Ctx, a: &[Bytes], mut incr: bool) -> Reply {
     }
     if added + updated > 0 {
         ctx.signal_modified(key);
+        ctx.notify(notify::ZSET, if incr { "zincr" } else { "zadd" }, key);
     }
     if incr {
         if processed > 0 {
@@ -143,7 +144,7 @@ pub fn zrem(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         }
     }
     if n > 0 {
-        util::modified(ctx, &a[1]);
+        util::modified(ctx, &a[1], "zrem");
     }
     Reply::Int(n)
 }

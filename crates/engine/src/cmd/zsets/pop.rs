@@ -105,7 +105,7 @@ fn pop_generic(
         z.remove_ranks(0, n);
         items
     };
-    util::modified(ctx, &key);
+    util::modified(ctx, &key, if max { "zpopmax" } else { "zpopmin" });
     let reply = match (shape.emitkey, shape.nested) {
         (false, false) => Reply::Array(util::flat(items)),
         (false, true) => Reply::Array(util::nested(items)),

@@ -117,7 +117,7 @@ fn generic(
         Ok(Some(z)) => collect(z, &spec, rev, offset, limit),
     };
     if store {
-        return Reply::Int(util::store(ctx, &a[1], items) as i64);
+        return Reply::Int(util::store(ctx, &a[1], items, "zrangestore") as i64);
     }
     let resp3 = util::resp3(ctx);
     util::scored(items, withscores, resp3)
@@ -257,6 +257,11 @@ fn remove(ctx: &mut Ctx, a: &[Bytes], spec: Spec) -> Reply {
         return Reply::Int(0);
     }
     z.remove_ranks(first, n);
-    util::modified(ctx, &a[1]);
+    let event = match spec {
+        Spec::Rank(..) => "zremrangebyrank",
+        Spec::Score(_) => "zremrangebyscore",
+        Spec::Lex(_) => "zremrangebylex",
+    };
+    util::modified(ctx, &a[1], event);
     Reply::Int(n as i64)
 }

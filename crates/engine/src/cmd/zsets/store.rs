@@ -5,6 +5,7 @@ use super::util;
 use crate::args;
 use crate::ctx::Ctx;
 use crate::errors;
+use crate::notify;
 use crate::util::num::parse_f64_strict;
 use crate::value::set::Set;
 use crate::value::zset::ZSet;
@@ -124,8 +125,14 @@ fn generic(ctx: &mut Ctx, a: &[Bytes], dst: Option<usize>, op: Op, card: bool) -
     let keys = &a[nk + 1..nk + 1 + setnum];
     for k in keys {
         let found = if dst.is_some() {
-            ctx.lookup_write(k)
-                .map(|v| matches!(v, Value::ZSet(_) | Value::Set(_)))
+            let found = ctx
+                .lookup_write(k)
+                .map(|v| matches!(v, Value::ZSet(_) | Value::Set(_)));
+            if found.is_none() {
+                // Redis reads the sources of the STORE forms with a read lookup's event.
+                ctx.notify(notify::KEY_MISS, "keymiss", k);
+            }
+            found
         } else {
             ctx.lookup_read(k)
                 .map(|v| matches!(v, Value::ZSet(_) | Value::Set(_)))
@@ -191,7 +198,14 @@ fn generic(ctx: &mut Ctx, a: &[Bytes], dst: Option<usize>, op: Op, card: bool) -
         Op::Diff => diff(&srcs),
     };
     match dst {
-        Some(d) => Reply::Int(util::store(ctx, &a[d], result) as i64),
+        Some(d) => {
+            let event = match op {
+                Op::Union => "zunionstore",
+                Op::Inter => "zinterstore",
+                Op::Diff => "zdiffstore",
+            };
+            Reply::Int(util::store(ctx, &a[d], result, event) as i64)
+        }
         None => {
             let mut result = result;
             result.sort_by(|x, y| x.1.total_cmp(&y.1).then_with(|| x.0.cmp(&y.0)));

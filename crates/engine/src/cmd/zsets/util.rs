@@ -3,6 +3,7 @@
 
 use crate::ctx::Ctx;
 use crate::errors;
+use crate::notify;
 use crate::util::num::parse_f64_strict;
 use crate::value::zset::{LexBound, LexRange, Limits, ScoreRange, ZSet};
 use crate::value::Value;
@@ -46,25 +47,31 @@ pub fn raw_mut<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Option<&'a mut ZSet> {
     }
 }
 
-/// After an in-place change: counts it, and deletes the key when the set became empty.
-pub fn modified(ctx: &mut Ctx, key: &[u8]) {
-    if raw_mut(ctx, key).is_some_and(|z| z.is_empty()) {
+/// After an in-place change: counts it, raises `event`, and deletes the key (with its `del`
+/// event) when the set became empty.
+pub fn modified(ctx: &mut Ctx, key: &[u8], event: &'static str) {
+    let empty = raw_mut(ctx, key).is_some_and(|z| z.is_empty());
+    ctx.signal_modified(key);
+    ctx.notify(notify::ZSET, event, key);
+    if empty {
         ctx.delete(key);
-    } else {
-        ctx.signal_modified(key);
+        ctx.notify(notify::GENERIC, "del", key);
     }
 }
 
 /// Stores a result set at `key` (replacing any value), or deletes `key` when it is empty.
 /// Returns the stored length.
-pub fn store(ctx: &mut Ctx, key: &[u8], entries: Vec<(Bytes, f64)>) -> usize {
+pub fn store(ctx: &mut Ctx, key: &[u8], entries: Vec<(Bytes, f64)>, event: &'static str) -> usize {
     let n = entries.len();
     if n == 0 {
-        ctx.delete(key);
+        if ctx.delete(key) {
+            ctx.notify(notify::GENERIC, "del", key);
+        }
     } else {
         let z = ZSet::from_entries(entries, limits(ctx));
         ctx.set_key(key, Value::ZSet(Box::new(z)), false);
         ctx.signal_key_ready(key);
+        ctx.notify(notify::ZSET, event, key);
     }
     n
 }

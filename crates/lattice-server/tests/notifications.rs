@@ -1,0 +1,341 @@
+//! Keyspace notifications: with `notify-keyspace-events` set, a PSUBSCRIBEr of `__key*__:*`
+//! must receive, byte for byte, what redis-server 7.0.15 sends for a script covering every
+//! command family (RESP2 and RESP3 subscribers, several class selections), including lazy
+//! and active expiry, blocked clients served later and EXEC.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+use support::{show, start_lattice, start_redis};
+
+/// A raw client that reads whole frames.
+struct Client {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl Client {
+    fn new(port: u16) -> Client {
+        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        stream.set_nodelay(true).ok();
+        Client {
+            stream,
+            buf: Vec::new(),
+        }
+    }
+
+    fn send(&mut self, line: &str) {
+        let args: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
+        self.stream
+            .write_all(&support::Conn::encode(&args))
+            .expect("write");
+    }
+
+    fn read(&mut self, wait: Duration) -> Option<Vec<u8>> {
+        let deadline = Instant::now() + wait;
+        loop {
+            if let Ok(Some((_, used))) = resp::parse_frame(&self.buf) {
+                return Some(self.buf.drain(..used).collect());
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            self.stream.set_read_timeout(Some(left)).ok();
+            let mut chunk = [0u8; 64 * 1024];
+            match self.stream.read(&mut chunk) {
+                Ok(0) | Err(_) => return None,
+                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+    }
+
+    fn call(&mut self, line: &str) -> Vec<u8> {
+        self.send(line);
+        self.read(Duration::from_secs(10)).expect("reply")
+    }
+
+    /// Frames up to (not including) the marker message `marker`.
+    fn until_marker(&mut self, marker: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        loop {
+            let frame = self
+                .read(Duration::from_secs(10))
+                .unwrap_or_else(|| panic!("no marker {marker}; got {}", show(&out)));
+            if frame.windows(marker.len()).any(|w| w == marker.as_bytes()) {
+                return out;
+            }
+            out.extend(frame);
+        }
+    }
+}
+
+/// Steps of the script: a command for the writer, or a special action.
+const SCRIPT: &[&str] = &[
+    // Strings.
+    "SET s 1",
+    "SET s 2 GET",
+    "SET s 3 NX",
+    "SET s 4 XX EX 100",
+    "SETNX s2 x",
+    "SETEX s3 100 v",
+    "PSETEX s4 100000 v",
+    "GETSET s v",
+    "GETDEL s2",
+    "GETDEL s2",
+    "GETEX s3 PERSIST",
+    "GETEX s4 EX 200",
+    "GETEX s4 PXAT 1",
+    "MSET a 1 b 2",
+    "MSETNX a 1 c 3",
+    "MSETNX c 3 d 4",
+    "APPEND a x",
+    "APPEND newapp y",
+    "SETRANGE a 5 z",
+    "INCR n",
+    "INCRBY n 5",
+    "DECR n",
+    "DECRBY n 2",
+    "INCRBYFLOAT f 1.5",
+    "SETBIT bits 7 1",
+    "SETBIT bits 7 1",
+    "SETBIT bits 7 0",
+    "BITFIELD bf SET u8 0 255",
+    "BITFIELD bf GET u8 0",
+    "BITOP OR dest a b",
+    "BITOP AND nodest nosuch1 nosuch2",
+    "BITOP AND dest nosuch",
+    "GET nosuch",
+    "SET s wrong",
+    "LPUSH s x",
+    // Generic.
+    "DEL a b nosuch",
+    "UNLINK c",
+    "EXPIRE d 100",
+    "EXPIRE d 100 NX",
+    "PEXPIRE d 100000 XX",
+    "EXPIREAT d 1",
+    "PERSIST s3",
+    "PERSIST s3",
+    "RENAME n n2",
+    "RENAMENX n2 f",
+    "RENAME n2 f",
+    "RENAME f f",
+    "MOVE f 1",
+    "COPY s3 s3copy",
+    "COPY s3 s3copy",
+    "COPY s3 s3copy REPLACE",
+    "COPY s3 other DB 2",
+    "RPUSH srt 3 1 2",
+    "SORT srt STORE srtdst",
+    "SORT nosuch STORE srtdst",
+    "SELECT 3",
+    "SET indb3 1",
+    "SELECT 0",
+    // Lists.
+    "LPUSH l a b c",
+    "RPUSH l d",
+    "LPUSHX nolist a",
+    "RPUSHX l e",
+    "LINSERT l BEFORE a x",
+    "LINSERT l BEFORE zz y",
+    "LSET l 0 q",
+    "LREM l 1 q",
+    "LREM l 1 nothing",
+    "LTRIM l 0 -1",
+    "LTRIM l 0 2",
+    "LPOP l",
+    "LPOP l 0",
+    "RPOP l 5",
+    "LPUSH l2 1 2 3",
+    "LMOVE l2 l3 LEFT RIGHT",
+    "RPOPLPUSH l2 l2",
+    "LMOVE l2 l3 RIGHT LEFT",
+    "LMOVE l2 l3 LEFT LEFT",
+    "LMPOP 2 nol l3 LEFT COUNT 10",
+    "LTRIM l4 0 1",
+    "RPUSH l4 a b",
+    "LTRIM l4 5 10",
+    // Hashes.
+    "HSET h f 1 g 2",
+    "HSETNX h f 1",
+    "HSETNX h z 1",
+    "HINCRBY h f 3",
+    "HINCRBYFLOAT h g 1.5",
+    "HDEL h f nosuch",
+    "HDEL h nosuch",
+    "HDEL h g z",
+    "HMSET h2 a b",
+    "HINCRBY h3 f 1",
+    "HINCRBYFLOAT h4 f 1",
+    // Sets.
+    "SADD set1 a b c",
+    "SADD set1 a",
+    "SREM set1 a",
+    "~SPOP set1",
+    "SPOP set1 0",
+    "~SPOP set1",
+    "SADD set2 x y z",
+    "~SPOP set2 1",
+    "~SPOP set2 10",
+    "SADD set3 1 2 3",
+    "SMOVE set3 set4 1",
+    "SMOVE set3 set4 9",
+    "SMOVE set3 set3 2",
+    "SADD set4 2",
+    "SMOVE set3 set4 2",
+    "SINTERSTORE d1 set3 set4",
+    "SUNIONSTORE d2 set3 set4",
+    "SDIFFSTORE d3 set3 set4",
+    "SDIFFSTORE d3 set4 set4",
+    "SINTERSTORE d4 set3 nosuch",
+    "SREM set3 3",
+    // Sorted sets.
+    "ZADD z 1 a 2 b 3 c",
+    "ZADD z XX 1 nosuch",
+    "ZADD z GT 0 a",
+    "ZADD z INCR 5 a",
+    "ZINCRBY z 1 b",
+    "ZINCRBY znew 1 b",
+    "ZREM z nosuch",
+    "ZREM z a",
+    "ZADD z 4 d 5 e 6 f",
+    "ZREMRANGEBYSCORE z 4 4",
+    "ZREMRANGEBYSCORE z 40 50",
+    "ZREMRANGEBYRANK z 0 0",
+    "ZADD zl 0 a 0 b 0 c",
+    "ZREMRANGEBYLEX zl [a [b",
+    "ZREMRANGEBYLEX zl - +",
+    "ZPOPMIN z",
+    "ZPOPMIN z 0",
+    "ZPOPMAX z 10",
+    "ZADD za 1 x 2 y",
+    "ZADD zb 1 y 3 z",
+    "ZUNIONSTORE zu 2 za zb",
+    "ZINTERSTORE zi 2 za zb",
+    "ZDIFFSTORE zd 2 za zb",
+    "ZDIFFSTORE zd 2 za za",
+    "ZRANGESTORE zr za 0 -1",
+    "ZRANGESTORE zr za 5 10",
+    "ZMPOP 1 za MIN",
+    "ZMPOP 1 za MAX COUNT 5",
+    // Expiry: lazy (on access) and active (the cron finds it).
+    "SET lazy v PX 1",
+    "!sleep 20",
+    "GET lazy",
+    "SET active v PX 1",
+    "!sleep 600",
+    "SET abs v PXAT 1",
+    "EXISTS abs",
+    // Blocked clients served after the write that woke them.
+    "!block BLPOP bl 0",
+    "LPUSH bl v",
+    "!block BRPOP bl2 0",
+    "RPUSH bl2 a b",
+    "!block BZPOPMIN bz 0",
+    "ZADD bz 1 a",
+    "!block BLMOVE bsrc bdst LEFT RIGHT 0",
+    "RPUSH bsrc v",
+    "!block BLMPOP 0 1 bm RIGHT COUNT 5",
+    "LPUSH bm a b",
+    // EXEC runs its queue at once.
+    "MULTI",
+    "SET t 1",
+    "INCR t",
+    "LPUSH tl a",
+    "DEL t",
+    "EXEC",
+    "FLUSHALL",
+];
+
+/// Runs the script with `flags`; returns (step, writer reply, subscriber bytes) per step.
+fn scenario(port: u16, flags: &str, resp3: bool) -> Vec<(String, Vec<u8>)> {
+    let mut w = Client::new(port);
+    let mut sub = Client::new(port);
+    let mut blocked = Client::new(port);
+    assert_eq!(w.call("FLUSHALL"), b"+OK\r\n");
+    let set = format!("CONFIG SET notify-keyspace-events {flags}");
+    let set = set.trim_end();
+    assert_eq!(w.call(set), b"+OK\r\n", "{set}");
+    if resp3 {
+        sub.call("HELLO 3");
+    }
+    let mut log = vec![("psubscribe".to_string(), sub.call("PSUBSCRIBE __key*__:*"))];
+    for (i, step) in SCRIPT.iter().enumerate() {
+        let mut replies = Vec::new();
+        if let Some(ms) = step.strip_prefix("!sleep ") {
+            std::thread::sleep(Duration::from_millis(ms.parse().unwrap()));
+        } else if let Some(cmd) = step.strip_prefix("!block ") {
+            blocked.send(cmd);
+            // Give the server time to park it.
+            std::thread::sleep(Duration::from_millis(100));
+        } else if let Some(cmd) = step.strip_prefix('~') {
+            // A random pick: only its events are compared.
+            w.call(cmd);
+        } else {
+            replies = w.call(step);
+        }
+        if i > 0 && SCRIPT[i - 1].starts_with("!block ") {
+            replies.extend(blocked.read(Duration::from_secs(10)).expect("served"));
+        }
+        if *step == "MULTI" || replies == b"+QUEUED\r\n" {
+            // A marker would be queued too: the events show up after EXEC.
+            log.push((format!("{step} reply"), replies));
+            continue;
+        }
+        let marker = format!("marker{i}");
+        w.call(&format!("PUBLISH __keyspace@0__:{marker} x"));
+        let events = sub.until_marker(&marker);
+        log.push((format!("{step} reply"), replies));
+        log.push((format!("{step} events"), events));
+    }
+    w.call("CONFIG SET notify-keyspace-events");
+    log
+}
+
+fn compare(flags: &str, resp3: bool) {
+    let lattice = start_lattice(&[]);
+    let ours = scenario(lattice.port, flags, resp3);
+    if flags.contains('K') && flags.contains('A') {
+        let all: Vec<u8> = ours.iter().flat_map(|(_, b)| b.clone()).collect();
+        assert!(show(&all).contains("__keyspace@0__:s"), "{}", show(&all));
+    }
+    if !support::redis_available("keyspace notifications") {
+        return;
+    }
+    let redis = start_redis(&[]);
+    let theirs = scenario(redis.port, flags, resp3);
+    for ((name, r), (_, l)) in theirs.iter().zip(&ours) {
+        assert_eq!(
+            show(l),
+            show(r),
+            "{flags} resp3={resp3} {name}: lattice vs redis"
+        );
+    }
+}
+
+#[test]
+fn all_classes_resp2() {
+    compare("KEA", false);
+}
+
+#[test]
+fn all_classes_resp3() {
+    compare("AKE", true);
+}
+
+#[test]
+fn new_and_miss_events() {
+    compare("KEAnm", false);
+}
+
+#[test]
+fn narrow_classes() {
+    compare("Kg", false);
+    compare("E$lx", false);
+    compare("Khsz", true);
+    compare("En", false);
+    compare("g$lshzx", false);
+}
