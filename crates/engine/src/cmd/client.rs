@@ -430,16 +430,21 @@ fn kill(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     Reply::Int(n)
 }
 
-fn kill_ids(ctx: &mut Ctx, ids: Vec<u64>) {
+/// Kills other clients at once; the caller itself, if named, closes only after its reply
+/// (Redis's CLOSE_AFTER_REPLY), so it is not signalled like the others.
+fn kill_ids(ctx: &mut Ctx, mut ids: Vec<u64>) {
+    if let Some(pos) = ids.iter().position(|&id| id == ctx.client_id) {
+        ids.remove(pos);
+        ctx.close_after_reply = true;
+    }
     for id in &ids {
         if let Some(s) = ctx.eng.clients.get_mut(id) {
             s.killed = true;
         }
     }
-    if ids.contains(&ctx.client_id) {
-        ctx.close_after_reply = true;
+    if !ids.is_empty() {
+        ctx.eng.actions.push(Action::Kill(ids));
     }
-    ctx.eng.actions.push(Action::Kill(ids));
 }
 
 fn help(_ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
