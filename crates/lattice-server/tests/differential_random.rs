@@ -1,5 +1,5 @@
-//! Seeded random differential test: the same random stream of string/bitmap and keys/expiry
-//! commands goes to redis-server 7.0.15 and to lattice-server, and the replies must match byte
+//! Seeded random differential test: the same random stream of string/bitmap, keys/expiry, list,
+//! hash and set commands (blocking ones included, with timeouts of a few ms) goes to redis-server 7.0.15 and to lattice-server, and the replies must match byte
 //! for byte (RESP2 for even seeds, RESP3 for odd ones).
 //!
 //! Commands go out in pipelined batches of 100 (fast), but every reply is compared on its own,
@@ -14,13 +14,36 @@
 //!   1000 s or more, or absolute times decades away, so nothing expires during the run).
 //! - `KEYS`: the same keys in any order.
 //! - `RANDOMKEY`: nil on both or a key on both.
+//! - Hash-ordered replies (`SMEMBERS`, `SINTER`, `SUNION`, `SDIFF`, `HKEYS`, `HVALS`, `HGETALL`):
+//!   the same elements (`HGETALL`: the same field/value pairs) in any order, of the same RESP
+//!   type. Byte-exact when the command right before was `OBJECT ENCODING <same key>` and
+//!   answered `listpack` or `intset` (the generator often puts one there): compact encodings
+//!   have a fixed order.
+//! - `SSCAN`/`HSCAN`: when the scan starts at cursor 0 and both end at 0, the same elements (pairs) in any order; when
+//!   either is not (a hash table larger than COUNT, or a made-up cursor: Redis seeds its hash
+//!   function at random, so cursors and batches differ), only the shape must agree. Byte-exact
+//!   after `OBJECT ENCODING` as above.
+//! - `SPOP`/`SRANDMEMBER`/`HRANDFIELD`: by guarantee. The same RESP type and number of items;
+//!   distinct items for a positive count (and for SPOP); when the command right before was
+//!   `SMEMBERS`/`HGETALL` of the same key (the generator usually puts one there), every item is a
+//!   member (HRANDFIELD WITHVALUES: with its value), and a positive count >= the size gives the
+//!   whole set; without it, a reply shorter than a positive count is the whole set, so both
+//!   must hold the same items. SPOP changes the state at random, so the generator only sends an
+//!   SPOP that may leave members behind followed by `SCARD k` and `DEL k` (the shrinker keeps
+//!   that `DEL`); an SPOP with a count of 100000 or more empties the set deterministically.
+//!
+//! Blocking commands are compared byte for byte: one client, so a command with nothing to pop
+//! times out after its 1-2 ms timeout on both (redis-server runs with `--hz 500` so its timeout
+//! resolution is 2 ms instead of 100 ms). `CONFIG SET` of the encoding thresholds is generated;
+//! each fresh stream restores the defaults first.
 //!
 //! SCAN and TIME are not generated (their replies are nondeterministic; KEYS covers the keys).
 //!
 //! Env: `DIFF_SEED=<n>` runs only that seed; `DIFF_COMMANDS=<n>` sets the total budget (default
-//! 100000, over 9 fixed seeds and one from the clock); `DIFF_KEEP_GOING=1` shrinks and reports
+//! 220000, over 9 fixed seeds and one from the clock); `DIFF_KEEP_GOING=1` shrinks and reports
 //! every failing seed instead of stopping at the first; `DIFF_SKIP=LCS,GETEX` stops generating
-//! those commands (to look past a known bug). Self-check of the harness: `DIFF_AGAINST_REDIS=1`
+//! those commands (to look past a known bug); `DIFF_DUMP=<file>` appends the generated stream
+//! to that file as case-file lines, each batch before it is sent (to chase a hang). Self-check of the harness: `DIFF_AGAINST_REDIS=1`
 //! puts a second redis-server where lattice-server goes (must show 0 mismatches, proving the
 //! stream is timing-independent); `DIFF_AGAINST_REDIS="--maxmemory 1gb --maxmemory-policy
 //! allkeys-lru"` gives that second server extra options (this one turns off shared integers, so
@@ -35,6 +58,15 @@ use support::{show, start_lattice, start_redis, Conn, Server};
 
 const BATCH: usize = 100;
 const FIXED_SEEDS: &[u64] = &[1, 2, 3, 4, 5, 6, 7, 8, 9];
+/// The thresholds the generator may change, restored for every fresh stream.
+const DEFAULT_CONFIG: &[(&str, &str)] = &[
+    ("hash-max-listpack-entries", "512"),
+    ("hash-max-listpack-value", "64"),
+    ("set-max-intset-entries", "512"),
+    ("list-max-listpack-size", "-2"),
+];
+/// redis-server's timers run at `hz`: 500 lets a 1 ms blocking timeout fire within ~2 ms.
+const REDIS_ARGS: &[&str] = &["--hz", "500"];
 
 struct Servers {
     redis: Server,
@@ -54,6 +86,9 @@ impl Servers {
             c.call(&[b"HELLO", if resp3 { b"3" } else { b"2" }]);
             c.call(&[b"FLUSHALL"]);
             c.call(&[b"SELECT", b"0"]);
+            for (name, value) in DEFAULT_CONFIG {
+                c.call(&[b"CONFIG", b"SET", name.as_bytes(), value.as_bytes()]);
+            }
         }
         (r, l)
     }
@@ -104,28 +139,23 @@ fn parse(bytes: &[u8]) -> Option<Frame> {
     }
 }
 
+/// The command just before, with redis-server's reply to it: context for the loose rules.
+type Prev = Option<(Cmd, Vec<u8>)>;
+
 /// Whether the two replies agree for this command (see the module doc for the loose ones).
-fn agree(cmd: &Cmd, r: &[u8], l: &[u8]) -> bool {
+fn agree(prev: &Prev, cmd: &Cmd, r: &[u8], l: &[u8]) -> bool {
     if r == l {
         return true;
     }
     let tolerance = match upper(cmd).as_str() {
         "TTL" | "EXPIRETIME" => Some(2),
         "PTTL" | "PEXPIRETIME" => Some(2000),
-        "KEYS" => {
-            let (Some(a), Some(b)) = (parse(r), parse(l)) else {
-                return false;
-            };
-            return match (a, b) {
-                (Frame::Array(mut a), Frame::Array(mut b)) => {
-                    let key = |f: &Frame| f.to_bytes();
-                    a.sort_by_key(key);
-                    b.sort_by_key(key);
-                    a == b
-                }
-                _ => false,
-            };
-        }
+        "KEYS" | "SINTER" | "SUNION" | "SDIFF" => return same_items(r, l, 1),
+        "SMEMBERS" | "HKEYS" | "HVALS" => return !compact(prev, cmd) && same_items(r, l, 1),
+        "HGETALL" => return !compact(prev, cmd) && same_items(r, l, 2),
+        "SSCAN" => return !compact(prev, cmd) && scan_agree(cmd, r, l, 1),
+        "HSCAN" => return !compact(prev, cmd) && scan_agree(cmd, r, l, 2),
+        "SPOP" | "SRANDMEMBER" | "HRANDFIELD" => return random_agree(prev, cmd, r, l),
         "RANDOMKEY" => {
             return matches!(
                 (parse(r), parse(l)),
@@ -142,19 +172,217 @@ fn agree(cmd: &Cmd, r: &[u8], l: &[u8]) -> bool {
     }
 }
 
-/// Runs `cmds` from a clean state; returns the index of the first disagreeing reply.
-fn first_mismatch(servers: &mut Servers, cmds: &[Cmd], resp3: bool) -> Option<usize> {
-    let (mut r, mut l) = servers.open(resp3);
-    for (b, chunk) in cmds.chunks(BATCH).enumerate() {
-        let rr = pipeline(&mut r, chunk);
-        let lr = pipeline(&mut l, chunk);
-        for (i, c) in chunk.iter().enumerate() {
-            if !agree(c, &rr[i], &lr[i]) {
-                return Some(b * BATCH + i);
+/// Commands compared by one of the loose rules (shown as `!nocompare` in a shrunk snippet).
+fn loose(cmd: &Cmd) -> bool {
+    matches!(
+        upper(cmd).as_str(),
+        "TTL"
+            | "PTTL"
+            | "EXPIRETIME"
+            | "PEXPIRETIME"
+            | "KEYS"
+            | "RANDOMKEY"
+            | "SINTER"
+            | "SUNION"
+            | "SDIFF"
+            | "SMEMBERS"
+            | "HKEYS"
+            | "HVALS"
+            | "HGETALL"
+            | "SSCAN"
+            | "HSCAN"
+            | "SPOP"
+            | "SRANDMEMBER"
+            | "HRANDFIELD"
+    )
+}
+
+/// True when `prev` is `OBJECT ENCODING <cmd's key>` answered with a compact encoding.
+fn compact(prev: &Prev, cmd: &Cmd) -> bool {
+    let Some((pc, pr)) = prev else {
+        return false;
+    };
+    upper(pc) == "OBJECT"
+        && pc.len() == 3
+        && pc[1].eq_ignore_ascii_case(b"ENCODING")
+        && cmd.get(1) == Some(&pc[2])
+        && matches!(parse(pr), Some(Frame::Bulk(e)) if &e[..] == b"listpack" || &e[..] == b"intset")
+}
+
+/// The items of an aggregate reply, each encoded back to bytes; `width` 2 makes each
+/// field/value pair one item (a RESP2 flat array, a RESP3 map, or an array of 2-arrays).
+/// Also returns the reply's RESP type. None when the reply is not such an aggregate.
+fn items(f: &Frame, width: usize) -> Option<(std::mem::Discriminant<Frame>, Vec<Vec<u8>>)> {
+    let kind = std::mem::discriminant(f);
+    let pair = |a: &Frame, b: &Frame| [a.to_bytes(), b.to_bytes()].concat();
+    let out = match (f, width) {
+        (Frame::Array(xs) | Frame::Set(xs), 1) => xs.iter().map(|x| x.to_bytes()).collect(),
+        (Frame::Map(ps), 2) => ps.iter().map(|(a, b)| pair(a, b)).collect(),
+        (Frame::Array(xs), 2)
+            if xs
+                .iter()
+                .all(|x| matches!(x, Frame::Array(p) if p.len() == 2)) =>
+        {
+            xs.iter()
+                .map(|x| match x {
+                    Frame::Array(p) => pair(&p[0], &p[1]),
+                    _ => unreachable!(),
+                })
+                .collect()
+        }
+        (Frame::Array(xs), 2) if xs.len() % 2 == 0 => {
+            xs.chunks(2).map(|p| pair(&p[0], &p[1])).collect()
+        }
+        _ => return None,
+    };
+    Some((kind, out))
+}
+
+fn sorted(mut v: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    v.sort();
+    v
+}
+
+/// The same RESP type and the same items in any order.
+fn same_items(r: &[u8], l: &[u8], width: usize) -> bool {
+    let (Some(a), Some(b)) = (parse(r), parse(l)) else {
+        return false;
+    };
+    match (items(&a, width), items(&b, width)) {
+        (Some((ka, a)), Some((kb, b))) => ka == kb && sorted(a) == sorted(b),
+        _ => false,
+    }
+}
+
+/// SSCAN/HSCAN: `[cursor, [items]]` on both; the same items when the scan started at cursor 0
+/// and both ended at 0 (a made-up cursor picks hash-dependent buckets).
+fn scan_agree(cmd: &Cmd, r: &[u8], l: &[u8], width: usize) -> bool {
+    let whole = cmd.get(2).is_some_and(|c| c == b"0");
+    let split = |bytes: &[u8]| match parse(bytes)? {
+        Frame::Array(mut v) if v.len() == 2 => {
+            let elems = v.pop()?;
+            let Frame::Bulk(cursor) = v.pop()? else {
+                return None;
+            };
+            Some((cursor, items(&elems, width)?))
+        }
+        _ => None,
+    };
+    match (split(r), split(l)) {
+        (Some((ca, (ka, a))), Some((cb, (kb, b)))) => {
+            ka == kb && (!whole || &ca[..] != b"0" || &cb[..] != b"0" || sorted(a) == sorted(b))
+        }
+        _ => false,
+    }
+}
+
+fn distinct(v: &[Vec<u8>]) -> bool {
+    let s = sorted(v.to_vec());
+    s.windows(2).all(|w| w[0] != w[1])
+}
+
+/// SPOP/SRANDMEMBER/HRANDFIELD by guarantee (see the module doc).
+fn random_agree(prev: &Prev, cmd: &Cmd, r: &[u8], l: &[u8]) -> bool {
+    let (Some(a), Some(b)) = (parse(r), parse(l)) else {
+        return false;
+    };
+    let name = upper(cmd);
+    let withvalues = cmd.len() == 4 && cmd[3].eq_ignore_ascii_case(b"WITHVALUES");
+    let width = if withvalues { 2 } else { 1 };
+    // The members (or fields, or field/value pairs) from an SMEMBERS/HGETALL just before.
+    let known: Option<Vec<Vec<u8>>> = prev.as_ref().and_then(|(pc, pr)| {
+        let want = if name == "HRANDFIELD" {
+            "HGETALL"
+        } else {
+            "SMEMBERS"
+        };
+        if upper(pc) != want || pc.len() != 2 || cmd.get(1) != Some(&pc[1]) {
+            return None;
+        }
+        let f = parse(pr)?;
+        match (name.as_str(), withvalues) {
+            ("HRANDFIELD", false) => {
+                let pairs: Vec<Frame> = match f {
+                    Frame::Map(ps) => ps.into_iter().map(|(k, _)| k).collect(),
+                    Frame::Array(xs) => xs.into_iter().step_by(2).collect(),
+                    _ => return None,
+                };
+                Some(pairs.iter().map(|x| x.to_bytes()).collect())
+            }
+            ("HRANDFIELD", true) => Some(items(&f, 2)?.1),
+            _ => Some(items(&f, 1)?.1),
+        }
+    });
+    let count: Option<i64> = cmd
+        .get(2)
+        .and_then(|c| std::str::from_utf8(c).ok()?.parse().ok());
+    match (&a, &b) {
+        (Frame::Bulk(x), Frame::Bulk(y)) => known.as_ref().is_none_or(|k| {
+            let (x, y) = (Frame::Bulk(x.clone()), Frame::Bulk(y.clone()));
+            k.contains(&x.to_bytes()) && k.contains(&y.to_bytes())
+        }),
+        _ => {
+            let (Some((ka, ia)), Some((kb, ib))) = (items(&a, width), items(&b, width)) else {
+                return false;
+            };
+            let Some(count) = count else {
+                return false;
+            };
+            let positive = count > 0 || name == "SPOP";
+            if ka != kb || ia.len() != ib.len() || (positive && !(distinct(&ia) && distinct(&ib))) {
+                return false;
+            }
+            match &known {
+                Some(k) => {
+                    let all = positive && count as usize >= k.len();
+                    ia.iter().chain(&ib).all(|x| k.contains(x))
+                        && (!all
+                            || (sorted(ia) == sorted(k.clone()) && sorted(ib) == sorted(k.clone())))
+                }
+                None => !positive || (ia.len() as i64) >= count || sorted(ia) == sorted(ib),
             }
         }
     }
+}
+
+/// Compares one reply per command in order; returns the index of the first disagreement.
+/// `prev` carries the last command and reply across calls.
+fn check(cmds: &[Cmd], rr: &[Vec<u8>], lr: &[Vec<u8>], prev: &mut Prev) -> Option<usize> {
+    for (i, c) in cmds.iter().enumerate() {
+        if !agree(prev, c, &rr[i], &lr[i]) {
+            return Some(i);
+        }
+        *prev = Some((c.clone(), rr[i].clone()));
+    }
     None
+}
+
+/// Runs `cmds` from a clean state; returns the index of the first disagreeing reply.
+fn first_mismatch(servers: &mut Servers, cmds: &[Cmd], resp3: bool) -> Option<usize> {
+    let (mut r, mut l) = servers.open(resp3);
+    let mut prev = None;
+    for (b, chunk) in cmds.chunks(BATCH).enumerate() {
+        let rr = pipeline(&mut r, chunk);
+        let lr = pipeline(&mut l, chunk);
+        if let Some(i) = check(chunk, &rr, &lr, &mut prev) {
+            return Some(b * BATCH + i);
+        }
+    }
+    None
+}
+
+/// False when a shrink candidate keeps an SPOP that may leave members behind without the
+/// `DEL` of its key the generator sent after it (the state would differ at random).
+fn settled(cmds: &[Cmd]) -> bool {
+    cmds.iter().enumerate().all(|(i, c)| {
+        let takes_all = c.get(2).is_some_and(|n| n.len() >= 6);
+        upper(c) != "SPOP"
+            || takes_all
+            || i + 1 == cmds.len()
+            || cmds[i + 1..cmds.len().min(i + 3)]
+                .iter()
+                .any(|d| upper(d) == "DEL" && d.get(1) == c.get(1))
+    })
 }
 
 /// Delta debugging: the shortest subsequence found that still ends in a mismatch. It first
@@ -165,6 +393,10 @@ fn shrink(servers: &mut Servers, mut cur: Vec<Cmd>, resp3: bool) -> Vec<Cmd> {
     let mut len = 1;
     while len < cur.len() {
         let tail = cur[cur.len() - len..].to_vec();
+        if !settled(&tail) {
+            len *= 2;
+            continue;
+        }
         if let Some(j) = first_mismatch(servers, &tail, resp3) {
             cur = tail[..=j].to_vec();
             break;
@@ -183,7 +415,7 @@ fn shrink(servers: &mut Servers, mut cur: Vec<Cmd>, resp3: bool) -> Vec<Cmd> {
             }
             let hi = (lo + chunk).min(cur.len());
             let cand: Vec<Cmd> = cur[..lo].iter().chain(&cur[hi..]).cloned().collect();
-            if cand.is_empty() {
+            if cand.is_empty() || !settled(&cand) {
                 continue;
             }
             if let Some(j) = first_mismatch(servers, &cand, resp3) {
@@ -231,11 +463,7 @@ fn report(servers: &mut Servers, seed: u64, resp3: bool, history: Vec<Cmd>) -> S
         "# differential_random seed {seed}, seen in {proto}\n"
     ));
     for (i, c) in small.iter().enumerate() {
-        let loose = matches!(
-            upper(c).as_str(),
-            "TTL" | "PTTL" | "EXPIRETIME" | "PEXPIRETIME" | "KEYS" | "RANDOMKEY"
-        );
-        let prefix = if loose && i != last {
+        let prefix = if loose(c) && i != last {
             "!nocompare "
         } else {
             ""
@@ -261,10 +489,10 @@ fn differential_random() {
         return;
     }
     let mut servers = Servers {
-        redis: start_redis(&[]),
+        redis: start_redis(REDIS_ARGS),
         lattice: start_peer(),
     };
-    let budget = env_num("DIFF_COMMANDS").unwrap_or(100_000).max(1);
+    let budget = env_num("DIFF_COMMANDS").unwrap_or(220_000).max(1);
     let keep_going = std::env::var("DIFF_KEEP_GOING").as_deref() == Ok("1");
     let skip: Vec<String> = std::env::var("DIFF_SKIP")
         .unwrap_or_default()
@@ -294,28 +522,53 @@ fn differential_random() {
         let mut gen = Gen::new(seed, TimeMode::Real);
         gen.skip = skip.clone();
         let (mut r, mut l) = servers.open(resp3);
+        let mut prev = None;
         let mut history: Vec<Cmd> = Vec::with_capacity(per_seed);
         while history.len() < per_seed {
             let n = BATCH.min(per_seed - history.len());
             let batch: Vec<Cmd> = (0..n).map(|_| gen.command()).collect();
+            if let Ok(path) = std::env::var("DIFF_DUMP") {
+                // The stream as case-file lines, written before sending (to chase a hang).
+                use std::io::Write;
+                let mut f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .expect("DIFF_DUMP file");
+                for c in &batch {
+                    writeln!(f, "{}", quote_cmd(c)).ok();
+                }
+            }
+            let t0 = Instant::now();
             let rr = pipeline(&mut r, &batch);
             let lr = pipeline(&mut l, &batch);
-            for (i, c) in batch.iter().enumerate() {
-                commands += 1;
-                if !agree(c, &rr[i], &lr[i]) {
-                    history.extend_from_slice(&batch[..=i]);
+            if t0.elapsed() > Duration::from_secs(2) {
+                eprintln!(
+                    "differential_random: seed {seed}: a batch took {:.1}s (commands {}..{})",
+                    t0.elapsed().as_secs_f64(),
+                    history.len(),
+                    history.len() + batch.len()
+                );
+            }
+            let bad = check(&batch, &rr, &lr, &mut prev);
+            commands += bad.map_or(batch.len(), |i| i + 1);
+            if let Some(i) = bad {
+                history.extend_from_slice(&batch[..=i]);
+                // The commands just before, with both replies, for context.
+                for j in i.saturating_sub(40)..=i {
                     eprintln!(
-                        "seed {seed}: {}\n  redis:   {}\n  lattice: {}",
-                        quote_cmd(c),
-                        show(&rr[i]),
-                        show(&lr[i])
+                        "seed {seed} #{}: {}\n  redis:   {}\n  lattice: {}",
+                        history.len() - 1 - (i - j),
+                        quote_cmd(&batch[j]),
+                        show(&rr[j]),
+                        show(&lr[j])
                     );
-                    failures.push(report(&mut servers, seed, resp3, history));
-                    if keep_going {
-                        continue 'seeds;
-                    }
-                    break 'seeds;
                 }
+                failures.push(report(&mut servers, seed, resp3, history));
+                if keep_going {
+                    continue 'seeds;
+                }
+                break 'seeds;
             }
             history.extend(batch);
         }

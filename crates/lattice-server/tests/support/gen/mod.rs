@@ -1,4 +1,5 @@
-//! Seeded random command generator for the string/bitmap and keys/expiry families.
+//! Seeded random command generator for the string/bitmap, keys/expiry, list, hash and set
+//! families (collections: see `collections.rs`).
 //!
 //! Shared by `differential_random.rs` (lattice-server vs redis-server over TCP) and by the
 //! engine's `effects_replay.rs` (included there with `#[path]`), so it uses std only.
@@ -16,7 +17,10 @@
 
 #![allow(dead_code)]
 
+mod collections;
 mod commands;
+
+use std::collections::VecDeque;
 
 /// splitmix64: tiny, seedable, good enough to pick test commands.
 pub struct Rng(u64);
@@ -72,6 +76,10 @@ pub struct Gen {
     pub flushall: bool,
     /// Command names (upper case) never generated, e.g. to get past a known bug.
     pub skip: Vec<String>,
+    /// Generate the blocking list commands (with tiny timeouts).
+    pub blocking: bool,
+    /// The rest of a command group (see `Gen::group`), sent before anything new.
+    pending: VecDeque<Cmd>,
 }
 
 /// Weighted command table: (name, weight).
@@ -229,6 +237,8 @@ impl Gen {
             now_ms: 0,
             flushall: true,
             skip: Vec::new(),
+            blocking: true,
+            pending: VecDeque::new(),
         }
     }
 
@@ -462,11 +472,15 @@ impl Gen {
 
     /// One random command (may be a deliberately malformed one).
     pub fn command(&mut self) -> Cmd {
-        let total: u64 = TABLE.iter().map(|(_, w)| w).sum();
+        if let Some(c) = self.pending.pop_front() {
+            return c;
+        }
+        let tables = [TABLE, collections::TABLE];
+        let total: u64 = tables.iter().flat_map(|t| t.iter()).map(|(_, w)| w).sum();
         let name = loop {
             let mut r = self.rng.below(total);
             let mut name = "";
-            for (n, w) in TABLE {
+            for (n, w) in tables.iter().flat_map(|t| t.iter()) {
                 if r < *w {
                     name = n;
                     break;
@@ -474,6 +488,9 @@ impl Gen {
                 r -= w;
             }
             if name == "FLUSHALL" && (!self.flushall || !self.rng.pct(10)) {
+                continue;
+            }
+            if !self.blocking && name.starts_with('B') && !name.starts_with("BIT") {
                 continue;
             }
             if self.skip.iter().any(|s| s == name) {
@@ -491,7 +508,10 @@ impl Gen {
                 a.push(self.value());
             }
         }
-        a
+        let mut group = self.group(name, a);
+        let first = group.remove(0);
+        self.pending.extend(group);
+        first
     }
 }
 
