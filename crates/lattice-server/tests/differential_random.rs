@@ -19,14 +19,14 @@
 //!   type. Byte-exact when the command right before was `OBJECT ENCODING <same key>` and
 //!   answered `listpack` or `intset` (the generator often puts one there): compact encodings
 //!   have a fixed order.
-//! - `SSCAN`/`HSCAN`: when the scan starts at cursor 0 and both end at 0, the same elements (pairs) in any order; when
+//! - `SSCAN`/`HSCAN`/`ZSCAN`: when the scan starts at cursor 0 and both end at 0, the same elements (pairs) in any order; when
 //!   either is not (a hash table larger than COUNT, or a made-up cursor: Redis seeds its hash
 //!   function at random, so cursors and batches differ), only the shape must agree. Byte-exact
 //!   after `OBJECT ENCODING` as above.
-//! - `SPOP`/`SRANDMEMBER`/`HRANDFIELD`: by guarantee. The same RESP type and number of items;
+//! - `SPOP`/`SRANDMEMBER`/`HRANDFIELD`/`ZRANDMEMBER`: by guarantee. The same RESP type and number of items;
 //!   distinct items for a positive count (and for SPOP); when the command right before was
-//!   `SMEMBERS`/`HGETALL` of the same key (the generator usually puts one there), every item is a
-//!   member (HRANDFIELD WITHVALUES: with its value), and a positive count >= the size gives the
+//!   `SMEMBERS`/`HGETALL`/`ZRANGE k 0 -1 WITHSCORES` of the same key (the generator usually puts
+//!   one there), every item is a member (WITHVALUES/WITHSCORES: with its value/score), and a positive count >= the size gives the
 //!   whole set; without it, a reply shorter than a positive count is the whole set, so both
 //!   must hold the same items. SPOP changes the state at random, so the generator only sends an
 //!   SPOP that may leave members behind followed by `SCARD k` and `DEL k` (the shrinker keeps
@@ -64,6 +64,8 @@ const DEFAULT_CONFIG: &[(&str, &str)] = &[
     ("hash-max-listpack-value", "64"),
     ("set-max-intset-entries", "512"),
     ("list-max-listpack-size", "-2"),
+    ("zset-max-listpack-entries", "128"),
+    ("zset-max-listpack-value", "64"),
 ];
 /// redis-server's timers run at `hz`: 500 lets a 1 ms blocking timeout fire within ~2 ms.
 const REDIS_ARGS: &[&str] = &["--hz", "500"];
@@ -144,6 +146,10 @@ type Prev = Option<(Cmd, Vec<u8>)>;
 
 /// Whether the two replies agree for this command (see the module doc for the loose ones).
 fn agree(prev: &Prev, cmd: &Cmd, r: &[u8], l: &[u8]) -> bool {
+    if r.starts_with(b"<") || l.starts_with(b"<") {
+        // A read error or timeout (see `pipeline`): never an agreement, even on both sides.
+        return false;
+    }
     if r == l {
         return true;
     }
@@ -154,8 +160,10 @@ fn agree(prev: &Prev, cmd: &Cmd, r: &[u8], l: &[u8]) -> bool {
         "SMEMBERS" | "HKEYS" | "HVALS" => return !compact(prev, cmd) && same_items(r, l, 1),
         "HGETALL" => return !compact(prev, cmd) && same_items(r, l, 2),
         "SSCAN" => return !compact(prev, cmd) && scan_agree(cmd, r, l, 1),
-        "HSCAN" => return !compact(prev, cmd) && scan_agree(cmd, r, l, 2),
-        "SPOP" | "SRANDMEMBER" | "HRANDFIELD" => return random_agree(prev, cmd, r, l),
+        "HSCAN" | "ZSCAN" => return !compact(prev, cmd) && scan_agree(cmd, r, l, 2),
+        "SPOP" | "SRANDMEMBER" | "HRANDFIELD" | "ZRANDMEMBER" => {
+            return random_agree(prev, cmd, r, l)
+        }
         "RANDOMKEY" => {
             return matches!(
                 (parse(r), parse(l)),
@@ -191,6 +199,8 @@ fn loose(cmd: &Cmd) -> bool {
             | "HGETALL"
             | "SSCAN"
             | "HSCAN"
+            | "ZSCAN"
+            | "ZRANDMEMBER"
             | "SPOP"
             | "SRANDMEMBER"
             | "HRANDFIELD"
@@ -287,31 +297,41 @@ fn random_agree(prev: &Prev, cmd: &Cmd, r: &[u8], l: &[u8]) -> bool {
         return false;
     };
     let name = upper(cmd);
-    let withvalues = cmd.len() == 4 && cmd[3].eq_ignore_ascii_case(b"WITHVALUES");
+    let withvalues = cmd.len() == 4
+        && (cmd[3].eq_ignore_ascii_case(b"WITHVALUES")
+            || cmd[3].eq_ignore_ascii_case(b"WITHSCORES"));
     let width = if withvalues { 2 } else { 1 };
-    // The members (or fields, or field/value pairs) from an SMEMBERS/HGETALL just before.
+    // The members (or fields, or field/value or member/score pairs) from the SMEMBERS,
+    // HGETALL or `ZRANGE k 0 -1 WITHSCORES` just before.
     let known: Option<Vec<Vec<u8>>> = prev.as_ref().and_then(|(pc, pr)| {
-        let want = if name == "HRANDFIELD" {
-            "HGETALL"
-        } else {
-            "SMEMBERS"
+        let (want, argc) = match name.as_str() {
+            "HRANDFIELD" => ("HGETALL", 2),
+            "ZRANDMEMBER" => ("ZRANGE", 5),
+            _ => ("SMEMBERS", 2),
         };
-        if upper(pc) != want || pc.len() != 2 || cmd.get(1) != Some(&pc[1]) {
+        if upper(pc) != want || pc.len() != argc || cmd.get(1) != Some(&pc[1]) {
             return None;
         }
         let f = parse(pr)?;
-        match (name.as_str(), withvalues) {
-            ("HRANDFIELD", false) => {
-                let pairs: Vec<Frame> = match f {
-                    Frame::Map(ps) => ps.into_iter().map(|(k, _)| k).collect(),
-                    Frame::Array(xs) => xs.into_iter().step_by(2).collect(),
-                    _ => return None,
-                };
-                Some(pairs.iter().map(|x| x.to_bytes()).collect())
-            }
-            ("HRANDFIELD", true) => Some(items(&f, 2)?.1),
-            _ => Some(items(&f, 1)?.1),
+        if name == "SPOP" || name == "SRANDMEMBER" {
+            return Some(items(&f, 1)?.1);
         }
+        if withvalues {
+            return Some(items(&f, 2)?.1);
+        }
+        let firsts: Vec<Frame> = match f {
+            Frame::Map(ps) => ps.into_iter().map(|(k, _)| k).collect(),
+            Frame::Array(xs) if xs.iter().all(|x| matches!(x, Frame::Array(_))) => xs
+                .into_iter()
+                .filter_map(|x| match x {
+                    Frame::Array(mut p) if !p.is_empty() => Some(p.swap_remove(0)),
+                    _ => None,
+                })
+                .collect(),
+            Frame::Array(xs) => xs.into_iter().step_by(2).collect(),
+            _ => return None,
+        };
+        Some(firsts.iter().map(|x| x.to_bytes()).collect())
     });
     let count: Option<i64> = cmd
         .get(2)

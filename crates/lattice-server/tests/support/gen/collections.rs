@@ -1,4 +1,4 @@
-//! Arguments for the list, hash and set commands, on the same small key space as the strings so
+//! Arguments for the list, hash and set commands (sorted sets: `zsets.rs`), on the same small key space as the strings so
 //! types collide (WRONGTYPE paths).
 //!
 //! Members mix small integers (intset-friendly), non-canonical integers ("007", "-0", "+1": never
@@ -146,7 +146,7 @@ impl Gen {
 
     /// A count: small, zero, negative, huge or junk (never a huge negative one, which Redis
     /// would answer with that many elements for SRANDMEMBER/HRANDFIELD).
-    fn count(&mut self) -> Vec<u8> {
+    pub(super) fn count(&mut self) -> Vec<u8> {
         match self.rng.below(20) {
             0 => self
                 .rng
@@ -169,7 +169,7 @@ impl Gen {
     }
 
     /// A list index or range bound.
-    fn lindex(&mut self) -> Vec<u8> {
+    pub(super) fn lindex(&mut self) -> Vec<u8> {
         if self.rng.pct(6) {
             self.rng
                 .pick(&[
@@ -188,13 +188,14 @@ impl Gen {
 
     /// Blocking timeout in seconds: tiny positive, or invalid. Never 0 (that blocks forever),
     /// nor anything Redis rounds to 0 ms: "-0.001" is -0.99999... ms in its long double
-    /// arithmetic, which `ceill` makes 0, so redis-server blocks forever on it.
-    fn timeout(&mut self) -> Vec<u8> {
+    /// arithmetic, which `ceill` makes 0, so redis-server blocks forever on it. No hex either:
+    /// strtold reads "0x10" as 16 s.
+    pub(super) fn timeout(&mut self) -> Vec<u8> {
         if self.rng.pct(8) {
             return self
                 .rng
                 .pick(&[
-                    "-1", "-0.5", "-1.5", "abc", "", "inf", "1e30", "nan", "0x10",
+                    "-1", "-0.5", "-1.5", "abc", "", "inf", "1e30", "nan", "0x", "1x",
                 ])
                 .as_bytes()
                 .to_vec();
@@ -213,7 +214,7 @@ impl Gen {
     }
 
     /// `numkeys key... ` for LMPOP/BLMPOP/SINTERCARD, sometimes with a wrong numkeys.
-    fn numkeys(&mut self, a: &mut Cmd) {
+    pub(super) fn numkeys(&mut self, a: &mut Cmd) {
         let keys = self.keys(1, 3);
         let n = if self.rng.pct(5) {
             self.rng.pick(&["0", "-1", "5", "abc"]).as_bytes().to_vec()
@@ -226,7 +227,7 @@ impl Gen {
 
     fn config_set(&mut self, a: &mut Cmd) {
         a.push(self.case("SET"));
-        let (name, vals): (&str, &[&str]) = match self.rng.below(5) {
+        let (name, vals): (&str, &[&str]) = match self.rng.below(6) {
             0 => (
                 "hash-max-listpack-entries",
                 &["0", "1", "2", "4", "8", "128", "512", "512"],
@@ -243,6 +244,13 @@ impl Gen {
                 "list-max-listpack-size",
                 &["-2", "-1", "1", "4", "-5", "-2"],
             ),
+            4 if self.rng.pct(60) => (
+                *self
+                    .rng
+                    .pick(&["zset-max-listpack-entries", "zset-max-ziplist-entries"]),
+                &["0", "1", "2", "4", "128", "128"],
+            ),
+            4 if self.rng.pct(50) => ("zset-max-listpack-value", &["0", "4", "16", "64", "64"]),
             _ => (
                 *self
                     .rng
@@ -438,7 +446,7 @@ impl Gen {
                 }
             }
             "CONFIG" => self.config_set(a),
-            _ => unreachable!("no generator for {name}"),
+            _ => self.zset_args(name, a),
         }
     }
 
@@ -468,7 +476,22 @@ impl Gen {
                 };
                 vec![vec![pre.as_bytes().to_vec(), key], a]
             }
-            "SMEMBERS" | "HKEYS" | "HVALS" | "HGETALL" | "HSCAN" | "SSCAN" if self.rng.pct(50) => {
+            "ZRANDMEMBER" if self.rng.pct(85) => {
+                let pre = ["ZRANGE", "0", "-1", "WITHSCORES"].map(|s| s.as_bytes().to_vec());
+                vec![
+                    vec![
+                        pre[0].clone(),
+                        key,
+                        pre[1].clone(),
+                        pre[2].clone(),
+                        pre[3].clone(),
+                    ],
+                    a,
+                ]
+            }
+            "SMEMBERS" | "HKEYS" | "HVALS" | "HGETALL" | "HSCAN" | "SSCAN" | "ZSCAN"
+                if self.rng.pct(50) =>
+            {
                 vec![vec![b"OBJECT".to_vec(), b"ENCODING".to_vec(), key], a]
             }
             _ => vec![a],

@@ -1,5 +1,5 @@
-//! Seeded random command generator for the string/bitmap, keys/expiry, list, hash and set
-//! families (collections: see `collections.rs`).
+//! Seeded random command generator for the string/bitmap, keys/expiry, list, hash, set and
+//! sorted-set families (collections: see `collections.rs` and `zsets.rs`).
 //!
 //! Shared by `differential_random.rs` (lattice-server vs redis-server over TCP) and by the
 //! engine's `effects_replay.rs` (included there with `#[path]`), so it uses std only.
@@ -19,6 +19,7 @@
 
 mod collections;
 mod commands;
+mod zsets;
 
 use std::collections::VecDeque;
 
@@ -475,7 +476,7 @@ impl Gen {
         if let Some(c) = self.pending.pop_front() {
             return c;
         }
-        let tables = [TABLE, collections::TABLE];
+        let tables = [TABLE, collections::TABLE, zsets::TABLE];
         let total: u64 = tables.iter().flat_map(|t| t.iter()).map(|(_, w)| w).sum();
         let name = loop {
             let mut r = self.rng.below(total);
@@ -500,8 +501,10 @@ impl Gen {
         };
         let mut a = self.args(name);
         if self.rng.pct(2) {
-            // Wrong arity or trailing junk.
-            if self.rng.pct(50) && a.len() > 1 {
+            // Wrong arity or trailing junk (not after BLPOP/BRPOP/BZPOPMIN/BZPOPMAX: junk would
+            // be their timeout).
+            let last_is_timeout = matches!(name, "BLPOP" | "BRPOP" | "BZPOPMIN" | "BZPOPMAX");
+            if (self.rng.pct(50) || last_is_timeout) && a.len() > 1 {
                 let n = self.rng.range(1, a.len() as i64 - 1) as usize;
                 a.truncate(n);
             } else {
