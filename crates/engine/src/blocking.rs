@@ -39,8 +39,8 @@ pub struct Waiters {
     queues: HashMap<(usize, Bytes), VecDeque<u64>>,
     ready: VecDeque<(usize, Bytes)>,
     ready_set: HashSet<(usize, Bytes)>,
-    /// Encoded replies for clients that were woken or timed out, until their connection
-    /// takes them.
+    /// Encoded bytes for a client produced outside its own command (a woken or timed-out
+    /// blocking reply, pub/sub messages), until its connection takes them.
     pub outbox: HashMap<u64, Vec<u8>>,
 }
 

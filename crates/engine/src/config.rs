@@ -21,6 +21,9 @@ enum Kind {
     Str,
     /// A space separated list of addresses.
     List,
+    /// `client-output-buffer-limit`: `<class> <hard> <soft> <soft-seconds>` groups; a SET
+    /// changes only the classes it names.
+    BufferLimits,
 }
 
 struct Param {
@@ -158,6 +161,12 @@ const PARAMS: &[Param] = &[
         "64",
     ),
     p(
+        "client-output-buffer-limit",
+        Kind::BufferLimits,
+        "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+        true,
+    ),
+    p(
         "set-max-intset-entries",
         Kind::Int {
             min: 0,
@@ -228,7 +237,22 @@ pub struct Config {
     pub set_max_intset_entries: u64,
     pub zset_max_listpack_entries: u64,
     pub zset_max_listpack_value: u64,
+    /// Output buffer limits per client class: normal, replica, pubsub.
+    pub obuf_limits: [ObufLimit; 3],
 }
+
+/// One class's output buffer limit; 0 disables a bound.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ObufLimit {
+    pub hard: u64,
+    pub soft: u64,
+    pub soft_secs: u64,
+}
+
+/// Client classes in `client-output-buffer-limit` order (`replica` is read as `slave`).
+const OBUF_CLASSES: [&str; 3] = ["normal", "slave", "pubsub"];
+pub const OBUF_NORMAL: usize = 0;
+pub const OBUF_PUBSUB: usize = 2;
 
 impl Default for Config {
     fn default() -> Self {
@@ -250,6 +274,7 @@ impl Default for Config {
             set_max_intset_entries: 512,
             zset_max_listpack_entries: 128,
             zset_max_listpack_value: 64,
+            obuf_limits: [ObufLimit::default(); 3],
         };
         c.refresh_typed();
         c
@@ -300,7 +325,10 @@ impl Config {
         if !param.mutable && !startup {
             return Err(ConfigError::Immutable);
         }
-        self.values[i] = normalize(param.kind, value)?;
+        self.values[i] = match param.kind {
+            Kind::BufferLimits => merge_buffer_limits(&self.values[i], value)?,
+            kind => normalize(kind, value)?,
+        };
         self.refresh_typed();
         Ok(())
     }
@@ -331,6 +359,13 @@ impl Config {
         self.set_max_intset_entries = self.int("set-max-intset-entries") as u64;
         self.zset_max_listpack_entries = self.int("zset-max-listpack-entries") as u64;
         self.zset_max_listpack_value = self.int("zset-max-listpack-value") as u64;
+        if let Some(v) = self.get("client-output-buffer-limit") {
+            if let Ok(limits) = parse_buffer_limits(v) {
+                for (class, limit) in limits {
+                    self.obuf_limits[class] = limit;
+                }
+            }
+        }
     }
 
     /// The bind addresses.
@@ -378,7 +413,74 @@ fn normalize(kind: Kind, value: &str) -> Result<String, ConfigError> {
             }),
         Kind::Str => Ok(value.to_string()),
         Kind::List => Ok(value.split_whitespace().collect::<Vec<_>>().join(" ")),
+        Kind::BufferLimits => merge_buffer_limits("", value),
     }
+}
+
+/// Parses `<class> <hard> <soft> <seconds>` groups with Redis's checks and errors. Tokens
+/// are split on single spaces as Redis does, so doubled spaces count as a wrong arity.
+fn parse_buffer_limits(value: &str) -> Result<Vec<(usize, ObufLimit)>, ConfigError> {
+    if value.is_empty() {
+        return Ok(Vec::new());
+    }
+    let words: Vec<&str> = value.split(' ').collect();
+    if !words.len().is_multiple_of(4) {
+        return Err(ConfigError::Invalid(
+            "Wrong number of arguments in buffer limit configuration.".into(),
+        ));
+    }
+    let mut out = Vec::new();
+    for group in words.chunks(4) {
+        let name = if group[0].eq_ignore_ascii_case("replica") {
+            "slave"
+        } else {
+            group[0]
+        };
+        let class = OBUF_CLASSES
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case(name))
+            .ok_or_else(|| {
+                ConfigError::Invalid(
+                    "Invalid client class specified in buffer limit configuration.".into(),
+                )
+            })?;
+        let bad = || {
+            ConfigError::Invalid(
+                "Error in hard, soft or soft_seconds setting in buffer limit configuration.".into(),
+            )
+        };
+        let hard = parse_memory(group[1]).ok_or_else(bad)?;
+        let soft = parse_memory(group[2]).ok_or_else(bad)?;
+        let secs = crate::util::num::string2ll(group[3].as_bytes())
+            .filter(|&n| n >= 0)
+            .ok_or_else(bad)?;
+        out.push((
+            class,
+            ObufLimit {
+                hard: hard as u64,
+                soft: soft as u64,
+                soft_secs: secs as u64,
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// Applies the groups in `value` over the current setting and prints all three classes.
+fn merge_buffer_limits(current: &str, value: &str) -> Result<String, ConfigError> {
+    let mut limits = [ObufLimit::default(); 3];
+    for (class, limit) in parse_buffer_limits(current)? {
+        limits[class] = limit;
+    }
+    for (class, limit) in parse_buffer_limits(value)? {
+        limits[class] = limit;
+    }
+    Ok(OBUF_CLASSES
+        .iter()
+        .zip(limits)
+        .map(|(name, l)| format!("{name} {} {} {}", l.hard, l.soft, l.soft_secs))
+        .collect::<Vec<_>>()
+        .join(" "))
 }
 
 fn check_bounds(n: i64, min: i64, max: i64) -> Result<(), ConfigError> {

@@ -134,9 +134,17 @@ impl<'a> Ctx<'a> {
         existed
     }
 
-    /// Marks a key changed: counts a dirty change (Redis's `server.dirty`).
-    pub fn signal_modified(&mut self, _key: &[u8]) {
+    /// Marks a key changed: counts a dirty change (Redis's `server.dirty`) and makes the
+    /// clients WATCHing it fail their EXEC.
+    pub fn signal_modified(&mut self, key: &[u8]) {
         self.eng.dirty += 1;
+        self.touch_watched(self.db, key);
+    }
+
+    /// Tells WATCHers that `key` of `db` changed, without counting a change (for the second
+    /// db of MOVE and COPY ... DB).
+    pub fn touch_watched(&mut self, db: usize, key: &[u8]) {
+        crate::watch::touch(self.eng, db, key, self.now_ms);
     }
 
     /// Adds `n` to the change counter without naming a key (FLUSHDB and friends).
@@ -153,7 +161,13 @@ impl<'a> Ctx<'a> {
     /// Parks the calling client on `keys` instead of replying (a blocking command that found
     /// nothing to serve). `deadline_ms` is absolute; `None` waits forever. `timeout_reply` is
     /// sent if the deadline passes.
+    ///
+    /// Inside EXEC nothing may block (Redis's `CLIENT_DENY_BLOCKING`): the request is dropped,
+    /// so the handler's own reply, its timeout reply, goes out at once.
     pub fn block(&mut self, keys: Vec<Bytes>, deadline_ms: Option<i64>, timeout_reply: Reply) {
+        if self.eng.tx.in_exec {
+            return;
+        }
         self.block_request = Some(BlockRequest {
             keys,
             deadline_ms,

@@ -28,7 +28,8 @@ pub enum Action {
     Kill(Vec<u64>),
     /// Stop the server (SHUTDOWN, with its mode flags already checked).
     Shutdown,
-    /// These parked clients have replies waiting in `blocking.outbox`.
+    /// These clients have bytes waiting in `blocking.outbox`: a parked client's reply, or
+    /// pub/sub messages for a subscriber.
     Wake(Vec<u64>),
 }
 
@@ -110,14 +111,18 @@ pub struct Engine {
     pub run_id: String,
     /// Clients parked by blocking commands.
     pub blocking: Waiters,
+    /// Pub/sub subscriptions (crate::pubsub); delivery reuses `blocking.outbox`.
+    pub pubsub: crate::pubsub::PubSub,
+    /// WATCHed keys and dirty clients for MULTI/EXEC (watch.rs).
+    pub tx: crate::watch::TxRegistry,
     next_client_id: u64,
 }
 
 /// What running one command produced, before encoding.
-struct Outcome {
-    reply: Reply,
-    close: bool,
-    block: Option<BlockRequest>,
+pub(crate) struct Outcome {
+    pub reply: Reply,
+    pub close: bool,
+    pub block: Option<BlockRequest>,
 }
 
 impl Engine {
@@ -142,6 +147,8 @@ impl Engine {
             effects: None,
             run_id,
             blocking: Waiters::default(),
+            pubsub: Default::default(),
+            tx: crate::watch::TxRegistry::default(),
             next_client_id: 1,
         }
     }
@@ -163,6 +170,10 @@ impl Engine {
             }
         }
         self.blocking.outbox.remove(&id);
+        self.pubsub.forget(id);
+        // A closed connection stops watching (MULTI state went with its session).
+        self.tx.unwatch_all(id);
+        self.tx.clear_dirty(id);
     }
 
     pub fn record_effect(&mut self, db: usize, argv: Vec<Bytes>) {
@@ -179,12 +190,22 @@ impl Engine {
         };
         session.last_interaction_ms = now_ms;
         session.commands += 1;
+        // Inside MULTI, commands are queued (or refused) and EXEC runs its queue here:
+        // cmd/transactions.rs. Clients parked on keys EXEC made ready are served after it.
+        if let Some(flow) = crate::cmd::transactions::intercept(self, client, args, now_ms, out) {
+            self.serve_ready(now_ms);
+            return flow;
+        }
         let outcome = self.dispatch(client, args, now_ms, None);
         self.stats.total_commands += 1;
         let flow = if let Some(block) = outcome.block {
             self.park(client, args, block);
             Flow::Blocked
         } else {
+            // Messages this command published to its own client precede its reply, as in Redis.
+            if let Some(own) = self.blocking.outbox.remove(&client) {
+                out.extend_from_slice(&own);
+            }
             self.reply_to(client, &outcome.reply, out);
             if outcome.close {
                 Flow::Close
@@ -197,7 +218,7 @@ impl Engine {
     }
 
     /// Encodes `reply` for `client`, honouring CLIENT REPLY OFF/SKIP.
-    fn reply_to(&mut self, client: u64, reply: &Reply, out: &mut Vec<u8>) {
+    pub(crate) fn reply_to(&mut self, client: u64, reply: &Reply, out: &mut Vec<u8>) {
         if reply.is_error() {
             self.stats.error_replies += 1;
         }
@@ -309,7 +330,7 @@ impl Engine {
 
     /// Looks up, checks arity, runs, and records effects; returns the reply unencoded.
     /// `ready_key` is set when re-running a parked client's command for a key that became ready.
-    fn dispatch(
+    pub(crate) fn dispatch(
         &mut self,
         client: u64,
         args: &[Bytes],
@@ -327,7 +348,18 @@ impl Engine {
             }
         };
         if let Some(s) = self.clients.get_mut(&client) {
-            s.last_cmd = cmd.name;
+            // Commands run by EXEC leave `cmd=exec` in CLIENT LIST, as in Redis.
+            if !self.tx.in_exec {
+                s.last_cmd = cmd.name;
+            }
+        }
+        // RESP2 subscribers may only run (un)subscribe commands, PING, QUIT and RESET.
+        if let Err(reply) = crate::pubsub::check_context(self, client, cmd) {
+            return Outcome {
+                reply,
+                close: false,
+                block: None,
+            };
         }
         let dirty_before = self.dirty;
         let db = self.clients.get(&client).map_or(0, |s| s.db);

@@ -12,10 +12,12 @@ pub mod dict;
 pub mod engine;
 pub mod errors;
 pub mod expire;
+pub mod pubsub;
 pub mod rng;
 pub mod session;
 pub mod util;
 pub mod value;
+pub mod watch;
 
 pub use engine::{Action, Effect, Engine, Flow, Host, NullHost};
 

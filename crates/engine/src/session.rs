@@ -46,6 +46,8 @@ pub struct Session {
     pub lib_ver: Option<Bytes>,
     /// Set while the client is parked by a blocking command.
     pub blocked: Option<crate::blocking::BlockedOn>,
+    /// Set between MULTI and EXEC/DISCARD: the queued commands (cmd/transactions.rs).
+    pub multi: Option<crate::cmd::transactions::Multi>,
 }
 
 impl Session {
@@ -72,6 +74,7 @@ impl Session {
             lib_name: None,
             lib_ver: None,
             blocked: None,
+            multi: None,
         }
     }
 

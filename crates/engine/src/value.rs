@@ -5,7 +5,11 @@ use std::borrow::Cow;
 
 pub mod hash;
 pub mod list;
+pub mod pairpack;
+pub mod scorepack;
 pub mod set;
+pub mod skiplist;
+pub mod zset;
 
 /// Longest string Redis stores with the `embstr` encoding.
 pub const EMBSTR_MAX: usize = 44;
@@ -86,9 +90,12 @@ impl RString {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Str(RString),
-    List(list::List),
-    Hash(hash::Hash),
-    Set(set::Set),
+    // Collections are boxed so a keyspace entry stays small (a string key pays for
+    // neither a hash table nor a list header).
+    List(Box<list::List>),
+    Hash(Box<hash::Hash>),
+    Set(Box<set::Set>),
+    ZSet(Box<zset::ZSet>),
 }
 
 impl Value {
@@ -99,6 +106,7 @@ impl Value {
             Value::List(_) => "list",
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -109,6 +117,7 @@ impl Value {
             Value::List(_) => "quicklist",
             Value::Hash(h) => h.encoding(),
             Value::Set(s) => s.encoding(),
+            Value::ZSet(z) => z.encoding(),
         }
     }
 }

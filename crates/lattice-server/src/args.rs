@@ -6,8 +6,15 @@ use engine::config::{Config, ConfigError};
 
 /// What startup should do.
 pub enum Startup {
-    Serve { config: Config, config_file: String },
-    Exit { message: String, code: i32 },
+    // Boxed: the config is far larger than the exit message.
+    Serve {
+        config: Box<Config>,
+        config_file: String,
+    },
+    Exit {
+        message: String,
+        code: i32,
+    },
 }
 
 /// Parses the process arguments (without argv[0]).
@@ -57,7 +64,7 @@ pub fn parse(argv: &[String]) -> Startup {
     text.push_str(&options_to_lines(rest));
     match load(&text) {
         Ok(config) => Startup::Serve {
-            config,
+            config: Box::new(config),
             config_file,
         },
         Err(message) => Startup::Exit { message, code: 1 },
@@ -129,7 +136,8 @@ pub fn load(text: &str) -> Result<Config, String> {
         if values.is_empty() {
             return Err(fail("Bad directive or wrong number of arguments"));
         }
-        let list_valued = name == "bind";
+        // Options whose value is several words (`client-output-buffer-limit pubsub 32mb 8mb 60`).
+        let list_valued = name == "bind" || name == "client-output-buffer-limit";
         if values.len() > 1 && !list_valued {
             return Err(fail("Bad directive or wrong number of arguments"));
         }

@@ -15,7 +15,7 @@ fn main() {
         args::Startup::Serve {
             config,
             config_file,
-        } => (config, config_file),
+        } => (*config, config_file),
         args::Startup::Exit { message, code } => {
             if code == 0 {
                 println!("{message}");

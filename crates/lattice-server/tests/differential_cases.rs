@@ -4,7 +4,8 @@
 //! File format: one command per line, split like redis-cli/redis.conf (quotes, "\xHH").
 //! `# ...` comments. Directives: `!sleep <ms>`; `!nocompare <command>` (sent to both, replies
 //! not compared, for nondeterministic replies); `!resp2 <command>` / `!resp3 <command>` (only in
-//! that pass). `CASES=name` runs only files whose name contains `name`.
+//! that pass); `!replies <n> <command>` reads n replies (SUBSCRIBE a b answers twice).
+//! `CASES=name` runs only files whose name contains `name`.
 
 mod support;
 
@@ -37,6 +38,13 @@ fn run_file(
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        let (replies, line) = match line.split_once(' ') {
+            Some(("!replies", rest)) => {
+                let (n, rest) = rest.trim().split_once(' ').expect("!replies <n> <command>");
+                (n.parse::<usize>().expect("reply count"), rest)
+            }
+            _ => (1, line),
+        };
         let (compare, line) = match line.split_once(' ') {
             Some(("!sleep", ms)) => {
                 std::thread::sleep(std::time::Duration::from_millis(
@@ -53,8 +61,11 @@ fn run_file(
         let args = resp::request::split_args(&Bytes::copy_from_slice(line.as_bytes()))
             .unwrap_or_else(|| panic!("{name}:{}: unbalanced quotes", n + 1));
         let args: Vec<&[u8]> = args.iter().map(|a| a.as_ref()).collect();
-        let r = redis.call(&args);
-        let l = lattice.call(&args);
+        let (mut r, mut l) = (redis.call(&args), lattice.call(&args));
+        for _ in 1..replies {
+            r.extend(redis.read_reply().unwrap_or_else(|e| e.into_bytes()));
+            l.extend(lattice.read_reply().unwrap_or_else(|e| e.into_bytes()));
+        }
         *count += 1;
         if compare && r != l {
             out.push(Mismatch {

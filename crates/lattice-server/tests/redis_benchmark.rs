@@ -5,21 +5,6 @@ mod support;
 
 use std::process::Command;
 
-fn benchmark_available() -> bool {
-    let ok = Command::new("redis-benchmark")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        if std::env::var("LATTICE_REQUIRE_REDIS").as_deref() == Ok("1") {
-            panic!("redis-benchmark is required (LATTICE_REQUIRE_REDIS=1) but not installed");
-        }
-        eprintln!("!!! SKIPPED redis_benchmark: redis-benchmark not installed (apt-get install redis-tools)");
-    }
-    ok
-}
-
 fn run(port: u16, pipeline: &str) -> String {
     let out = Command::new("redis-benchmark")
         .args(["-p", &port.to_string(), "-t", "ping,set,get,incr,mset"])
@@ -34,7 +19,11 @@ fn run(port: u16, pipeline: &str) -> String {
 
 #[test]
 fn redis_benchmark_runs_clean() {
-    if !benchmark_available() {
+    if !support::tool_available(
+        "redis-benchmark",
+        "redis-tools",
+        "redis_benchmark_runs_clean",
+    ) {
         return;
     }
     let server = support::start_lattice(&[]);

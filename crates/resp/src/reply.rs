@@ -41,6 +41,9 @@ pub enum Reply {
     BigNumber(Bytes),
     /// An out-of-band push (pub/sub, invalidation): an array in RESP2.
     Push(Vec<Reply>),
+    /// Several replies in a row with no header of their own: one command that answers more
+    /// than once (SUBSCRIBE a b answers once per channel).
+    Seq(Vec<Reply>),
 }
 
 impl Reply {
@@ -112,6 +115,11 @@ impl Reply {
             Reply::Push(items) => {
                 let tag = if proto == Proto::Resp3 { b'>' } else { b'*' };
                 int_line(out, tag, items.len() as i64);
+                for item in items {
+                    item.encode(proto, out);
+                }
+            }
+            Reply::Seq(items) => {
                 for item in items {
                     item.encode(proto, out);
                 }

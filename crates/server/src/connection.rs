@@ -103,7 +103,18 @@ pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
             break;
         }
         if !c.out.is_empty() {
-            if stream.write_all(&c.out).await.is_err() {
+            // A peer that stops reading must not pin us in the write: the engine may kill
+            // this client meanwhile (output buffer limit, CLIENT KILL), which ends it here.
+            let mut missed = false;
+            let written = tokio::select! {
+                r = stream.write_all(&c.out) => r.is_ok(),
+                _ = killed_while_writing(&shared, id, &attention, &mut missed) => false,
+            };
+            if missed {
+                // A wake-up consumed while writing: take it on the next turn.
+                attention.notify_one();
+            }
+            if !written {
                 break;
             }
             let written = c.out.len() as u64;
@@ -128,6 +139,17 @@ pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
         .remove(&id);
     shared.lock().disconnect(id);
     let _ = stream.shutdown().await;
+}
+
+/// Resolves once the engine marks the client killed; other wake-ups are noted in `missed`.
+async fn killed_while_writing(shared: &Shared, id: u64, attention: &Notify, missed: &mut bool) {
+    loop {
+        attention.notified().await;
+        if shared.lock().clients.get(&id).is_none_or(|s| s.killed) {
+            return;
+        }
+        *missed = true;
+    }
 }
 
 impl Conn {

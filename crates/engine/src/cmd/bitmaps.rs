@@ -4,7 +4,7 @@
 use super::bitfield::{bitfield, bitfield_ro};
 use super::strings::{max_bulk_len, opt, write_string};
 use crate::args;
-use crate::command::{acl, flags, ks, Command, Handler, KeySpec, BASE};
+use crate::command::{acl, flags, ks, Command, Family, KeySpec};
 use crate::ctx::Ctx;
 use crate::errors;
 use crate::value::{RString, Value};
@@ -22,37 +22,13 @@ const BITOP_SPEC: &[KeySpec] = &[
     ks::range(3, -1, 1, ks::RO_ACCESS),
 ];
 
-#[allow(clippy::too_many_arguments)]
-const fn one(
-    name: &'static str,
-    arity: i32,
-    flags: u32,
-    specs: &'static [KeySpec],
-    since: &'static str,
-    summary: &'static str,
-    complexity: &'static str,
-    handler: Handler,
-) -> Command {
-    Command {
-        name,
-        arity,
-        flags,
-        acl: acl::BITMAP,
-        first_key: 1,
-        last_key: 1,
-        key_step: 1,
-        key_specs: specs,
-        group: "bitmap",
-        since,
-        summary,
-        complexity,
-        handler: Some(handler),
-        ..BASE
-    }
-}
+const BITMAP: Family = Family {
+    acl: acl::BITMAP,
+    group: "bitmap",
+};
 
 pub const COMMANDS: &[Command] = &[
-    one(
+    BITMAP.key1(
         "setbit",
         4,
         flags::WRITE | flags::DENYOOM,
@@ -62,7 +38,7 @@ pub const COMMANDS: &[Command] = &[
         "O(1)",
         setbit,
     ),
-    one(
+    BITMAP.key1(
         "getbit",
         3,
         flags::READONLY | flags::FAST,
@@ -72,7 +48,7 @@ pub const COMMANDS: &[Command] = &[
         "O(1)",
         getbit,
     ),
-    one(
+    BITMAP.key1(
         "bitcount",
         -2,
         flags::READONLY,
@@ -82,7 +58,7 @@ pub const COMMANDS: &[Command] = &[
         "O(N)",
         bitcount,
     ),
-    one(
+    BITMAP.key1(
         "bitpos",
         -3,
         flags::READONLY,
@@ -95,7 +71,7 @@ pub const COMMANDS: &[Command] = &[
     Command {
         first_key: 2,
         last_key: -1,
-        ..one(
+        ..BITMAP.key1(
             "bitop",
             -4,
             flags::WRITE | flags::DENYOOM,
@@ -108,7 +84,7 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         getkeys: Some(bitfield_keys),
-        ..one(
+        ..BITMAP.key1(
             "bitfield",
             -2,
             flags::WRITE | flags::DENYOOM,
@@ -119,7 +95,7 @@ pub const COMMANDS: &[Command] = &[
             bitfield,
         )
     },
-    one(
+    BITMAP.key1(
         "bitfield_ro",
         -2,
         flags::READONLY | flags::FAST,

@@ -130,8 +130,47 @@ fn id(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
     Reply::Int(ctx.client_id as i64)
 }
 
+/// `TYPE` of CLIENT LIST / CLIENT KILL: the class a client must be in (no masters or
+/// replicas exist here, so those types match nobody).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ClientType {
+    Normal,
+    Pubsub,
+    Nobody,
+}
+
+fn client_type(val: &[u8]) -> Result<ClientType, Reply> {
+    if args::is(val, "normal") {
+        Ok(ClientType::Normal)
+    } else if args::is(val, "pubsub") {
+        Ok(ClientType::Pubsub)
+    } else if args::is(val, "master") || args::is(val, "replica") || args::is(val, "slave") {
+        Ok(ClientType::Nobody)
+    } else {
+        let mut msg = b"ERR Unknown client type '".to_vec();
+        msg.extend_from_slice(val);
+        msg.push(b'\'');
+        Err(Reply::error(msg))
+    }
+}
+
+/// True when the client is of type `ty` (a subscriber is of class pubsub, as in Redis).
+fn is_type(ctx: &Ctx, id: u64, ty: Option<ClientType>) -> bool {
+    let sub = ctx.eng.pubsub.is_subscriber(id);
+    match ty {
+        None => true,
+        Some(ClientType::Normal) => !sub,
+        Some(ClientType::Pubsub) => sub,
+        Some(ClientType::Nobody) => false,
+    }
+}
+
 /// One `CLIENT LIST` line, fields as Redis 7.0 prints them.
-fn describe(s: &Session, now_ms: i64) -> String {
+/// One `CLIENT LIST` line. Flag `d`: a key the client WATCHes changed; `x`: inside MULTI.
+fn describe(ctx: &Ctx, s: &Session) -> String {
+    let now_ms = ctx.now_ms;
+    let (sub, psub, ssub) = ctx.eng.pubsub.counts(s.id);
+    let dirty_cas = ctx.eng.tx.is_dirty(s.id);
     let secs = |ms: i64| ((now_ms - ms).max(0)) / 1000;
     let name = s
         .name
@@ -140,6 +179,18 @@ fn describe(s: &Session, now_ms: i64) -> String {
         .unwrap_or_default();
     let resp = if s.proto == Proto::Resp3 { 3 } else { 2 };
     let mut flags = String::new();
+    if sub + psub + ssub > 0 {
+        flags.push('P');
+    }
+    if s.multi.is_some() {
+        flags.push('x');
+    }
+    if s.blocked.is_some() {
+        flags.push('b');
+    }
+    if dirty_cas {
+        flags.push('d');
+    }
     if s.no_evict {
         flags.push('e');
     }
@@ -147,7 +198,7 @@ fn describe(s: &Session, now_ms: i64) -> String {
         flags.push('N');
     }
     format!(
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
         s.id,
         s.addr,
         s.laddr,
@@ -157,6 +208,10 @@ fn describe(s: &Session, now_ms: i64) -> String {
         secs(s.last_interaction_ms),
         flags,
         s.db,
+        sub,
+        psub,
+        ssub,
+        s.multi.as_ref().map_or(-1, |m| m.queued() as i64),
         s.qbuf,
         s.obuf,
         s.qbuf + s.obuf + std::mem::size_of::<Session>(),
@@ -166,30 +221,20 @@ fn describe(s: &Session, now_ms: i64) -> String {
 }
 
 fn info(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
-    let mut line = describe(ctx.session(), ctx.now_ms);
+    let mut line = describe(ctx, ctx.session());
     line.push('\n');
     Reply::Verbatim("txt", Bytes::from(line))
 }
 
 fn list(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     let mut ids: Option<Vec<u64>> = None;
+    let mut ty = None;
     let mut i = 2;
     while i < a.len() {
         if args::is(&a[i], "type") && i + 1 < a.len() {
-            let t = &a[i + 1];
-            if args::is(t, "normal") {
-            } else if args::is(t, "master")
-                || args::is(t, "replica")
-                || args::is(t, "slave")
-                || args::is(t, "pubsub")
-            {
-                // No replication links or subscribers exist yet: these types list nobody.
-                ids = Some(Vec::new());
-            } else {
-                let mut msg = b"ERR Unknown client type '".to_vec();
-                msg.extend_from_slice(t);
-                msg.push(b'\'');
-                return Reply::error(msg);
+            match client_type(&a[i + 1]) {
+                Ok(t) => ty = Some(t),
+                Err(e) => return e,
             }
             i += 2;
         } else if args::is(&a[i], "id") && i + 1 < a.len() {
@@ -212,10 +257,10 @@ fn list(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     }
     let mut text = String::new();
     for s in ctx.eng.clients.values() {
-        if ids.as_ref().is_some_and(|ids| !ids.contains(&s.id)) {
+        if ids.as_ref().is_some_and(|ids| !ids.contains(&s.id)) || !is_type(ctx, s.id, ty) {
             continue;
         }
-        text.push_str(&describe(s, ctx.now_ms));
+        text.push_str(&describe(ctx, s));
         text.push('\n');
     }
     Reply::Verbatim("txt", Bytes::from(text))
@@ -299,8 +344,7 @@ struct KillFilter {
     addr: Option<Bytes>,
     laddr: Option<Bytes>,
     user: Option<Bytes>,
-    /// Some(false): only normal clients match; Some(true): nobody matches (no such clients yet).
-    type_excludes_all: bool,
+    ty: Option<ClientType>,
     skipme: bool,
 }
 
@@ -336,18 +380,9 @@ fn kill(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
                 _ => return Reply::err("ERR client-id should be greater than 0"),
             }
         } else if args::is(opt, "type") {
-            if args::is(val, "normal") {
-            } else if args::is(val, "master")
-                || args::is(val, "replica")
-                || args::is(val, "slave")
-                || args::is(val, "pubsub")
-            {
-                f.type_excludes_all = true;
-            } else {
-                let mut msg = b"ERR Unknown client type '".to_vec();
-                msg.extend_from_slice(val);
-                msg.push(b'\'');
-                return Reply::error(msg);
+            match client_type(val) {
+                Ok(t) => f.ty = Some(t),
+                Err(e) => return e,
             }
         } else if args::is(opt, "addr") {
             f.addr = Some(val.clone());
@@ -380,7 +415,7 @@ fn kill(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         .clients
         .values()
         .filter(|s| {
-            !f.type_excludes_all
+            is_type(ctx, s.id, f.ty)
                 && f.id.is_none_or(|id| s.id == id)
                 && f.addr.as_ref().is_none_or(|x| s.addr.as_bytes() == &x[..])
                 && f.laddr

@@ -94,7 +94,18 @@ pub const COMMANDS: &[Command] = &[
     },
 ];
 
-fn ping(_ctx: &mut Ctx, a: &[Bytes]) -> Reply {
+fn ping(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
+    // A RESP2 subscriber gets PING's answer in message shape: ["pong", <arg or "">].
+    if a.len() <= 2
+        && ctx.session().proto == Proto::Resp2
+        && ctx.eng.pubsub.is_subscriber(ctx.client_id)
+    {
+        let arg = a.get(1).cloned().unwrap_or_default();
+        return Reply::Array(vec![
+            Reply::bulk(Bytes::from_static(b"pong")),
+            Reply::Bulk(arg),
+        ]);
+    }
     match a.len() {
         1 => Reply::simple("PONG"),
         2 => Reply::Bulk(a[1].clone()),
@@ -113,6 +124,9 @@ fn quit(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
 
 fn reset(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
     ctx.session_mut().reset();
+    ctx.eng.pubsub.forget(ctx.client_id);
+    // RESET also leaves MULTI and forgets every WATCH.
+    crate::cmd::transactions::discard_transaction(ctx.eng, ctx.client_id);
     ctx.db = 0;
     Reply::simple("RESET")
 }

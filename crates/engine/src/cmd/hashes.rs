@@ -2,7 +2,7 @@
 //! `hashes_random.rs`.
 
 use super::hashes_random::{hrandfield, hscan};
-use crate::command::{acl, flags, ks, Command, Handler, KeySpec, BASE};
+use crate::command::{acl, flags, ks, Command, Family, KeySpec};
 use crate::ctx::Ctx;
 use crate::errors;
 use crate::util::ldouble::{self, LDouble};
@@ -22,56 +22,31 @@ const RO: &[KeySpec] = &[ks::one(1, ks::RO)];
 const W: u32 = flags::WRITE | flags::DENYOOM | flags::FAST;
 const R: u32 = flags::READONLY | flags::FAST;
 
-/// One hash command on key 1.
-#[allow(clippy::too_many_arguments)]
-const fn cmd(
-    name: &'static str,
-    arity: i32,
-    flags: u32,
-    key_specs: &'static [KeySpec],
-    since: &'static str,
-    summary: &'static str,
-    complexity: &'static str,
-    handler: Handler,
-) -> Command {
-    Command {
-        name,
-        arity,
-        flags,
-        acl: acl::HASH,
-        first_key: 1,
-        last_key: 1,
-        key_step: 1,
-        key_specs,
-        group: "hash",
-        since,
-        summary,
-        complexity,
-        handler: Some(handler),
-        ..BASE
-    }
-}
+const HASH: Family = Family {
+    acl: acl::HASH,
+    group: "hash",
+};
 
 const ORDER: &[&str] = &["nondeterministic_output_order"];
 const NONDET: &[&str] = &["nondeterministic_output"];
 
 pub const COMMANDS: &[Command] = &[
-    cmd("hset", -4, W, RW_UPDATE, "2.0.0", "Creates or modifies the value of a field in a hash.", "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.", hset),
-    cmd("hmset", -4, W, RW_UPDATE, "2.0.0", "Sets the values of multiple fields.", "O(N) where N is the number of fields being set.", hset),
-    cmd("hsetnx", 4, W, RW_INSERT, "2.0.0", "Sets the value of a field in a hash only when the field doesn't exist.", "O(1)", hsetnx),
-    cmd("hget", 3, R, RO_ACCESS, "2.0.0", "Returns the value of a field in a hash.", "O(1)", hget),
-    cmd("hmget", -3, R, RO_ACCESS, "2.0.0", "Returns the values of all fields in a hash.", "O(N) where N is the number of fields being requested.", hmget),
-    cmd("hdel", -3, flags::WRITE | flags::FAST, RW_DELETE, "2.0.0", "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.", "O(N) where N is the number of fields to be removed.", hdel),
-    cmd("hlen", 2, R, RO, "2.0.0", "Returns the number of fields in a hash.", "O(1)", hlen),
-    cmd("hstrlen", 3, R, RO, "3.2.0", "Returns the length of the value of a field.", "O(1)", hstrlen),
-    cmd("hexists", 3, R, RO, "2.0.0", "Determines whether a field exists in a hash.", "O(1)", hexists),
-    Command { tips: ORDER, ..cmd("hkeys", 2, flags::READONLY, RO_ACCESS, "2.0.0", "Returns all fields in a hash.", "O(N) where N is the size of the hash.", hkeys) },
-    Command { tips: ORDER, ..cmd("hvals", 2, flags::READONLY, RO_ACCESS, "2.0.0", "Returns all values in a hash.", "O(N) where N is the size of the hash.", hvals) },
-    Command { tips: ORDER, ..cmd("hgetall", 2, flags::READONLY, RO_ACCESS, "2.0.0", "Returns all fields and values in a hash.", "O(N) where N is the size of the hash.", hgetall) },
-    cmd("hincrby", 4, W, RW_ACCESS_UPDATE, "2.0.0", "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.", "O(1)", hincrby),
-    cmd("hincrbyfloat", 4, W, RW_ACCESS_UPDATE, "2.6.0", "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.", "O(1)", hincrbyfloat),
-    Command { tips: NONDET, ..cmd("hrandfield", -2, flags::READONLY, RO_ACCESS, "6.2.0", "Returns one or more random fields from a hash.", "O(N) where N is the number of fields returned", hrandfield) },
-    Command { tips: NONDET, ..cmd("hscan", -3, flags::READONLY, RO_ACCESS, "2.8.0", "Iterates over fields and values of a hash.", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the size of the hash.", hscan) },
+    HASH.key1("hset", -4, W, RW_UPDATE, "2.0.0", "Creates or modifies the value of a field in a hash.", "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.", hset),
+    HASH.key1("hmset", -4, W, RW_UPDATE, "2.0.0", "Sets the values of multiple fields.", "O(N) where N is the number of fields being set.", hset),
+    HASH.key1("hsetnx", 4, W, RW_INSERT, "2.0.0", "Sets the value of a field in a hash only when the field doesn't exist.", "O(1)", hsetnx),
+    HASH.key1("hget", 3, R, RO_ACCESS, "2.0.0", "Returns the value of a field in a hash.", "O(1)", hget),
+    HASH.key1("hmget", -3, R, RO_ACCESS, "2.0.0", "Returns the values of all fields in a hash.", "O(N) where N is the number of fields being requested.", hmget),
+    HASH.key1("hdel", -3, flags::WRITE | flags::FAST, RW_DELETE, "2.0.0", "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.", "O(N) where N is the number of fields to be removed.", hdel),
+    HASH.key1("hlen", 2, R, RO, "2.0.0", "Returns the number of fields in a hash.", "O(1)", hlen),
+    HASH.key1("hstrlen", 3, R, RO, "3.2.0", "Returns the length of the value of a field.", "O(1)", hstrlen),
+    HASH.key1("hexists", 3, R, RO, "2.0.0", "Determines whether a field exists in a hash.", "O(1)", hexists),
+    Command { tips: ORDER, ..HASH.key1("hkeys", 2, flags::READONLY, RO_ACCESS, "2.0.0", "Returns all fields in a hash.", "O(N) where N is the size of the hash.", hkeys) },
+    Command { tips: ORDER, ..HASH.key1("hvals", 2, flags::READONLY, RO_ACCESS, "2.0.0", "Returns all values in a hash.", "O(N) where N is the size of the hash.", hvals) },
+    Command { tips: ORDER, ..HASH.key1("hgetall", 2, flags::READONLY, RO_ACCESS, "2.0.0", "Returns all fields and values in a hash.", "O(N) where N is the size of the hash.", hgetall) },
+    HASH.key1("hincrby", 4, W, RW_ACCESS_UPDATE, "2.0.0", "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.", "O(1)", hincrby),
+    HASH.key1("hincrbyfloat", 4, W, RW_ACCESS_UPDATE, "2.6.0", "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.", "O(1)", hincrbyfloat),
+    Command { tips: NONDET, ..HASH.key1("hrandfield", -2, flags::READONLY, RO_ACCESS, "6.2.0", "Returns one or more random fields from a hash.", "O(N) where N is the number of fields returned", hrandfield) },
+    Command { tips: NONDET, ..HASH.key1("hscan", -3, flags::READONLY, RO_ACCESS, "2.8.0", "Iterates over fields and values of a hash.", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the size of the hash.", hscan) },
 ];
 
 /// The listpack thresholds from the configuration.
@@ -100,7 +75,7 @@ fn write_or_create<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<&'a mut Hash, Rep
         None => {
             let now = ctx.now_secs();
             ctx.db()
-                .insert(key, Value::Hash(Hash::default()), now, false);
+                .insert(key, Value::Hash(Box::default()), now, false);
         }
     }
     match ctx.db().get_mut(key).map(|e| &mut e.value) {

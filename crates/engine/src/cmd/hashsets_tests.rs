@@ -314,6 +314,7 @@ fn effects_replay_to_the_same_keyspace() {
                     Value::Hash(h) => format!("{:?}", h.iter().collect::<BTreeMap<_, _>>()),
                     Value::List(l) => format!("{l:?}"),
                     Value::Str(s) => format!("{s:?}"),
+                    Value::ZSet(z) => format!("{z:?}"),
                 };
                 (k.to_vec(), (shown, e.value.encoding()))
             })

@@ -139,8 +139,10 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
             kv(out, "evicted_keys", &0);
             kv(out, "keyspace_hits", &s.keyspace_hits);
             kv(out, "keyspace_misses", &s.keyspace_misses);
-            kv(out, "pubsub_channels", &0);
-            kv(out, "pubsub_patterns", &0);
+            let (channels, patterns, shard) = eng.pubsub.totals();
+            kv(out, "pubsub_channels", &channels);
+            kv(out, "pubsub_patterns", &patterns);
+            kv(out, "pubsubshard_channels", &shard);
             kv(out, "total_error_replies", &s.error_replies);
         }
         "replication" => {

@@ -245,7 +245,7 @@ pub(crate) fn push_values(
                 l.push(end, v);
             }
             let len = l.len();
-            ctx.set_key(key, Value::List(l), false);
+            ctx.set_key(key, Value::List(Box::new(l)), false);
             len
         }
     };

@@ -199,6 +199,11 @@ fn bmove(
         Some(_) => return crate::errors::wrongtype(),
     };
     if !ready {
+        if ctx.eng.tx.in_exec {
+            // Inside EXEC Redis answers BLMOVE/BRPOPLPUSH with a null bulk, not its timeout
+            // reply (blocking is denied there, see `Ctx::block`).
+            return Reply::Nil;
+        }
         // Redis 7.0 times out every list waiter with a null array, BLMOVE's included.
         ctx.block(vec![src.clone()], deadline, Reply::NilArray);
         return Reply::NilArray;

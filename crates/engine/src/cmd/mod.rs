@@ -14,13 +14,17 @@ pub mod lcs;
 pub mod lists;
 pub mod lists_blocking;
 mod lists_move;
+pub mod pubsub;
 mod scan_args;
 pub mod server;
 pub mod sets;
 mod sets_algebra;
+pub mod sort;
 pub mod strings;
 pub mod strings_float;
 pub mod strings_ops;
 pub mod strings_set;
 #[cfg(test)]
 mod strings_tests;
+pub mod transactions;
+pub mod zsets;

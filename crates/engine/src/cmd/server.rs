@@ -99,6 +99,7 @@ fn flushdb(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         return e;
     }
     let n = ctx.db().len() as u64;
+    crate::watch::touch_db(ctx.eng, ctx.db, None, ctx.now_ms);
     ctx.db().clear();
     ctx.add_dirty(n);
     // Always propagated, even when the db was already empty.
@@ -111,6 +112,9 @@ fn flushall(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         return e;
     }
     let mut n = 0;
+    for db in 0..ctx.eng.dbs.len() {
+        crate::watch::touch_db(ctx.eng, db, None, ctx.now_ms);
+    }
     for db in ctx.eng.dbs.iter_mut() {
         n += db.len() as u64;
         db.clear();
@@ -134,7 +138,14 @@ fn swapdb(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     if first < 0 || first >= count || second < 0 || second >= count {
         return errors::db_out_of_range();
     }
-    ctx.eng.dbs.swap(first as usize, second as usize);
+    let (first, second) = (first as usize, second as usize);
+    // WATCH stays with the db index: a watched key changes if it exists on either side
+    // (swapping a db with itself changes nothing).
+    if first != second {
+        crate::watch::touch_db(ctx.eng, first, Some(second), ctx.now_ms);
+        crate::watch::touch_db(ctx.eng, second, Some(first), ctx.now_ms);
+    }
+    ctx.eng.dbs.swap(first, second);
     ctx.add_dirty(1);
     Reply::ok()
 }

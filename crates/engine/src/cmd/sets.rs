@@ -4,7 +4,7 @@
 use super::hashes_random::parse_rand_count;
 use super::scan_args::{self, parse_cursor, ScanOpts};
 use super::sets_algebra;
-use crate::command::{acl, flags, ks, Command, Handler, KeySpec, BASE};
+use crate::command::{acl, flags, ks, Command, Family, KeySpec};
 use crate::ctx::Ctx;
 use crate::errors;
 use crate::value::set::Set;
@@ -26,49 +26,24 @@ const NONDET: &[&str] = &["nondeterministic_output"];
 /// range": Redis would try to build such a reply and run out of memory.
 pub(super) const MAX_REPEATED_PICKS: u64 = 1 << 24;
 
-/// One set command on key 1.
-#[allow(clippy::too_many_arguments)]
-pub(super) const fn cmd(
-    name: &'static str,
-    arity: i32,
-    flags: u32,
-    key_specs: &'static [KeySpec],
-    since: &'static str,
-    summary: &'static str,
-    complexity: &'static str,
-    handler: Handler,
-) -> Command {
-    Command {
-        name,
-        arity,
-        flags,
-        acl: acl::SET,
-        first_key: 1,
-        last_key: 1,
-        key_step: 1,
-        key_specs,
-        group: "set",
-        since,
-        summary,
-        complexity,
-        handler: Some(handler),
-        ..BASE
-    }
-}
+pub(super) const SET: Family = Family {
+    acl: acl::SET,
+    group: "set",
+};
 
 const RF: u32 = flags::READONLY | flags::FAST;
 
 pub const COMMANDS: &[Command] = &[
-    cmd("sadd", -3, flags::WRITE | flags::DENYOOM | flags::FAST, RW_INSERT, "1.0.0", "Adds one or more members to a set. Creates the key if it doesn't exist.", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", sadd),
-    cmd("srem", -3, flags::WRITE | flags::FAST, RW_DELETE, "1.0.0", "Removes one or more members from a set. Deletes the set if the last member was removed.", "O(N) where N is the number of members to be removed.", srem),
-    Command { tips: ORDER, ..cmd("smembers", 2, flags::READONLY, RO_ACCESS, "1.0.0", "Returns all members of a set.", "O(N) where N is the set cardinality.", smembers) },
-    cmd("sismember", 3, RF, RO, "1.0.0", "Determines whether a member belongs to a set.", "O(1)", sismember),
-    cmd("smismember", -3, RF, RO_ACCESS, "6.2.0", "Determines whether multiple members belong to a set.", "O(N) where N is the number of elements being checked for membership", smismember),
-    cmd("scard", 2, RF, RO, "1.0.0", "Returns the number of members in a set.", "O(1)", scard),
-    Command { tips: NONDET, ..cmd("spop", -2, flags::WRITE | flags::FAST, RW_ACCESS_DELETE, "1.0.0", "Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.", "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.", spop) },
-    Command { tips: NONDET, ..cmd("srandmember", -2, flags::READONLY, RO_ACCESS, "1.0.0", "Get one or multiple random members from a set", "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.", srandmember) },
-    Command { last_key: 2, key_specs: SMOVE_KEYS, ..cmd("smove", 4, flags::WRITE | flags::FAST, RW_ACCESS_DELETE, "1.0.0", "Moves a member from one set to another.", "O(1)", smove) },
-    Command { tips: NONDET, ..cmd("sscan", -3, flags::READONLY, RO_ACCESS, "2.8.0", "Iterates over members of a set.", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the size of the set.", sscan) },
+    SET.key1("sadd", -3, flags::WRITE | flags::DENYOOM | flags::FAST, RW_INSERT, "1.0.0", "Adds one or more members to a set. Creates the key if it doesn't exist.", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", sadd),
+    SET.key1("srem", -3, flags::WRITE | flags::FAST, RW_DELETE, "1.0.0", "Removes one or more members from a set. Deletes the set if the last member was removed.", "O(N) where N is the number of members to be removed.", srem),
+    Command { tips: ORDER, ..SET.key1("smembers", 2, flags::READONLY, RO_ACCESS, "1.0.0", "Returns all members of a set.", "O(N) where N is the set cardinality.", smembers) },
+    SET.key1("sismember", 3, RF, RO, "1.0.0", "Determines whether a member belongs to a set.", "O(1)", sismember),
+    SET.key1("smismember", -3, RF, RO_ACCESS, "6.2.0", "Determines whether multiple members belong to a set.", "O(N) where N is the number of elements being checked for membership", smismember),
+    SET.key1("scard", 2, RF, RO, "1.0.0", "Returns the number of members in a set.", "O(1)", scard),
+    Command { tips: NONDET, ..SET.key1("spop", -2, flags::WRITE | flags::FAST, RW_ACCESS_DELETE, "1.0.0", "Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.", "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.", spop) },
+    Command { tips: NONDET, ..SET.key1("srandmember", -2, flags::READONLY, RO_ACCESS, "1.0.0", "Get one or multiple random members from a set", "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.", srandmember) },
+    Command { last_key: 2, key_specs: SMOVE_KEYS, ..SET.key1("smove", 4, flags::WRITE | flags::FAST, RW_ACCESS_DELETE, "1.0.0", "Moves a member from one set to another.", "O(1)", smove) },
+    Command { tips: NONDET, ..SET.key1("sscan", -3, flags::READONLY, RO_ACCESS, "2.8.0", "Iterates over members of a set.", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the size of the set.", sscan) },
     sets_algebra::SINTER,
     sets_algebra::SINTERCARD,
     sets_algebra::SINTERSTORE,
@@ -115,7 +90,7 @@ fn sadd(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         Ok(None) => {
             let mut s = Set::for_first(&a[2]);
             let added = add_all(&mut s);
-            ctx.set_key(&a[1], Value::Set(s), false);
+            ctx.set_key(&a[1], Value::Set(Box::new(s)), false);
             Reply::Int(added)
         }
     }
@@ -352,7 +327,7 @@ fn smove(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         _ => {
             let mut s = Set::for_first(m);
             s.add(m, max);
-            ctx.set_key(dst, Value::Set(s), false);
+            ctx.set_key(dst, Value::Set(Box::new(s)), false);
         }
     }
     Reply::Int(1)

@@ -3,7 +3,7 @@
 //! converts as members are added), so reply order matches Redis wherever the result is an
 //! intset.
 
-use super::sets::{cmd, max_intset, members, ORDER};
+use super::sets::{max_intset, members, ORDER, SET};
 use crate::command::{flags, ks, Begin, Command, Find, KeySpec};
 use crate::ctx::Ctx;
 use crate::errors;
@@ -36,11 +36,11 @@ const MULTI: Command = Command {
     last_key: -1,
     key_specs: RO_ALL,
     tips: ORDER,
-    ..cmd("", -2, flags::READONLY, RO_ALL, "1.0.0", "", "", sinter)
+    ..SET.key1("", -2, flags::READONLY, RO_ALL, "1.0.0", "", "", sinter)
 };
 const STORE: Command = Command {
     last_key: -1,
-    ..cmd(
+    ..SET.key1(
         "",
         -3,
         flags::WRITE | flags::DENYOOM,
@@ -68,7 +68,7 @@ pub const SINTERCARD: Command = Command {
     summary: "Returns the number of members of the intersect of multiple sets.",
     complexity: "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
     handler: Some(sintercard),
-    ..cmd("sintercard", -3, flags::READONLY | flags::MOVABLE_KEYS, NUMKEYS, "7.0.0", "", "", sintercard)
+    ..SET.key1("sintercard", -3, flags::READONLY | flags::MOVABLE_KEYS, NUMKEYS, "7.0.0", "", "", sintercard)
 };
 pub const SINTERSTORE: Command = Command {
     name: "sinterstore",
@@ -131,7 +131,7 @@ fn sources<'a>(ctx: &'a Ctx, keys: &[Bytes]) -> Vec<Option<&'a Set>> {
     let db = &ctx.eng.dbs[ctx.db];
     keys.iter()
         .map(|k| match db.get(k).map(|e| &e.value) {
-            Some(Value::Set(s)) => Some(s),
+            Some(Value::Set(s)) => Some(&**s),
             _ => None,
         })
         .collect()
@@ -203,7 +203,7 @@ pub(super) fn union_reply(sets: &[Option<&Set>], max_intset: u64) -> Reply {
 fn store(ctx: &mut Ctx, dst: &[u8], result: Set) -> Reply {
     let n = result.len() as i64;
     if n > 0 {
-        ctx.set_key(dst, Value::Set(result), false);
+        ctx.set_key(dst, Value::Set(Box::new(result)), false);
     } else {
         ctx.delete(dst);
     }

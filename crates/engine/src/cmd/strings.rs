@@ -8,7 +8,7 @@ use super::strings_ops::{
     append, decr, decrby, get, getrange, incr, incrby, mget, setrange, strlen,
 };
 use super::strings_set::{getdel, getex, getset, mset, msetnx, psetex, set, setex, setnx};
-use crate::command::{acl, flags, ks, Command, Handler, KeySpec, BASE};
+use crate::command::{acl, flags, ks, Command, Family, KeySpec};
 use crate::ctx::Ctx;
 use crate::errors;
 use crate::value::{RString, Value};
@@ -43,80 +43,55 @@ const WF: u32 = flags::WRITE | flags::FAST;
 const R: u32 = flags::READONLY;
 const RF: u32 = flags::READONLY | flags::FAST;
 
-/// A single-key string command (first = last = step = 1).
-#[allow(clippy::too_many_arguments)]
-const fn one(
-    name: &'static str,
-    arity: i32,
-    flags: u32,
-    specs: &'static [KeySpec],
-    since: &'static str,
-    summary: &'static str,
-    complexity: &'static str,
-    handler: Handler,
-) -> Command {
-    Command {
-        name,
-        arity,
-        flags,
-        acl: acl::STRING,
-        first_key: 1,
-        last_key: 1,
-        key_step: 1,
-        key_specs: specs,
-        group: "string",
-        since,
-        summary,
-        complexity,
-        handler: Some(handler),
-        ..BASE
-    }
-}
+const STRING: Family = Family {
+    acl: acl::STRING,
+    group: "string",
+};
 
 const RANGE_CX: &str = "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.";
 
 pub const COMMANDS: &[Command] = &[
-    one("get", 2, RF, RO_ACCESS, "1.0.0", "Get the value of a key", "O(1)", get),
+    STRING.key1("get", 2, RF, RO_ACCESS, "1.0.0", "Get the value of a key", "O(1)", get),
     Command {
         getkeys: Some(set_keys),
-        ..one("set", -3, WD, SET_SPEC, "1.0.0", "Set the string value of a key", "O(1)", set)
+        ..STRING.key1("set", -3, WD, SET_SPEC, "1.0.0", "Set the string value of a key", "O(1)", set)
     },
-    one("setnx", 3, WDF, OW_INSERT, "1.0.0", "Set the value of a key, only if the key does not exist", "O(1)", setnx),
-    one("setex", 4, WD, OW_UPDATE, "2.0.0", "Set the value and expiration of a key", "O(1)", setex),
-    one("psetex", 4, WD, OW_UPDATE, "2.6.0", "Set the value and expiration in milliseconds of a key", "O(1)", psetex),
+    STRING.key1("setnx", 3, WDF, OW_INSERT, "1.0.0", "Set the value of a key, only if the key does not exist", "O(1)", setnx),
+    STRING.key1("setex", 4, WD, OW_UPDATE, "2.0.0", "Set the value and expiration of a key", "O(1)", setex),
+    STRING.key1("psetex", 4, WD, OW_UPDATE, "2.6.0", "Set the value and expiration in milliseconds of a key", "O(1)", psetex),
     Command {
         last_key: -1,
         tips: &["request_policy:multi_shard"],
-        ..one("mget", -2, RF, MGET_SPEC, "1.0.0", "Get the values of all the given keys", "O(N) where N is the number of keys to retrieve.", mget)
+        ..STRING.key1("mget", -2, RF, MGET_SPEC, "1.0.0", "Get the values of all the given keys", "O(N) where N is the number of keys to retrieve.", mget)
     },
     Command {
         last_key: -1,
         key_step: 2,
         tips: &["request_policy:multi_shard", "response_policy:all_succeeded"],
-        ..one("mset", -3, WD, MSET_SPEC, "1.0.1", "Set multiple keys to multiple values", "O(N) where N is the number of keys to set.", mset)
+        ..STRING.key1("mset", -3, WD, MSET_SPEC, "1.0.1", "Set multiple keys to multiple values", "O(N) where N is the number of keys to set.", mset)
     },
     Command {
         last_key: -1,
         key_step: 2,
         tips: &["request_policy:multi_shard", "response_policy:agg_min"],
-        ..one("msetnx", -3, WD, MSETNX_SPEC, "1.0.1", "Set multiple keys to multiple values, only if none of the keys exist", "O(N) where N is the number of keys to set.", msetnx)
+        ..STRING.key1("msetnx", -3, WD, MSETNX_SPEC, "1.0.1", "Set multiple keys to multiple values, only if none of the keys exist", "O(N) where N is the number of keys to set.", msetnx)
     },
-    one("append", 3, WDF, RW_INSERT, "2.0.0", "Append a value to a key", "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.", append),
-    one("getset", 3, WDF, RW_ACCESS_UPDATE, "1.0.0", "Set the string value of a key and return its old value", "O(1)", getset),
-    one("getdel", 2, WF, RW_ACCESS_DELETE, "6.2.0", "Get the value of a key and delete the key", "O(1)", getdel),
-    one("getex", -2, WF, GETEX_SPEC, "6.2.0", "Get the value of a key and optionally set its expiration", "O(1)", getex),
-    one("strlen", 2, RF, RO, "2.2.0", "Get the length of the value stored in a key", "O(1)", strlen),
-    one("getrange", 4, R, RO_ACCESS, "2.4.0", "Get a substring of the string stored at a key", RANGE_CX, getrange),
-    one("substr", 4, R, RO_ACCESS, "1.0.0", "Get a substring of the string stored at a key", RANGE_CX, getrange),
-    one("setrange", 4, WD, RW_UPDATE, "2.2.0", "Overwrite part of a string at key starting at the specified offset", "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.", setrange),
-    one("incr", 2, WDF, RW_ACCESS_UPDATE, "1.0.0", "Increment the integer value of a key by one", "O(1)", incr),
-    one("decr", 2, WDF, RW_ACCESS_UPDATE, "1.0.0", "Decrement the integer value of a key by one", "O(1)", decr),
-    one("incrby", 3, WDF, RW_ACCESS_UPDATE, "1.0.0", "Increment the integer value of a key by the given amount", "O(1)", incrby),
-    one("decrby", 3, WDF, RW_ACCESS_UPDATE, "1.0.0", "Decrement the integer value of a key by the given number", "O(1)", decrby),
-    one("incrbyfloat", 3, WDF, RW_ACCESS_UPDATE, "2.6.0", "Increment the float value of a key by the given amount", "O(1)", incrbyfloat),
+    STRING.key1("append", 3, WDF, RW_INSERT, "2.0.0", "Append a value to a key", "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.", append),
+    STRING.key1("getset", 3, WDF, RW_ACCESS_UPDATE, "1.0.0", "Set the string value of a key and return its old value", "O(1)", getset),
+    STRING.key1("getdel", 2, WF, RW_ACCESS_DELETE, "6.2.0", "Get the value of a key and delete the key", "O(1)", getdel),
+    STRING.key1("getex", -2, WF, GETEX_SPEC, "6.2.0", "Get the value of a key and optionally set its expiration", "O(1)", getex),
+    STRING.key1("strlen", 2, RF, RO, "2.2.0", "Get the length of the value stored in a key", "O(1)", strlen),
+    STRING.key1("getrange", 4, R, RO_ACCESS, "2.4.0", "Get a substring of the string stored at a key", RANGE_CX, getrange),
+    STRING.key1("substr", 4, R, RO_ACCESS, "1.0.0", "Get a substring of the string stored at a key", RANGE_CX, getrange),
+    STRING.key1("setrange", 4, WD, RW_UPDATE, "2.2.0", "Overwrite part of a string at key starting at the specified offset", "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.", setrange),
+    STRING.key1("incr", 2, WDF, RW_ACCESS_UPDATE, "1.0.0", "Increment the integer value of a key by one", "O(1)", incr),
+    STRING.key1("decr", 2, WDF, RW_ACCESS_UPDATE, "1.0.0", "Decrement the integer value of a key by one", "O(1)", decr),
+    STRING.key1("incrby", 3, WDF, RW_ACCESS_UPDATE, "1.0.0", "Increment the integer value of a key by the given amount", "O(1)", incrby),
+    STRING.key1("decrby", 3, WDF, RW_ACCESS_UPDATE, "1.0.0", "Decrement the integer value of a key by the given number", "O(1)", decrby),
+    STRING.key1("incrbyfloat", 3, WDF, RW_ACCESS_UPDATE, "2.6.0", "Increment the float value of a key by the given amount", "O(1)", incrbyfloat),
     Command {
         last_key: 2,
-        ..one("lcs", -3, R, LCS_SPEC, "7.0.0", "Find longest common substring", "O(N*M) where N and M are the lengths of s1 and s2, respectively", lcs)
+        ..STRING.key1("lcs", -3, R, LCS_SPEC, "7.0.0", "Find longest common substring", "O(N*M) where N and M are the lengths of s1 and s2, respectively", lcs)
     },
 ];
 

@@ -134,7 +134,14 @@ pub fn info_reply(cmd: &Command) -> Reply {
 }
 
 fn key_spec_reply(spec: &super::KeySpec) -> Reply {
+    let unknown = || {
+        map(vec![
+            ("type", bulk("unknown")),
+            ("spec", Reply::Map(vec![])),
+        ])
+    };
     let begin = match spec.begin {
+        Begin::Unknown => unknown(),
         Begin::Index(i) => map(vec![
             ("type", bulk("index")),
             ("spec", map(vec![("index", Reply::Int(i as i64))])),
@@ -151,6 +158,7 @@ fn key_spec_reply(spec: &super::KeySpec) -> Reply {
         ]),
     };
     let find = match spec.find {
+        Find::Unknown => unknown(),
         Find::Range {
             lastkey,
             step,
@@ -304,6 +312,7 @@ pub fn keys_of(cmd: &Command, argv: &[Bytes]) -> Option<Vec<KeyAt>> {
     let mut out = Vec::new();
     for spec in cmd.key_specs {
         let first = match spec.begin {
+            Begin::Unknown => continue,
             Begin::Index(i) => i as i64,
             Begin::Keyword { keyword, startfrom } => {
                 // Forward searches stop before the last argument, as Redis's loop does.
@@ -321,6 +330,7 @@ pub fn keys_of(cmd: &Command, argv: &[Bytes]) -> Option<Vec<KeyAt>> {
             }
         };
         let (first, last, step) = match spec.find {
+            Find::Unknown => continue,
             Find::Range {
                 lastkey,
                 step,

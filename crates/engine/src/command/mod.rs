@@ -111,6 +111,8 @@ pub type Handler = fn(&mut Ctx, &[Bytes]) -> Reply;
 /// Where a key-spec search for keys begins.
 #[derive(Clone, Copy, Debug)]
 pub enum Begin {
+    /// Keys whose place no spec can describe (SORT's BY/GET/STORE).
+    Unknown,
     Index(i32),
     Keyword {
         keyword: &'static str,
@@ -121,6 +123,7 @@ pub enum Begin {
 /// How a key spec finds keys once the search began.
 #[derive(Clone, Copy, Debug)]
 pub enum Find {
+    Unknown,
     Range {
         lastkey: i32,
         step: i32,
@@ -211,6 +214,45 @@ impl Command {
             c |= acl::SLOW;
         }
         c
+    }
+}
+
+/// A command family's fixed metadata, to build its single-key commands without repeating it.
+pub struct Family {
+    pub acl: u32,
+    pub group: &'static str,
+}
+
+impl Family {
+    /// A command of this family whose one key is argument 1 (first = last = step = 1).
+    #[allow(clippy::too_many_arguments)]
+    pub const fn key1(
+        &self,
+        name: &'static str,
+        arity: i32,
+        flags: u32,
+        key_specs: &'static [KeySpec],
+        since: &'static str,
+        summary: &'static str,
+        complexity: &'static str,
+        handler: Handler,
+    ) -> Command {
+        Command {
+            name,
+            arity,
+            flags,
+            acl: self.acl,
+            first_key: 1,
+            last_key: 1,
+            key_step: 1,
+            key_specs,
+            group: self.group,
+            since,
+            summary,
+            complexity,
+            handler: Some(handler),
+            ..BASE
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Every family's commands. Adding a family means adding its list here.
-pub fn families() -> [&'static [Command]; 14] {
+pub fn families() -> [&'static [Command]; 18] {
     [
         super::introspect::COMMANDS,
         cmd::connection::COMMANDS,
@@ -22,6 +22,10 @@ pub fn families() -> [&'static [Command]; 14] {
         cmd::lists_blocking::COMMANDS,
         cmd::hashes::COMMANDS,
         cmd::sets::COMMANDS,
+        cmd::sort::COMMANDS,
+        cmd::zsets::COMMANDS,
+        cmd::pubsub::COMMANDS,
+        cmd::transactions::COMMANDS,
     ]
 }
 

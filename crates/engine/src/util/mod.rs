@@ -9,6 +9,5 @@ pub mod num;
 
 pub use glob::glob_match;
 pub use num::{
-    format_long_double_human, ll2string, parse_f64_strict, parse_long_double_strict, string2l,
-    string2ll, write_i64,
+    ll2string, parse_f64_strict, parse_long_double_strict, string2l, string2ll, write_i64,
 };

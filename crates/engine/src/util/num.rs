@@ -16,32 +16,11 @@
 //!   `ERR increment would produce NaN or Infinity`. A stored value or an
 //!   increment that does not parse gives `ERR value is not a valid float`.
 
-/// Parses a signed 64-bit integer exactly as Redis's `string2ll`.
+/// Parses a signed 64-bit integer exactly as Redis's `string2ll` (no sign but `-`, no leading
+/// zeros, no spaces, no overflow). The protocol parser needs the same rule for length
+/// prefixes, so the one implementation lives there.
 pub fn string2ll(s: &[u8]) -> Option<i64> {
-    if s == b"0" {
-        return Some(0);
-    }
-    let (neg, digits) = match s.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, s),
-    };
-    match digits.first() {
-        Some(b'1'..=b'9') => {}
-        _ => return None,
-    }
-    // Accumulate as a negative number so i64::MIN fits without a special case.
-    let mut acc: i64 = 0;
-    for &c in digits {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        acc = acc.checked_mul(10)?.checked_sub(i64::from(c - b'0'))?;
-    }
-    if neg {
-        Some(acc)
-    } else {
-        acc.checked_neg()
-    }
+    resp::request::parse_i64(s)
 }
 
 /// Redis's `string2l`; `long` is 64-bit on the platforms Redis targets, so this
@@ -131,50 +110,6 @@ pub fn parse_long_double_strict(s: &[u8]) -> Option<f64> {
     } else {
         Some(p.value)
     }
-}
-
-/// Formats an INCRBYFLOAT result like Redis's `ld2string(.., LD_STR_HUMAN)`:
-/// fixed notation, at most 17 decimals, trailing zeros and dot removed,
-/// `-0` shown as `0`.
-///
-/// Redis prints the exact 80-bit value with `%.17Lf`; we print the shortest
-/// `f64` decimal that round-trips, rounded to 17 decimals when longer. Results
-/// therefore differ where the extra long double precision shows (checked on
-/// redis-server 7.0.15):
-/// * `SET k 0.1; INCRBYFLOAT k 0.2` → Redis `0.3`, here `0.30000000000000004`.
-/// * `INCRBYFLOAT k 123456789.123456789` → Redis `123456789.12345678899873747`,
-///   here `123456789.12345679`.
-/// * `INCRBYFLOAT k 1.5e308` → Redis `14999999999999999999990147648946…`
-///   (exact long double digits), here `15` followed by 307 zeros.
-///
-/// They agree on e.g. `10.5 + 0.1 = 10.6`, `1e-17` → `0.00000000000000001`,
-/// `-1e-20` → `0`, `9007199254740993` (Redis) vs `9007199254740992` here
-/// (beyond 2^53 `f64` cannot hold every integer).
-pub fn format_long_double_human(v: f64) -> Vec<u8> {
-    if v.is_nan() {
-        return b"nan".to_vec();
-    }
-    if v.is_infinite() {
-        return if v > 0.0 {
-            b"inf".to_vec()
-        } else {
-            b"-inf".to_vec()
-        };
-    }
-    let mut s = format!("{v}");
-    if let Some(dot) = s.find('.') {
-        if s.len() - dot - 1 > 17 {
-            s = format!("{v:.17}");
-        }
-    }
-    if s.contains('.') {
-        let trimmed = s.trim_end_matches('0').trim_end_matches('.');
-        s.truncate(trimmed.len());
-    }
-    if s == "-0" {
-        s = "0".to_owned();
-    }
-    s.into_bytes()
 }
 
 /// Order of magnitude of the parsed number, for long double range checks.
@@ -519,28 +454,5 @@ mod tests {
         long.remove(0);
         assert_eq!(parse_long_double_strict(&long), Some(1.0)); // 5119 bytes
         assert_eq!(parse_f64_strict(&[b'0'; 9000]), Some(0.0)); // no limit for doubles
-    }
-
-    #[test]
-    fn human_format() {
-        let f = |v: f64| String::from_utf8(format_long_double_human(v)).unwrap();
-        assert_eq!(f(0.1), "0.1");
-        assert_eq!(f(10.5 + 0.1), "10.6");
-        assert_eq!(f(5000.0), "5000");
-        assert_eq!(f(3.0 - 3.0), "0");
-        assert_eq!(f(-0.0), "0");
-        assert_eq!(f(-1e-20), "0");
-        assert_eq!(f(1e-17), "0.00000000000000001");
-        assert_eq!(f(1.5e-17), "0.00000000000000002");
-        assert_eq!(f(3.0e-17), "0.00000000000000003");
-        assert_eq!(f(1e20), "100000000000000000000");
-        assert_eq!(f(-2.5), "-2.5");
-        assert_eq!(f(f64::INFINITY), "inf");
-        assert_eq!(f(f64::NEG_INFINITY), "-inf");
-        // Documented divergences from Redis's long double output.
-        assert_eq!(f(0.1 + 0.2), "0.30000000000000004");
-        let v = parse_long_double_strict(b"123456789.123456789").unwrap_or(0.0);
-        assert_eq!(f(v), "123456789.12345679");
-        assert!(f(1.5e308).starts_with("15000"));
     }
 }

@@ -3,16 +3,17 @@
 //! once it holds more than `hash-max-listpack-entries` fields or is given a field or value
 //! longer than `hash-max-listpack-value`; it never converts back.
 
+use super::pairpack::PairPack;
 use crate::dict::Dict;
 
 type Bytes = Box<[u8]>;
 
 #[derive(Clone, Debug)]
 pub enum Hash {
-    /// Field/value pairs in insertion order (Redis's `listpack`).
-    Listpack(Vec<(Bytes, Bytes)>),
-    /// Redis's `hashtable`.
-    Table(Dict<Bytes, Bytes>),
+    /// Field/value pairs in insertion order, packed in one buffer (Redis's `listpack`).
+    Listpack(PairPack),
+    /// Redis's `hashtable` (boxed: a small hash should not carry a table header).
+    Table(Box<Dict<Bytes, Bytes>>),
 }
 
 /// The two thresholds that decide the encoding.
@@ -38,7 +39,7 @@ impl PartialEq for Hash {
 
 impl Default for Hash {
     fn default() -> Self {
-        Hash::Listpack(Vec::new())
+        Hash::Listpack(PairPack::default())
     }
 }
 
@@ -63,7 +64,7 @@ impl Hash {
 
     pub fn get(&self, field: &[u8]) -> Option<&[u8]> {
         match self {
-            Hash::Listpack(v) => v.iter().find(|(f, _)| &f[..] == field).map(|(_, v)| &v[..]),
+            Hash::Listpack(p) => p.get(field),
             Hash::Table(d) => d.get(field).map(|v| &v[..]),
         }
     }
@@ -86,13 +87,11 @@ impl Hash {
     pub fn set(&mut self, field: &[u8], value: &[u8], limits: Limits) -> bool {
         self.fit_lengths([field.len(), value.len()], limits);
         match self {
-            Hash::Listpack(v) => {
-                if let Some(slot) = v.iter_mut().find(|(f, _)| &f[..] == field) {
-                    slot.1 = value.into();
+            Hash::Listpack(p) => {
+                if !p.set(field, value) {
                     return false;
                 }
-                v.push((field.into(), value.into()));
-                if v.len() as u64 > limits.max_entries {
+                if p.len() as u64 > limits.max_entries {
                     self.convert();
                 }
                 true
@@ -104,31 +103,25 @@ impl Hash {
     /// Removes a field; returns true when it was there.
     pub fn remove(&mut self, field: &[u8]) -> bool {
         match self {
-            Hash::Listpack(v) => match v.iter().position(|(f, _)| &f[..] == field) {
-                Some(pos) => {
-                    v.remove(pos);
-                    true
-                }
-                None => false,
-            },
+            Hash::Listpack(p) => p.remove(field),
             Hash::Table(d) => d.remove(field).is_some(),
         }
     }
 
     fn convert(&mut self) {
-        if let Hash::Listpack(v) = self {
+        if let Hash::Listpack(p) = self {
             let mut d = Dict::new();
-            for (f, val) in std::mem::take(v) {
-                d.insert(f, val);
+            for (f, val) in p.iter() {
+                d.insert(f.into(), val.into());
             }
-            *self = Hash::Table(d);
+            *self = Hash::Table(Box::new(d));
         }
     }
 
     /// Pairs in encoding order: insertion order for listpacks, bucket order for tables.
     pub fn iter(&self) -> Box<dyn Iterator<Item = (&[u8], &[u8])> + '_> {
         match self {
-            Hash::Listpack(v) => Box::new(v.iter().map(|(f, v)| (&f[..], &v[..]))),
+            Hash::Listpack(p) => Box::new(p.iter()),
             Hash::Table(d) => Box::new(d.iter().map(|(f, v)| (&f[..], &v[..]))),
         }
     }
@@ -136,10 +129,7 @@ impl Hash {
     /// One random pair.
     pub fn random(&self, rng: &mut impl FnMut() -> u64) -> Option<(&[u8], &[u8])> {
         match self {
-            Hash::Listpack(v) if !v.is_empty() => {
-                let (f, val) = &v[(rng() % v.len() as u64) as usize];
-                Some((f, val))
-            }
+            Hash::Listpack(p) if !p.is_empty() => p.nth((rng() % p.len() as u64) as usize),
             Hash::Listpack(_) => None,
             Hash::Table(d) => d.random_entry(rng).map(|(f, v)| (&f[..], &v[..])),
         }

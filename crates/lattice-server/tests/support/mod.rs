@@ -103,17 +103,23 @@ pub fn start_lattice(extra: &[&str]) -> Server {
 /// True when redis-server can be run. Missing: a loud notice, or a panic under
 /// `LATTICE_REQUIRE_REDIS=1`.
 pub fn redis_available(test: &str) -> bool {
-    let ok = Command::new("redis-server")
+    tool_available("redis-server", "redis-server", test)
+}
+
+/// True when `tool --version` runs. Missing: a loud notice naming the Debian package, or a
+/// panic under `LATTICE_REQUIRE_REDIS=1` (CI), so these tests can never silently skip there.
+pub fn tool_available(tool: &str, package: &str, test: &str) -> bool {
+    let ok = Command::new(tool)
         .arg("--version")
         .output()
         .map(|o| o.status.success())
         .unwrap_or(false);
     if !ok {
         if std::env::var("LATTICE_REQUIRE_REDIS").as_deref() == Ok("1") {
-            panic!("{test}: redis-server is required (LATTICE_REQUIRE_REDIS=1) but not installed");
+            panic!("{test}: {tool} is required (LATTICE_REQUIRE_REDIS=1) but not installed");
         }
         eprintln!("\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
-        eprintln!("!!! SKIPPED {test}: redis-server not installed (apt-get install redis-server)");
+        eprintln!("!!! SKIPPED {test}: {tool} not installed (apt-get install {package})");
         eprintln!("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
     }
     ok

@@ -122,24 +122,19 @@ fn idletime(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     Reply::Int(i64::from(now.saturating_sub(lru)))
 }
 
-const HELP: &[&str] = &[
-    "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-    "ENCODING <key>",
-    "    Return the kind of internal representation used in order to store the value",
-    "    associated with a <key>.",
-    "FREQ <key>",
-    "    Return the access frequency index of the <key>. The returned integer is",
-    "    proportional to the logarithm of the recent access frequency of the key.",
-    "IDLETIME <key>",
-    "    Return the idle time of the <key>, that is the approximated number of",
-    "    seconds elapsed since the last access to the key.",
-    "REFCOUNT <key>",
-    "    Return the number of references of the value associated with the specified",
-    "    <key>.",
-    "HELP",
-    "    Prints this help.",
-];
-
 fn help(_ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
-    Reply::Array(HELP.iter().map(|l| Reply::simple(l)).collect())
+    // Our own wording (not Redis's text); the syntax lines follow Redis's.
+    crate::cmd::config::help_reply(
+        "OBJECT",
+        &[
+            "ENCODING <key>",
+            "    Name the internal representation of the key's value (int, listpack, ...).",
+            "FREQ <key>",
+            "    Logarithmic access-frequency counter (needs an LFU maxmemory policy).",
+            "IDLETIME <key>",
+            "    Seconds since the key was last read or written.",
+            "REFCOUNT <key>",
+            "    How many references share the key's value.",
+        ],
+    )
 }

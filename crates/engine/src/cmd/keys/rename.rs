@@ -82,6 +82,7 @@ pub fn move_cmd(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     };
     ctx.eng.dbs[dst].add(key, entry, at);
     ctx.signal_modified(key);
+    ctx.touch_watched(dst, key);
     Reply::Int(1)
 }
 
@@ -126,6 +127,8 @@ pub fn copy(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         lru_secs: ctx.now_secs(),
     };
     ctx.eng.dbs[dst].add(newkey, entry, at);
-    ctx.signal_modified(newkey);
+    // The change is counted once, but WATCH sees it in the destination db.
+    ctx.add_dirty(1);
+    ctx.touch_watched(dst, newkey);
     Reply::Int(1)
 }

@@ -202,7 +202,7 @@ fn object_refcount_and_help() {
     assert_eq!(run(&mut t, "OBJECT REFCOUNT b"), ":1\r\n");
     assert_eq!(run(&mut t, "OBJECT FREQ nosuch"), "$-1\r\n");
     assert!(run(&mut t, "OBJECT FREQ a").starts_with("-ERR An LFU maxmemory policy"));
-    assert!(run(&mut t, "OBJECT HELP").starts_with("*15\r\n+OBJECT <subcommand>"));
+    assert!(run(&mut t, "OBJECT HELP").starts_with("*11\r\n+OBJECT <subcommand>"));
     t.now += 3000;
     assert_eq!(run(&mut t, "OBJECT IDLETIME a"), ":3\r\n");
     run(&mut t, "TOUCH a");
