@@ -14,6 +14,7 @@
 //!   `rdb_changes_since_last_save` stays put) it records no effect.
 //!
 //! Collections replay through their rewritten effects: SPOP as SREM/DEL, HINCRBYFLOAT as HSET,
+//! ZINCRBY/ZADD INCR as themselves, BZPOPMIN/BZMPOP as ZPOPMIN/ZMPOP,
 //! blocking pops that serve at once as their plain forms, LMPOP as LPOP/RPOP with a count. A
 //! blocking command that finds nothing parks the (only) client: the clock then jumps to its
 //! deadline and the engine times it out, as the I/O shell would. `CONFIG SET` of the encoding
@@ -223,7 +224,7 @@ fn effects_replay_reproduces_keyspace() {
     let per_seed = std::env::var("REPLAY_COMMANDS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(5000);
+        .unwrap_or(10000);
     let seeds: Vec<u64> = match std::env::var("REPLAY_SEED")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -1,7 +1,12 @@
 //! Arguments for the sorted-set commands, on the same key space as everything else (ZUNION and
 //! friends also read plain sets). Scores mix integers, fractions, huge and infinite values and
 //! junk; range bounds add exclusive `(` forms and `-inf`/`+inf`; lex bounds `[x`, `(x`, `-`, `+`
-//! and invalid ones. ZRANDMEMBER is usually preceded by `ZRANGE k 0 -1 WITHSCORES` so the
+//! and invalid ones.
+//!
+//! Lex ranges are only defined when all scores are equal: on a skiplist with mixed scores,
+//! Redis's result depends on the random node levels. So the lex commands only use the keys
+//! `lex0`/`lex1`, which nothing else touches except ZADD with score 0 (and ZREM/ZPOPMIN/ZCARD/
+//! ZRANGE by rank, sometimes); FLUSHDB/FLUSHALL/SWAPDB still clear or move them. ZRANDMEMBER is usually preceded by `ZRANGE k 0 -1 WITHSCORES` so the
 //! harness can check membership (see `Gen::group`).
 
 use super::{Cmd, Gen};
@@ -46,6 +51,19 @@ pub(super) const TABLE: &[(&str, u64)] = &[
 ];
 
 impl Gen {
+    fn lex_key(&mut self) -> Vec<u8> {
+        self.rng.pick(&["lex0", "lex1"]).as_bytes().to_vec()
+    }
+
+    /// A key for a non-lex zset command: now and then a lex key.
+    fn zkey(&mut self) -> Vec<u8> {
+        if self.rng.pct(10) {
+            self.lex_key()
+        } else {
+            self.key()
+        }
+    }
+
     fn score(&mut self) -> Vec<u8> {
         match self.rng.below(12) {
             0..=5 => self.rng.range(-5, 20).to_string().into_bytes(),
@@ -144,6 +162,19 @@ impl Gen {
 
     pub(super) fn zset_args(&mut self, name: &str, a: &mut Cmd) {
         match name {
+            "ZADD" if self.rng.pct(20) => {
+                // All scores 0: lex ranges stay defined.
+                a.push(self.lex_key());
+                let n = if self.rng.pct(2) {
+                    130
+                } else {
+                    self.rng.range(1, 4)
+                };
+                for _ in 0..n {
+                    a.push(b"0".to_vec());
+                    a.push(self.member());
+                }
+            }
             "ZADD" => {
                 a.push(self.key());
                 for _ in 0..self.rng.below(3) {
@@ -168,10 +199,10 @@ impl Gen {
                 a.push(self.member());
             }
             "ZREM" | "ZMSCORE" => {
-                a.push(self.key());
+                a.push(self.zkey());
                 a.extend((0..self.rng.range(1, 4)).map(|_| self.member()));
             }
-            "ZCARD" => a.push(self.key()),
+            "ZCARD" => a.push(self.zkey()),
             "ZSCORE" | "ZRANK" | "ZREVRANK" => {
                 a.push(self.key());
                 a.push(self.member());
@@ -185,7 +216,7 @@ impl Gen {
                 a.push(self.score_bound());
             }
             "ZLEXCOUNT" | "ZREMRANGEBYLEX" => {
-                a.push(self.key());
+                a.push(self.lex_key());
                 a.push(self.lex_bound());
                 a.push(self.lex_bound());
             }
@@ -193,8 +224,9 @@ impl Gen {
                 if name == "ZRANGESTORE" {
                     a.push(self.key());
                 }
-                a.push(self.key());
                 let by = self.rng.below(3);
+                let src = if by == 2 { self.lex_key() } else { self.zkey() };
+                a.push(src);
                 let (lo, hi) = match by {
                     0 => (self.lindex(), self.lindex()),
                     1 => (self.score_bound(), self.score_bound()),
@@ -227,8 +259,9 @@ impl Gen {
                 a.extend(opts.into_iter().flatten());
             }
             "ZRANGEBYSCORE" | "ZREVRANGEBYSCORE" | "ZRANGEBYLEX" | "ZREVRANGEBYLEX" => {
-                a.push(self.key());
                 let lex = name.ends_with("LEX");
+                let k = if lex { self.lex_key() } else { self.key() };
+                a.push(k);
                 for _ in 0..2 {
                     let b = if lex {
                         self.lex_bound()
@@ -253,7 +286,7 @@ impl Gen {
                 }
             }
             "ZPOPMIN" | "ZPOPMAX" => {
-                a.push(self.key());
+                a.push(self.zkey());
                 if self.rng.pct(50) {
                     a.push(self.count());
                 }
