@@ -1,4 +1,5 @@
-//! Effects replay: a random stream of string/bitmap and keys/expiry commands runs on engine A
+//! Effects replay: a random stream of string/bitmap, keys/expiry, list, hash and set commands
+//! (blocking ones included) runs on engine A
 //! with effect recording on, under a simulated clock that jumps forward at random (so TTLs
 //! really expire, lazily and through the active expire cycle). After every command, the effects
 //! it recorded are replayed into engine B at the same `now`, and both keyspaces must be
@@ -11,6 +12,14 @@
 //! - `raw` in the original, `embstr`/`int` in the replay: SETBIT that sets a bit to the value it
 //!   already had makes the string raw but changes nothing, so (as in Redis, where
 //!   `rdb_changes_since_last_save` stays put) it records no effect.
+//!
+//! Collections replay through their rewritten effects: SPOP as SREM/DEL, HINCRBYFLOAT as HSET,
+//! ZINCRBY/ZADD INCR as themselves, BZPOPMIN/BZMPOP as ZPOPMIN/ZMPOP,
+//! blocking pops that serve at once as their plain forms, LMPOP as LPOP/RPOP with a count. A
+//! blocking command that finds nothing parks the (only) client: the clock then jumps to its
+//! deadline and the engine times it out, as the I/O shell would. `CONFIG SET` of the encoding
+//! thresholds is no effect, so the test applies it to engine B too (a replica has its own
+//! config, and the keyspaces must match under the same one).
 //!
 //! Env: `REPLAY_SEED=<n>` runs one seed; `REPLAY_COMMANDS=<n>` sets commands per seed;
 //! `REPLAY_SKIP=GETEX,LCS` stops generating those commands (to look past a known bug).
@@ -149,6 +158,28 @@ fn run_seed(seed: u64, commands: usize) -> (usize, usize) {
             let args: Vec<Bytes> = cmd.into_iter().map(Bytes::from).collect();
             let mut out = Vec::new();
             a.execute(ca, &args, now, &mut out);
+            if a.is_blocked(ca) {
+                // Nothing can arrive: time it out at its deadline.
+                match a.block_deadline(ca) {
+                    Some(d) => {
+                        now = now.max(d);
+                        a.expire_blocked(now);
+                    }
+                    None => {
+                        a.unblock_with(ca, None);
+                    }
+                }
+                assert!(
+                    !a.is_blocked(ca),
+                    "seed {seed}: client still blocked: {label}"
+                );
+                a.take_outbox(ca);
+            }
+            if args[0].eq_ignore_ascii_case(b"CONFIG") {
+                replica
+                    .eng
+                    .execute(replica.client, &args, now, &mut Vec::new());
+            }
         }
         let effects: Vec<(i64, Effect)> = a
             .effects
@@ -193,7 +224,7 @@ fn effects_replay_reproduces_keyspace() {
     let per_seed = std::env::var("REPLAY_COMMANDS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(5000);
+        .unwrap_or(10000);
     let seeds: Vec<u64> = match std::env::var("REPLAY_SEED")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -279,7 +279,7 @@ impl Gen {
                 a.push(t);
                 self.expire_flags(&mut a, true);
             }
-            _ => unreachable!("no generator for {name}"),
+            _ => self.coll_args(name, &mut a),
         }
         a
     }

@@ -1,4 +1,5 @@
-//! Seeded random command generator for the string/bitmap and keys/expiry families.
+//! Seeded random command generator for the string/bitmap, keys/expiry, list, hash, set and
+//! sorted-set families (collections: see `collections.rs` and `zsets.rs`).
 //!
 //! Shared by `differential_random.rs` (lattice-server vs redis-server over TCP) and by the
 //! engine's `effects_replay.rs` (included there with `#[path]`), so it uses std only.
@@ -16,7 +17,11 @@
 
 #![allow(dead_code)]
 
+mod collections;
 mod commands;
+mod zsets;
+
+use std::collections::VecDeque;
 
 /// splitmix64: tiny, seedable, good enough to pick test commands.
 pub struct Rng(u64);
@@ -72,6 +77,10 @@ pub struct Gen {
     pub flushall: bool,
     /// Command names (upper case) never generated, e.g. to get past a known bug.
     pub skip: Vec<String>,
+    /// Generate the blocking list commands (with tiny timeouts).
+    pub blocking: bool,
+    /// The rest of a command group (see `Gen::group`), sent before anything new.
+    pending: VecDeque<Cmd>,
 }
 
 /// Weighted command table: (name, weight).
@@ -229,6 +238,8 @@ impl Gen {
             now_ms: 0,
             flushall: true,
             skip: Vec::new(),
+            blocking: true,
+            pending: VecDeque::new(),
         }
     }
 
@@ -462,11 +473,15 @@ impl Gen {
 
     /// One random command (may be a deliberately malformed one).
     pub fn command(&mut self) -> Cmd {
-        let total: u64 = TABLE.iter().map(|(_, w)| w).sum();
+        if let Some(c) = self.pending.pop_front() {
+            return c;
+        }
+        let tables = [TABLE, collections::TABLE, zsets::TABLE];
+        let total: u64 = tables.iter().flat_map(|t| t.iter()).map(|(_, w)| w).sum();
         let name = loop {
             let mut r = self.rng.below(total);
             let mut name = "";
-            for (n, w) in TABLE {
+            for (n, w) in tables.iter().flat_map(|t| t.iter()) {
                 if r < *w {
                     name = n;
                     break;
@@ -476,6 +491,9 @@ impl Gen {
             if name == "FLUSHALL" && (!self.flushall || !self.rng.pct(10)) {
                 continue;
             }
+            if !self.blocking && name.starts_with('B') && !name.starts_with("BIT") {
+                continue;
+            }
             if self.skip.iter().any(|s| s == name) {
                 continue;
             }
@@ -483,15 +501,20 @@ impl Gen {
         };
         let mut a = self.args(name);
         if self.rng.pct(2) {
-            // Wrong arity or trailing junk.
-            if self.rng.pct(50) && a.len() > 1 {
+            // Wrong arity or trailing junk (not after BLPOP/BRPOP/BZPOPMIN/BZPOPMAX: junk would
+            // be their timeout).
+            let last_is_timeout = matches!(name, "BLPOP" | "BRPOP" | "BZPOPMIN" | "BZPOPMAX");
+            if (self.rng.pct(50) || last_is_timeout) && a.len() > 1 {
                 let n = self.rng.range(1, a.len() as i64 - 1) as usize;
                 a.truncate(n);
             } else {
                 a.push(self.value());
             }
         }
-        a
+        let mut group = self.group(name, a);
+        let first = group.remove(0);
+        self.pending.extend(group);
+        first
     }
 }
 
