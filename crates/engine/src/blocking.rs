@@ -12,6 +12,23 @@ use bytes::Bytes;
 use resp::Reply;
 use std::collections::{HashMap, HashSet, VecDeque};
 
+/// Redis's `getTimeoutFromObjectOrReply` for seconds: the absolute deadline in unix ms, or
+/// None for 0 (wait forever). The arithmetic is x87 long double as in Redis, so tiny positive
+/// values still time out after 1 ms and tiny negative ones round to "forever".
+pub fn parse_timeout(arg: &[u8], now_ms: i64) -> Result<Option<i64>, Reply> {
+    let ms = crate::util::ldouble::seconds_to_ceil_millis(arg)
+        .ok_or_else(|| Reply::err("ERR timeout is not a float or out of range"))?;
+    if ms < 0 {
+        return Err(Reply::err("ERR timeout is negative"));
+    }
+    if ms == 0 {
+        return Ok(None);
+    }
+    // Redis 7.0 adds the current time without an overflow check; a deadline past the end of
+    // time never comes, so it is forever.
+    Ok(now_ms.checked_add(ms))
+}
+
 /// What a parked client waits for.
 #[derive(Clone, Debug)]
 pub struct BlockedOn {

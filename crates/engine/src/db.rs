@@ -70,9 +70,17 @@ impl Db {
             Some(entry) => {
                 entry.value = value;
                 entry.lru_secs = lru_secs;
+                entry.unshared = false;
             }
             None => {
-                self.map.insert(key.into(), Entry { value, lru_secs });
+                self.map.insert(
+                    key.into(),
+                    Entry {
+                        value,
+                        lru_secs,
+                        unshared: false,
+                    },
+                );
             }
         }
     }

@@ -127,4 +127,7 @@ impl Value {
 pub struct Entry {
     pub value: Value,
     pub lru_secs: u32,
+    /// A small integer that is its own object rather than Redis's shared one (COPY makes
+    /// these), so OBJECT REFCOUNT answers 1 as Redis does.
+    pub unshared: bool,
 }

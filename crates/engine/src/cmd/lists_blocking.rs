@@ -6,9 +6,9 @@
 
 use super::lists::{pop_elements, KEYS_MOVE};
 use super::lists_move::{move_element, mpop_first, parse_end, parse_mpop};
+use crate::blocking::parse_timeout;
 use crate::command::{acl, flags, Begin, Command, Find, KeySpec, BASE};
 use crate::ctx::Ctx;
-use crate::util::num::parse_long_double_strict;
 use crate::value::list::End;
 use crate::value::Value;
 use bytes::Bytes;
@@ -99,40 +99,6 @@ pub const COMMANDS: &[Command] = &[
         )
     },
 ];
-
-/// A blocking timeout in seconds (Redis's `getTimeoutFromObjectOrReply`): `Ok(None)` waits
-/// forever (0, or a negative one that rounds up to 0 ms), otherwise the absolute deadline in
-/// ms, rounded up.
-/// Redis converts `seconds * 1000` to a 64-bit integer, so values past its range (including
-/// `inf`) wrap to a negative number and are reported as negative.
-pub fn parse_timeout(arg: &[u8], now_ms: i64) -> Result<Option<i64>, Reply> {
-    // Whole seconds are exact in Redis's long double; f64 would round big ones.
-    if let Some(n) = crate::util::num::string2ll(arg) {
-        return match n.checked_mul(1000) {
-            Some(ms) if ms >= 0 => Ok((ms > 0).then(|| now_ms.checked_add(ms)).flatten()),
-            _ => Err(Reply::err("ERR timeout is negative")),
-        };
-    }
-    let secs = parse_long_double_strict(arg)
-        .filter(|v| !v.is_nan())
-        .ok_or_else(|| Reply::err("ERR timeout is not a float or out of range"))?;
-    // Redis rounds up: a positive timeout under a millisecond still times out.
-    let ms = (secs * 1000.0).ceil();
-    // 2^63: the first value a long long cannot hold.
-    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-    if !(-LIMIT..LIMIT).contains(&ms) {
-        return Err(Reply::err("ERR timeout is negative"));
-    }
-    let ms = ms as i64;
-    if ms < 0 {
-        return Err(Reply::err("ERR timeout is negative"));
-    }
-    if ms == 0 {
-        return Ok(None);
-    }
-    // A deadline past the end of time is forever.
-    Ok(now_ms.checked_add(ms))
-}
 
 /// BLPOP/BRPOP: `[key, element]` from the first non-empty list, else park.
 fn bpop(ctx: &mut Ctx, a: &[Bytes], end: End) -> Reply {
@@ -258,7 +224,7 @@ fn blmpop(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_timeout;
+    use crate::blocking::parse_timeout;
 
     #[test]
     fn timeouts_as_redis_reads_them() {

@@ -198,6 +198,61 @@ impl ThenRound for (u64, i64) {
     }
 }
 
+/// Redis's blocking-timeout conversion, `(long long) ceill(strtold(s) * 1000.0)`, done in
+/// x87 long double: None when `s` is not a long double Redis accepts; otherwise the
+/// milliseconds, with C's out-of-range conversion (x86's "integer indefinite", i64::MIN) for
+/// infinities and values beyond a long long.
+pub fn seconds_to_ceil_millis(s: &[u8]) -> Option<i64> {
+    let v = parse(s)?;
+    if v.inf {
+        return Some(i64::MIN);
+    }
+    let p = round(
+        v.neg,
+        &Big::from_u64(v.mant).mul(&Big::from_u64(1000)),
+        v.exp,
+        false,
+    );
+    if p.inf {
+        return Some(i64::MIN);
+    }
+    if p.mant == 0 {
+        return Some(0);
+    }
+    let (int_part, frac): (u128, bool) = if p.exp >= 0 {
+        if p.exp > 63 {
+            return Some(i64::MIN);
+        }
+        ((p.mant as u128) << p.exp, false)
+    } else {
+        let shift = (-p.exp) as u32;
+        if shift >= 64 {
+            (0, true)
+        } else {
+            (
+                (p.mant >> shift) as u128,
+                p.mant & ((1u64 << shift) - 1) != 0,
+            )
+        }
+    };
+    // ceil: up for positives with a fraction, toward zero for negatives.
+    let magnitude = if !p.neg && frac {
+        int_part + 1
+    } else {
+        int_part
+    };
+    if p.neg {
+        if magnitude > 1u128 << 63 {
+            return Some(i64::MIN);
+        }
+        Some((magnitude as i128).wrapping_neg() as i64)
+    } else if magnitude >= 1u128 << 63 {
+        Some(i64::MIN)
+    } else {
+        Some(magnitude as i64)
+    }
+}
+
 /// Redis's `string2ld`: all of `s` must be a `strtold` number, no leading space, not NaN, and
 /// not out of range (a result that overflows or underflows to zero is refused).
 pub fn parse(s: &[u8]) -> Option<LDouble> {

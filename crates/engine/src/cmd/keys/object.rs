@@ -94,8 +94,9 @@ fn encoding(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
 }
 
 fn refcount(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
+    let unshared = ctx.db().get(&a[2]).is_some_and(|e| e.unshared);
     with_value(ctx, &a[2], |v| match v {
-        Value::Str(RString::Int(n)) if (0..SHARED_INTEGERS).contains(n) => {
+        Value::Str(RString::Int(n)) if (0..SHARED_INTEGERS).contains(n) && !unshared => {
             Reply::Int(SHARED_REFCOUNT)
         }
         _ => Reply::Int(1),

@@ -132,6 +132,7 @@ pub fn copy(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     let entry = Entry {
         value,
         lru_secs: ctx.now_secs(),
+        unshared: true,
     };
     ctx.eng.dbs[dst].add(newkey, entry, at);
     // The change is counted once, but WATCH sees it in the destination db.

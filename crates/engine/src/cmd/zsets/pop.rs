@@ -6,7 +6,6 @@ use super::util;
 use crate::args;
 use crate::ctx::Ctx;
 use crate::errors;
-use crate::util::num::parse_long_double_strict;
 use bytes::Bytes;
 use resp::Reply;
 
@@ -132,36 +131,7 @@ fn rewrite(ctx: &mut Ctx, max: bool, key: Bytes, count: Option<i64>) {
     ctx.rewrite_effect(argv);
 }
 
-/// `getTimeoutFromObjectOrReply` in seconds: the absolute deadline, None for 0 (forever).
-pub fn parse_timeout(ctx: &Ctx, arg: &[u8]) -> Result<Option<i64>, Reply> {
-    let Some(secs) = parse_long_double_strict(arg) else {
-        return Err(Reply::err("ERR timeout is not a float or out of range"));
-    };
-    // C's (long long) conversion of an out-of-range value gives LLONG_MIN on x86, so huge
-    // timeouts (even "inf") are reported as negative, as Redis 7.0 does.
-    let ms = (secs * 1000.0).ceil();
-    if ms.is_nan() || ms >= i64::MAX as f64 || ms < 0.0 {
-        return Err(Reply::err("ERR timeout is negative"));
-    }
-    let ms = ms as i64;
-    if ms == 0 {
-        return Ok(None);
-    }
-    if ms > i64::MAX - ctx.now_ms {
-        return Err(Reply::err("ERR timeout is out of range"));
-    }
-    Ok(Some(ctx.now_ms + ms))
-}
-
 fn mpop(ctx: &mut Ctx, a: &[Bytes], nk: usize, block: bool) -> Reply {
-    let deadline = if block {
-        match parse_timeout(ctx, &a[1]) {
-            Ok(d) => d,
-            Err(e) => return e,
-        }
-    } else {
-        None
-    };
     let numkeys = match args::int(&a[nk]) {
         Ok(n) if n >= 1 => n as u64,
         _ => return Reply::err("ERR numkeys should be greater than 0"),
@@ -199,6 +169,11 @@ fn mpop(ctx: &mut Ctx, a: &[Bytes], nk: usize, block: bool) -> Reply {
         nil_when_empty: true,
     };
     if block {
+        // Redis reads BZMPOP's timeout only after every other argument checked out.
+        let deadline = match crate::blocking::parse_timeout(&a[1], ctx.now_ms) {
+            Ok(d) => d,
+            Err(e) => return e,
+        };
         return serve_or_block(ctx, keys, max, count, shape, deadline, Some(count));
     }
     let (reply, served) = pop_generic(ctx, keys, max, count, shape);
@@ -209,7 +184,7 @@ fn mpop(ctx: &mut Ctx, a: &[Bytes], nk: usize, block: bool) -> Reply {
 }
 
 fn bzpop(ctx: &mut Ctx, a: &[Bytes], max: bool) -> Reply {
-    let deadline = match parse_timeout(ctx, &a[a.len() - 1]) {
+    let deadline = match crate::blocking::parse_timeout(&a[a.len() - 1], ctx.now_ms) {
         Ok(d) => d,
         Err(e) => return e,
     };

@@ -159,7 +159,10 @@ fn take_from(
         if limit == 0 || !inside(m, s) {
             return false;
         }
-        limit -= 1;
+        // A negative limit means no limit.
+        if limit > 0 {
+            limit -= 1;
+        }
         out.push((Bytes::copy_from_slice(m), s));
         true
     });
