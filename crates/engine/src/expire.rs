@@ -17,6 +17,7 @@ const ROUNDS_PER_CALL: usize = 16;
 pub fn delete_expired(eng: &mut Engine, db: usize, key: &[u8]) {
     if eng.dbs[db].remove(key).is_some() {
         crate::watch::touch(eng, db, key, i64::MIN);
+        eng.tracking_invalidate(key, 0);
         eng.stats.expired_keys += 1;
         eng.record_effect(
             db,

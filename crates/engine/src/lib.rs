@@ -15,6 +15,7 @@ pub mod expire;
 pub mod pubsub;
 pub mod rng;
 pub mod session;
+pub mod tracking;
 pub mod util;
 pub mod value;
 pub mod watch;
