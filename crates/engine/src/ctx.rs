@@ -176,10 +176,12 @@ impl<'a> Ctx<'a> {
         self.touch_watched(self.db, key);
     }
 
-    /// Tells WATCHers that `key` of `db` changed, without counting a change (for the second
+    /// Tells WATCHers and tracking clients that `key` of `db` changed, without counting a change (for the second
     /// db of MOVE and COPY ... DB).
     pub fn touch_watched(&mut self, db: usize, key: &[u8]) {
         crate::watch::touch(self.eng, db, key, self.now_ms);
+        // Tracking clients caching it hear about it (one table for all dbs, as Redis).
+        self.eng.tracking_invalidate(key, self.client_id);
     }
 
     /// Adds `n` to the change counter without naming a key (FLUSHDB and friends).

@@ -115,6 +115,8 @@ pub struct Engine {
     pub pubsub: crate::pubsub::PubSub,
     /// WATCHed keys and dirty clients for MULTI/EXEC (watch.rs).
     pub tx: crate::watch::TxRegistry,
+    /// Client-side caching: tracking clients, remembered keys, BCAST prefixes (tracking.rs).
+    pub tracking: crate::tracking::Tracking,
     next_client_id: u64,
 }
 
@@ -149,6 +151,7 @@ impl Engine {
             blocking: Waiters::default(),
             pubsub: Default::default(),
             tx: crate::watch::TxRegistry::default(),
+            tracking: Default::default(),
             next_client_id: 1,
         }
     }
@@ -174,6 +177,7 @@ impl Engine {
         // A closed connection stops watching (MULTI state went with its session).
         self.tx.unwatch_all(id);
         self.tx.clear_dirty(id);
+        self.tracking.disable(id);
     }
 
     pub fn record_effect(&mut self, db: usize, argv: Vec<Bytes>) {
@@ -190,9 +194,11 @@ impl Engine {
         };
         session.last_interaction_ms = now_ms;
         session.commands += 1;
+        self.tracking_begin(client, now_ms);
         // Inside MULTI, commands are queued (or refused) and EXEC runs its queue here:
         // cmd/transactions.rs. Clients parked on keys EXEC made ready are served after it.
         if let Some(flow) = crate::cmd::transactions::intercept(self, client, args, now_ms, out) {
+            self.after_command(client, args, Some(out));
             self.serve_ready(now_ms);
             return flow;
         }
@@ -213,8 +219,28 @@ impl Engine {
                 Flow::Continue
             }
         };
+        let out = (flow != Flow::Blocked).then_some(out);
+        self.after_command(client, args, out);
         self.serve_ready(now_ms);
         flow
+    }
+
+    /// Tracking work once a command's reply is out: deferred invalidations and the BCAST
+    /// batch, then Redis's rule that CLIENT CACHING only lasts for the next command (or the
+    /// whole transaction; CLIENT subcommands keep it).
+    fn after_command(&mut self, client: u64, args: &[Bytes], out: Option<&mut Vec<u8>>) {
+        self.tracking_end(client, out);
+        let in_multi = self.clients.get(&client).is_some_and(|s| s.multi.is_some());
+        let client_cmd = args
+            .first()
+            .is_some_and(|a| a.eq_ignore_ascii_case(b"client"))
+            && (args.len() < 2
+                || table::find(&args[0])
+                    .and_then(|c| table::find_sub(c, &args[1]))
+                    .is_some());
+        if !in_multi && !client_cmd {
+            self.tracking.clear_caching(client);
+        }
     }
 
     /// Encodes `reply` for `client`, honouring CLIENT REPLY OFF/SKIP.
@@ -381,6 +407,10 @@ impl Engine {
         let close = ctx.close_after_reply;
         let block = ctx.block_request.take();
         let db = ctx.db;
+        // Redis remembers the keys of read-only commands for tracking clients.
+        if cmd.has(crate::command::flags::READONLY) && !cmd.has(crate::command::flags::PUBSUB) {
+            self.remember_keys(client, cmd, args);
+        }
         if self.dirty != dirty_before || rewritten.is_some() {
             match rewritten {
                 Some(list) => {
@@ -398,10 +428,23 @@ impl Engine {
         }
     }
 
-    /// Periodic work (Redis's `serverCron`): the active expire cycle. Call `hz` times a second.
+    fn remember_keys(&mut self, client: u64, cmd: &Command, args: &[Bytes]) {
+        if self.tracking.get(client).is_none() {
+            return;
+        }
+        if let Some(keys) = crate::command::introspect::keys_of(cmd, args) {
+            let keys = keys.into_iter().filter_map(|(i, _)| args.get(i).cloned());
+            self.tracking.remember(client, keys);
+        }
+    }
+
+    /// Periodic work (Redis's `serverCron`): the active expire cycle, then the BCAST
+    /// invalidations it caused. Call `hz` times a second.
     pub fn cron(&mut self, now_ms: i64) {
         self.expire_blocked(now_ms);
+        self.tracking_begin(0, now_ms);
         crate::expire::active_expire_cycle(self, now_ms);
+        self.tracking_end(0, None);
     }
 }
 

@@ -18,6 +18,7 @@ pub fn delete_expired(eng: &mut Engine, db: usize, key: &[u8], now_ms: i64) {
     if eng.dbs[db].remove(key).is_some() {
         eng.notify(db, crate::notify::EXPIRED, "expired", key, now_ms);
         crate::watch::touch(eng, db, key, i64::MIN);
+        eng.tracking_invalidate(key, 0);
         eng.stats.expired_keys += 1;
         eng.record_effect(
             db,

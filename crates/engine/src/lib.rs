@@ -16,6 +16,7 @@ pub mod notify;
 pub mod pubsub;
 pub mod rng;
 pub mod session;
+pub mod tracking;
 pub mod util;
 pub mod value;
 pub mod watch;

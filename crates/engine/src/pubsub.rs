@@ -233,15 +233,22 @@ impl Engine {
     /// Appends an out-of-band reply to a client's outbox; the caller wakes it. Returns false
     /// when nothing was queued (reply off, gone, or just disconnected for its output limit).
     fn push_to(&mut self, id: u64, reply: &Reply, now_ms: i64) -> bool {
+        let Some(proto) = self.clients.get(&id).map(|s| s.proto) else {
+            return false;
+        };
+        self.push_bytes(id, &reply.to_bytes(proto), now_ms)
+    }
+
+    /// Like `push_to` for bytes already encoded in the client's protocol (tracking.rs).
+    pub(crate) fn push_bytes(&mut self, id: u64, bytes: &[u8], now_ms: i64) -> bool {
         let Some(session) = self.clients.get(&id) else {
             return false;
         };
         if session.killed || session.reply_mode == ReplyMode::Off {
             return false;
         }
-        let proto = session.proto;
         let out = self.blocking.outbox.entry(id).or_default();
-        reply.encode(proto, out);
+        out.extend_from_slice(bytes);
         let pending = out.len() as u64;
         if self.over_output_limit(id, pending, now_ms) {
             self.kill_for_output_limit(id);

@@ -152,6 +152,12 @@ async fn cron(shared: Arc<Shared>) {
             _ = tokio::time::sleep(Duration::from_millis(1000 / hz as u64)) => {}
             _ = shutdown.changed() => return,
         }
-        shared.lock().cron(crate::now_ms());
+        // Expiry in the cycle may owe tracking clients invalidations: wake them.
+        let actions = {
+            let mut eng = shared.lock();
+            eng.cron(crate::now_ms());
+            std::mem::take(&mut eng.actions)
+        };
+        shared.perform(actions);
     }
 }

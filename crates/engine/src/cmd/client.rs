@@ -1,4 +1,5 @@
-//! CLIENT: ID INFO LIST KILL GETNAME SETNAME REPLY NO-EVICT HELP.
+//! CLIENT: ID INFO LIST KILL GETNAME SETNAME REPLY NO-EVICT UNBLOCK HELP (TRACKING, CACHING,
+//! GETREDIR and TRACKINGINFO are in cmd/tracking.rs).
 //! (CLIENT NO-TOUCH is Redis 7.2; 7.0.15 answers it as an unknown subcommand, and so do we.)
 
 use crate::args;
@@ -115,6 +116,10 @@ pub const COMMANDS: &[Command] = &[Command {
                 unblock,
             )
         },
+        crate::cmd::tracking::TRACKING,
+        crate::cmd::tracking::CACHING,
+        crate::cmd::tracking::GETREDIR,
+        crate::cmd::tracking::TRACKINGINFO,
         sub(
             "client|help",
             2,
@@ -165,8 +170,8 @@ fn is_type(ctx: &Ctx, id: u64, ty: Option<ClientType>) -> bool {
     }
 }
 
-/// One `CLIENT LIST` line, fields as Redis 7.0 prints them.
-/// One `CLIENT LIST` line. Flag `d`: a key the client WATCHes changed; `x`: inside MULTI.
+/// One `CLIENT LIST` line, fields as Redis 7.0 prints them. Flags: `d` a WATCHed key
+/// changed, `x` inside MULTI, `t` tracking, `R` its redirect target is gone, `B` BCAST.
 fn describe(ctx: &Ctx, s: &Session) -> String {
     let now_ms = ctx.now_ms;
     let (sub, psub, ssub) = ctx.eng.pubsub.counts(s.id);
@@ -188,6 +193,15 @@ fn describe(ctx: &Ctx, s: &Session) -> String {
     if s.blocked.is_some() {
         flags.push('b');
     }
+    if let Some(t) = ctx.eng.tracking.get(s.id) {
+        flags.push('t');
+        if t.broken {
+            flags.push('R');
+        }
+        if t.bcast {
+            flags.push('B');
+        }
+    }
     if dirty_cas {
         flags.push('d');
     }
@@ -198,7 +212,7 @@ fn describe(ctx: &Ctx, s: &Session) -> String {
         flags.push('N');
     }
     format!(
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir={} resp={}",
         s.id,
         s.addr,
         s.laddr,
@@ -216,6 +230,7 @@ fn describe(ctx: &Ctx, s: &Session) -> String {
         s.obuf,
         s.qbuf + s.obuf + std::mem::size_of::<Session>(),
         s.last_cmd,
+        crate::cmd::tracking::redirect_of(ctx, s.id),
         resp
     )
 }

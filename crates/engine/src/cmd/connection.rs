@@ -127,6 +127,7 @@ fn reset(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
     ctx.eng.pubsub.forget(ctx.client_id);
     // RESET also leaves MULTI and forgets every WATCH.
     crate::cmd::transactions::discard_transaction(ctx.eng, ctx.client_id);
+    ctx.eng.tracking.disable(ctx.client_id);
     ctx.db = 0;
     Reply::simple("RESET")
 }

@@ -97,7 +97,7 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
                 "blocked_clients",
                 &eng.clients.values().filter(|c| c.blocked.is_some()).count(),
             );
-            kv(out, "tracking_clients", &0);
+            kv(out, "tracking_clients", &eng.tracking.clients.len());
             kv(out, "clients_in_timeout_table", &0);
         }
         "memory" => {

@@ -26,5 +26,6 @@ pub mod strings_ops;
 pub mod strings_set;
 #[cfg(test)]
 mod strings_tests;
+pub mod tracking;
 pub mod transactions;
 pub mod zsets;

@@ -100,6 +100,7 @@ fn flushdb(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     }
     let n = ctx.db().len() as u64;
     crate::watch::touch_db(ctx.eng, ctx.db, None, ctx.now_ms);
+    ctx.eng.tracking_flush();
     ctx.db().clear();
     ctx.add_dirty(n);
     // Always propagated, even when the db was already empty.
@@ -115,6 +116,7 @@ fn flushall(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     for db in 0..ctx.eng.dbs.len() {
         crate::watch::touch_db(ctx.eng, db, None, ctx.now_ms);
     }
+    ctx.eng.tracking_flush();
     for db in ctx.eng.dbs.iter_mut() {
         n += db.len() as u64;
         db.clear();
