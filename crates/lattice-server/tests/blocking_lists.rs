@@ -5,55 +5,31 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
 use support::{show, start_lattice, start_redis};
 
 /// A raw RESP client that can also check that no reply has arrived yet.
 struct Client {
-    stream: TcpStream,
-    buf: Vec<u8>,
+    conn: support::Conn,
 }
 
 impl Client {
     fn new(port: u16) -> Client {
-        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-        stream.set_nodelay(true).ok();
         Client {
-            stream,
-            buf: Vec::new(),
+            conn: support::Conn::connect(port),
         }
     }
 
     fn send(&mut self, line: &str) {
-        let args: Vec<&str> = line.split(' ').collect();
-        let mut out = format!("*{}\r\n", args.len()).into_bytes();
-        for a in args {
-            out.extend_from_slice(format!("${}\r\n{a}\r\n", a.len()).as_bytes());
-        }
-        self.stream.write_all(&out).expect("write");
+        let args: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
+        self.conn.send_raw(&support::Conn::encode(&args));
     }
 
     /// The next reply, or None if none arrives within `wait`.
     fn try_read(&mut self, wait: Duration) -> Option<Vec<u8>> {
-        let deadline = Instant::now() + wait;
-        loop {
-            if let Ok(Some((_, used))) = resp::parse_frame(&self.buf) {
-                return Some(self.buf.drain(..used).collect());
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return None;
-            }
-            self.stream.set_read_timeout(Some(left)).ok();
-            let mut chunk = [0u8; 4096];
-            match self.stream.read(&mut chunk) {
-                Ok(0) => return Some(b"<closed>".to_vec()),
-                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-                Err(_) => return None,
-            }
-        }
+        self.conn
+            .try_read(wait)
+            .unwrap_or_else(|_| Some(b"<closed>".to_vec()))
     }
 
     fn read(&mut self) -> Vec<u8> {

@@ -5,51 +5,28 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use support::{show, start_lattice, start_redis};
 
 /// A raw client that reads whole frames.
 struct Client {
-    stream: TcpStream,
-    buf: Vec<u8>,
+    conn: support::Conn,
 }
 
 impl Client {
     fn new(port: u16) -> Client {
-        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-        stream.set_nodelay(true).ok();
         Client {
-            stream,
-            buf: Vec::new(),
+            conn: support::Conn::connect(port),
         }
     }
 
     fn send(&mut self, line: &str) {
         let args: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
-        self.stream
-            .write_all(&support::Conn::encode(&args))
-            .expect("write");
+        self.conn.send_raw(&support::Conn::encode(&args));
     }
 
     fn read(&mut self, wait: Duration) -> Option<Vec<u8>> {
-        let deadline = Instant::now() + wait;
-        loop {
-            if let Ok(Some((_, used))) = resp::parse_frame(&self.buf) {
-                return Some(self.buf.drain(..used).collect());
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return None;
-            }
-            self.stream.set_read_timeout(Some(left)).ok();
-            let mut chunk = [0u8; 64 * 1024];
-            match self.stream.read(&mut chunk) {
-                Ok(0) | Err(_) => return None,
-                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-            }
-        }
+        self.conn.try_read(wait).ok().flatten()
     }
 
     fn call(&mut self, line: &str) -> Vec<u8> {

@@ -5,52 +5,28 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
 use support::{show, start_lattice, start_redis};
 
 /// A raw client that reads whatever arrives within a quiet period.
 struct Client {
-    stream: TcpStream,
-    buf: Vec<u8>,
+    conn: support::Conn,
 }
 
 impl Client {
     fn new(port: u16) -> Client {
-        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-        stream.set_nodelay(true).ok();
         Client {
-            stream,
-            buf: Vec::new(),
+            conn: support::Conn::connect(port),
         }
     }
 
     fn send(&mut self, args: &[&[u8]]) {
-        self.stream
-            .write_all(&support::Conn::encode(args))
-            .expect("write");
+        self.conn.send_raw(&support::Conn::encode(args));
     }
 
     /// The next complete reply or push, waiting at most `wait`.
     fn read(&mut self, wait: Duration) -> Option<Vec<u8>> {
-        let deadline = Instant::now() + wait;
-        loop {
-            if let Ok(Some((_, used))) = resp::parse_frame(&self.buf) {
-                return Some(self.buf.drain(..used).collect());
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return None;
-            }
-            self.stream.set_read_timeout(Some(left)).ok();
-            let mut chunk = [0u8; 64 * 1024];
-            match self.stream.read(&mut chunk) {
-                Ok(0) => return None,
-                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-                Err(_) => return None,
-            }
-        }
+        self.conn.try_read(wait).ok().flatten()
     }
 
     /// Sends a command and returns its `n` replies, concatenated.
@@ -229,18 +205,7 @@ fn slow_subscriber(port: u16) -> Vec<Vec<u8>> {
     seen.push(admin.call(&[b"PUBLISH", b"other", b"still here"], 1));
     seen.push(fast.read(Duration::from_secs(5)).unwrap_or_default());
     // The slow one finds its connection closed after whatever was already in flight.
-    slow.stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .ok();
-    let mut chunk = vec![0u8; 1 << 20];
-    let closed = loop {
-        match slow.stream.read(&mut chunk) {
-            Ok(0) => break true,
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break true,
-            Err(_) => break false,
-        }
-    };
+    let closed = slow.conn.wait_closed(Duration::from_secs(10));
     assert!(closed, "slow subscriber was not disconnected");
     seen
 }

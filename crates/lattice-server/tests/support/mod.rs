@@ -156,6 +156,10 @@ pub fn start_redis(extra: &[&str]) -> Server {
     }
 }
 
+/// The peer closed the connection.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Closed;
+
 /// A raw RESP connection that returns reply bytes exactly as received.
 pub struct Conn {
     stream: TcpStream,
@@ -218,6 +222,46 @@ impl Conn {
                 Ok(0) => return Err("connection closed".into()),
                 Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
                 Err(e) => return Err(format!("read error: {e}")),
+            }
+        }
+    }
+
+    /// The next reply or push if one arrives within `wait`: `Ok(None)` when none did,
+    /// `Err(Closed)` when the peer closed the connection.
+    pub fn try_read(&mut self, wait: Duration) -> Result<Option<Vec<u8>>, Closed> {
+        let deadline = Instant::now() + wait;
+        let result = loop {
+            if let Ok(Some((_, used))) = resp::parse_frame(&self.buf) {
+                break Ok(Some(self.buf.drain(..used).collect()));
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break Ok(None);
+            }
+            self.stream.set_read_timeout(Some(left)).ok();
+            let mut chunk = [0u8; 64 * 1024];
+            match self.stream.read(&mut chunk) {
+                Ok(0) => break Err(Closed),
+                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                Err(_) => break Ok(None),
+            }
+        };
+        self.stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .ok();
+        result
+    }
+
+    /// Discards input until the peer closes (true) or `wait` passes without it (false).
+    pub fn wait_closed(&mut self, wait: Duration) -> bool {
+        self.stream.set_read_timeout(Some(wait)).ok();
+        let mut chunk = vec![0u8; 1 << 20];
+        loop {
+            match self.stream.read(&mut chunk) {
+                Ok(0) => return true,
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return true,
+                Err(_) => return false,
             }
         }
     }
