@@ -9,6 +9,7 @@ pub mod pairpack;
 pub mod scorepack;
 pub mod set;
 pub mod skiplist;
+pub mod varint;
 pub mod zset;
 
 /// Longest string Redis stores with the `embstr` encoding.

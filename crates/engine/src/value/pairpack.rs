@@ -10,35 +10,7 @@ pub struct PairPack {
     pairs: usize,
 }
 
-/// Reads one entry at `pos`: its bytes and the position after it.
-fn entry(buf: &[u8], mut pos: usize) -> (&[u8], usize) {
-    let mut len = 0usize;
-    let mut shift = 0;
-    loop {
-        let b = buf[pos];
-        pos += 1;
-        len |= ((b & 0x7f) as usize) << shift;
-        if b & 0x80 == 0 {
-            break;
-        }
-        shift += 7;
-    }
-    (&buf[pos..pos + len], pos + len)
-}
-
-fn write_entry(out: &mut Vec<u8>, bytes: &[u8]) {
-    let mut len = bytes.len();
-    loop {
-        let low = (len & 0x7f) as u8;
-        len >>= 7;
-        if len == 0 {
-            out.push(low);
-            break;
-        }
-        out.push(low | 0x80);
-    }
-    out.extend_from_slice(bytes);
-}
+use super::varint::{read_bytes as entry, write_bytes as write_entry};
 
 impl PairPack {
     /// Number of pairs.

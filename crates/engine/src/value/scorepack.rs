@@ -25,24 +25,12 @@ struct Span<'a> {
 
 /// Decodes the entry starting at `start`.
 fn span(buf: &[u8], start: usize) -> Span<'_> {
-    let mut pos = start;
-    let mut len = 0usize;
-    let mut shift = 0;
-    loop {
-        let b = buf[pos];
-        pos += 1;
-        len |= ((b & 0x7f) as usize) << shift;
-        if b & 0x80 == 0 {
-            break;
-        }
-        shift += 7;
-    }
-    let member = &buf[pos..pos + len];
+    let (member, pos) = super::varint::read_bytes(buf, start);
     let mut raw = [0u8; SCORE_LEN];
-    raw.copy_from_slice(&buf[pos + len..pos + len + SCORE_LEN]);
+    raw.copy_from_slice(&buf[pos..pos + SCORE_LEN]);
     Span {
         start,
-        end: pos + len + SCORE_LEN,
+        end: pos + SCORE_LEN,
         member,
         score: f64::from_le_bytes(raw),
     }
@@ -50,27 +38,11 @@ fn span(buf: &[u8], start: usize) -> Span<'_> {
 
 /// Bytes one entry takes.
 fn encoded_len(member: &[u8]) -> usize {
-    let mut n = member.len();
-    let mut varint = 1;
-    while n >= 0x80 {
-        n >>= 7;
-        varint += 1;
-    }
-    varint + member.len() + SCORE_LEN
+    super::varint::encoded_len(member.len()) + SCORE_LEN
 }
 
 fn write_entry(out: &mut Vec<u8>, member: &[u8], score: f64) {
-    let mut len = member.len();
-    loop {
-        let low = (len & 0x7f) as u8;
-        len >>= 7;
-        if len == 0 {
-            out.push(low);
-            break;
-        }
-        out.push(low | 0x80);
-    }
-    out.extend_from_slice(member);
+    super::varint::write_bytes(out, member);
     out.extend_from_slice(&score.to_le_bytes());
 }
 
