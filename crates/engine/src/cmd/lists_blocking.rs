@@ -7,7 +7,7 @@
 use super::lists::{pop_elements, KEYS_MOVE};
 use super::lists_move::{move_element, mpop_first, parse_end, parse_mpop};
 use crate::blocking::parse_timeout;
-use crate::command::{acl, flags, Begin, Command, Find, KeySpec, BASE};
+use crate::command::{flags, Begin, Command, Find, KeySpec};
 use crate::ctx::Ctx;
 use crate::value::list::End;
 use crate::value::Value;
@@ -36,19 +36,11 @@ const KEYS_BLMPOP: &[KeySpec] = &[KeySpec {
 const WNB: u32 = flags::WRITE | flags::NOSCRIPT | flags::BLOCKING;
 const WDNB: u32 = flags::WRITE | flags::DENYOOM | flags::NOSCRIPT | flags::BLOCKING;
 
+/// A blocking list command: the list family's metadata, added in 2.0.0 unless said otherwise.
 const fn bcmd(name: &'static str, arity: i32, f: u32, ks: &'static [KeySpec]) -> Command {
     Command {
-        name,
-        arity,
-        flags: f,
-        acl: acl::LIST,
-        first_key: 1,
-        last_key: 1,
-        key_step: 1,
-        key_specs: ks,
-        group: "list",
         since: "2.0.0",
-        ..BASE
+        ..super::lists::list_cmd(name, arity, f, ks)
     }
 }
 
