@@ -458,7 +458,7 @@ pub fn lookup(args: &[Bytes]) -> Result<&'static Command, Reply> {
     };
     let (cmd, fullname) = if !cmd.subcommands.is_empty() && args.len() > 1 {
         match table::find_sub(cmd, &args[1]) {
-            Some(sub) => (sub, table::full_name(sub, args)),
+            Some(sub) => (sub, sub.name),
             None => return Err(errors::unknown_subcommand(&args[1], cmd.name)),
         }
     } else {

@@ -75,8 +75,3 @@ pub fn short_name(cmd: &Command) -> &'static str {
         None => cmd.name,
     }
 }
-
-/// The name `CLIENT LIST` and errors show: the table name (subcommands carry `parent|sub`).
-pub fn full_name(cmd: &'static Command, _args: &[bytes::Bytes]) -> &'static str {
-    cmd.name
-}
