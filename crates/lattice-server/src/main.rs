@@ -6,8 +6,20 @@ use engine::Engine;
 use server::alloc::CountingAlloc;
 use server::host::ProcessHost;
 
+// The inner allocator is a build-time choice (docs/ARCHITECTURE.md "Allocator"):
+// feature `jemalloc` or `mimalloc`, otherwise glibc malloc.
+#[cfg(feature = "jemalloc")]
 #[global_allocator]
-static GLOBAL: CountingAlloc = CountingAlloc;
+static GLOBAL: CountingAlloc<tikv_jemallocator::Jemalloc> =
+    CountingAlloc(tikv_jemallocator::Jemalloc);
+
+#[cfg(all(feature = "mimalloc", not(feature = "jemalloc")))]
+#[global_allocator]
+static GLOBAL: CountingAlloc<mimalloc::MiMalloc> = CountingAlloc(mimalloc::MiMalloc);
+
+#[cfg(not(any(feature = "jemalloc", feature = "mimalloc")))]
+#[global_allocator]
+static GLOBAL: CountingAlloc<std::alloc::System> = CountingAlloc(std::alloc::System);
 
 fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
