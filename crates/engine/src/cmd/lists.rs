@@ -39,7 +39,12 @@ const KEYS_LMPOP: &[KeySpec] = &[KeySpec {
 }];
 
 /// A single-key list command's shared metadata.
-pub(super) const fn list_cmd(name: &'static str, arity: i32, f: u32, ks: &'static [KeySpec]) -> Command {
+pub(super) const fn list_cmd(
+    name: &'static str,
+    arity: i32,
+    f: u32,
+    ks: &'static [KeySpec],
+) -> Command {
     Command {
         name,
         arity,
