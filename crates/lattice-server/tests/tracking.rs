@@ -236,19 +236,19 @@ fn scenario(port: u16) -> Vec<(String, Vec<u8>)> {
     step("a off 2", a.cmd("CLIENT TRACKING off"));
 
     // Expiry: the active cycle deletes a remembered key and the reader hears of it.
-    step("e set", w.cmd("SET e 1 PX 300"));
+    step("e set", w.cmd("SET e 1 PX 500"));
     step("a on e", a.cmd("CLIENT TRACKING on"));
     // The read and the invalidation are one step: the push may already come while the
     // reply is being drained.
     let mut got = a.cmd("GET e");
-    std::thread::sleep(Duration::from_millis(900));
+    std::thread::sleep(Duration::from_millis(1500));
     got.extend(a.drain());
     step("a get e, sees expiry", got);
     // Lazy expiry by a writer's lookup counts as well.
-    step("e set2", w.cmd("SET e2 1 PX 100"));
+    step("e set2", w.cmd("SET e2 1 PX 300"));
     step("w slow cron", w.cmd("CONFIG SET hz 1"));
     let mut got = a.cmd("GET e2");
-    std::thread::sleep(Duration::from_millis(150));
+    std::thread::sleep(Duration::from_millis(450));
     step("w exists e2", w.cmd("EXISTS e2"));
     got.extend(a.drain());
     step("a get e2, sees it", got);
