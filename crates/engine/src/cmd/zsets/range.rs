@@ -123,21 +123,10 @@ fn generic(
     util::scored(items, withscores, resp3)
 }
 
-/// Normalizes a rank range as Redis does; None when it selects nothing.
+/// Normalizes a rank range as Redis does (the same rule as LRANGE); None when it selects
+/// nothing.
 fn rank_bounds(len: usize, start: i64, end: i64) -> Option<(usize, usize)> {
-    let len = len as i64;
-    let mut start = if start < 0 { len + start } else { start };
-    let mut end = if end < 0 { len + end } else { end };
-    if start < 0 {
-        start = 0;
-    }
-    if start > end || start >= len {
-        return None;
-    }
-    if end >= len {
-        end = len - 1;
-    }
-    Some((start as usize, end as usize))
+    crate::value::list::normalize_range(start, end, len)
 }
 
 /// Walks from rank `first` skipping `offset` elements, then takes up to `limit` (negative:
