@@ -111,6 +111,9 @@ const PARAMS: &[Param] = &[
         "10",
         true,
     ),
+    // Lattice's own: I/O threads, each with its own event loop. 0 at startup means one per
+    // core; CONFIG GET reports the number actually running.
+    p("threads", Kind::Int { min: 0, max: 1024 }, "0", false),
     p(
         "active-expire-effort",
         Kind::Int { min: 1, max: 10 },
@@ -230,6 +233,8 @@ pub struct Config {
     pub tcp_keepalive_secs: u64,
     pub proto_max_bulk_len: u64,
     pub hz: u32,
+    /// I/O threads (0: not resolved yet, one per core).
+    pub threads: usize,
     pub active_expire_effort: u32,
     pub lazyfree_user_flush: bool,
     /// Collection encoding thresholds (Redis's `*-max-listpack-*`, `set-max-intset-entries`).
@@ -271,6 +276,7 @@ impl Default for Config {
             tcp_keepalive_secs: 300,
             proto_max_bulk_len: 512 * 1024 * 1024,
             hz: 10,
+            threads: 0,
             active_expire_effort: 1,
             lazyfree_user_flush: false,
             list_max_listpack_size: -2,
@@ -366,6 +372,7 @@ impl Config {
         self.tcp_keepalive_secs = self.int("tcp-keepalive") as u64;
         self.proto_max_bulk_len = self.int("proto-max-bulk-len") as u64;
         self.hz = self.int("hz").clamp(1, 500) as u32;
+        self.threads = self.int("threads") as usize;
         self.active_expire_effort = self.int("active-expire-effort") as u32;
         self.lazyfree_user_flush = self.get("lazyfree-lazy-user-flush") == Some("yes");
         self.list_max_listpack_size = self.int("list-max-listpack-size");

@@ -6,6 +6,7 @@ pub mod connection;
 pub mod host;
 pub mod listener;
 pub mod shared;
+pub mod workers;
 
 pub use listener::{run, Running};
 

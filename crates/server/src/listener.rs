@@ -1,6 +1,7 @@
 //! Listening sockets, the accept loop with `maxclients`, the cron timer, and shutdown.
 
 use crate::shared::Shared;
+use crate::workers::Workers;
 use engine::Engine;
 use socket2::{Domain, Protocol, Socket, TcpKeepalive, Type};
 use std::net::SocketAddr;
@@ -45,7 +46,8 @@ fn bind_one(addr: SocketAddr, backlog: i32) -> std::io::Result<TcpListener> {
     TcpListener::from_std(socket.into())
 }
 
-/// Binds every `bind` address on `port` and starts serving. Must run inside a tokio runtime.
+/// Binds every `bind` address on `port` and starts serving on `threads` I/O threads, the
+/// calling one (a current-thread tokio runtime) included.
 pub async fn run(engine: Engine) -> std::io::Result<Running> {
     let port = engine.config.port;
     let backlog = engine
@@ -72,9 +74,19 @@ pub async fn run(engine: Engine) -> std::io::Result<Running> {
         .iter()
         .filter_map(|l| l.local_addr().ok())
         .collect();
+    let threads = match engine.config.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
     let shared = Shared::new(engine);
+    let workers = Arc::new(Workers::start(&shared, threads)?);
+    shared
+        .lock()
+        .config
+        .set("threads", &workers.threads().to_string(), true)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
     for listener in listeners {
-        tokio::spawn(accept_loop(shared.clone(), listener));
+        tokio::spawn(accept_loop(shared.clone(), workers.clone(), listener));
     }
     tokio::spawn(cron(shared.clone()));
     Ok(Running {
@@ -83,7 +95,7 @@ pub async fn run(engine: Engine) -> std::io::Result<Running> {
     })
 }
 
-async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
+async fn accept_loop(shared: Arc<Shared>, workers: Arc<Workers>, listener: TcpListener) {
     let mut shutdown = shared.shutdown.subscribe();
     loop {
         let accepted = tokio::select! {
@@ -115,9 +127,7 @@ async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
             }
         };
         match admitted {
-            Some(id) => {
-                tokio::spawn(crate::connection::serve(shared.clone(), stream, id));
-            }
+            Some(id) => workers.deal(&shared, stream, id),
             None => {
                 tokio::spawn(reject(stream));
             }
