@@ -8,6 +8,7 @@
 //! `Action::Wake`; one that still finds nothing stays parked in its place. Timeouts are judged
 //! against `now_ms` by the engine, so the simulator drives them like everything else.
 
+use crate::util::fasthash::IdMap;
 use bytes::Bytes;
 use resp::Reply;
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -58,7 +59,7 @@ pub struct Waiters {
     ready_set: HashSet<(usize, Bytes)>,
     /// Encoded bytes for a client produced outside its own command (a woken or timed-out
     /// blocking reply, pub/sub messages), until its connection takes them.
-    pub outbox: HashMap<u64, Vec<u8>>,
+    pub outbox: IdMap<Vec<u8>>,
 }
 
 impl Waiters {

@@ -5,13 +5,14 @@
 //! Sorted maps keep every listing (PUBSUB CHANNELS, unsubscribe-all order) deterministic;
 //! Redis's order there is its dict's hash order, which clients cannot rely on either.
 
+use crate::util::fasthash::IdMap;
 use crate::command::Command;
 use crate::config::{OBUF_NORMAL, OBUF_PUBSUB};
 use crate::engine::{Action, Engine};
 use crate::session::ReplyMode;
 use bytes::Bytes;
 use resp::Reply;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The three independent subscription spaces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,9 +50,9 @@ pub struct PubSub {
     channels: BTreeMap<Bytes, Vec<u64>>,
     patterns: BTreeMap<Bytes, Vec<u64>>,
     shard: BTreeMap<Bytes, Vec<u64>>,
-    clients: HashMap<u64, ClientSubs>,
+    clients: IdMap<ClientSubs>,
     /// When a client's pending output first passed its class's soft limit.
-    soft_since_ms: HashMap<u64, i64>,
+    soft_since_ms: IdMap<i64>,
 }
 
 impl PubSub {

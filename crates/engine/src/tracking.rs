@@ -12,6 +12,7 @@
 //! `__redis__:invalidate` when it is a RESP2 subscriber). Invalidations meant for the client
 //! running the current command wait until its reply is out, as in Redis.
 
+use crate::util::fasthash::IdMap;
 use crate::engine::{Action, Engine};
 use bytes::Bytes;
 use resp::{Proto, Reply};
@@ -51,7 +52,7 @@ enum Payload {
 #[derive(Debug, Default)]
 pub struct Tracking {
     /// Clients with tracking on.
-    pub clients: HashMap<u64, ClientTracking>,
+    pub clients: IdMap<ClientTracking>,
     table: HashMap<Bytes, BTreeSet<u64>>,
     prefixes: BTreeMap<Bytes, Prefix>,
     /// The client whose command is running (0 outside commands), and its deferred

@@ -7,10 +7,11 @@
 //! absent: deleting it later is no change, and EXEC only fails for watched keys that expired
 //! *after* WATCH.
 
+use crate::util::fasthash::{IdMap, IdSet};
 use crate::db::Db;
 use crate::engine::Engine;
 use bytes::Bytes;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// One client watching one key.
 #[derive(Clone, Copy, Debug)]
@@ -25,8 +26,8 @@ struct Watcher {
 #[derive(Default, Debug)]
 pub struct TxRegistry {
     keys: HashMap<(usize, Bytes), Vec<Watcher>>,
-    by_client: HashMap<u64, Vec<(usize, Bytes)>>,
-    dirty: HashSet<u64>,
+    by_client: IdMap<Vec<(usize, Bytes)>>,
+    dirty: IdSet,
     /// True while EXEC runs its queue: blocking commands must not block (Redis's
     /// `CLIENT_DENY_BLOCKING`), see `Ctx::block`.
     pub in_exec: bool,

@@ -44,9 +44,25 @@ pub enum Reply {
     /// Several replies in a row with no header of their own: one command that answers more
     /// than once (SUBSCRIBE a b answers once per channel).
     Seq(Vec<Reply>),
+    /// Bytes already encoded, identical in RESP2 and RESP3 (an array of bulk strings, say):
+    /// a long reply built straight into one buffer instead of one `Reply` per element.
+    Encoded(Bytes),
 }
 
 impl Reply {
+    /// An array of `len` bulk strings, encoded at once (see [`Reply::Encoded`]).
+    pub fn bulk_array<'a>(len: usize, items: impl Iterator<Item = &'a [u8]>) -> Reply {
+        let mut out = Vec::with_capacity(16 + len * 16);
+        int_line(&mut out, b'*', len as i64);
+        let mut n = 0;
+        for item in items {
+            bulk(&mut out, item);
+            n += 1;
+        }
+        debug_assert_eq!(n, len, "bulk_array: length does not match its items");
+        Reply::Encoded(out.into())
+    }
+
     pub fn ok() -> Reply {
         Reply::Simple(Bytes::from_static(b"OK"))
     }
@@ -124,6 +140,7 @@ impl Reply {
                     item.encode(proto, out);
                 }
             }
+            Reply::Encoded(bytes) => out.extend_from_slice(bytes),
             Reply::Map(pairs) => {
                 match proto {
                     Proto::Resp3 => int_line(out, b'%', pairs.len() as i64),

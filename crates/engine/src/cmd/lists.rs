@@ -360,7 +360,7 @@ fn lrange(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     };
     match list_ref(ctx, &a[1]) {
         Ok(Some(l)) => match normalize_range(start, end, l.len()) {
-            Some((s, e)) => Reply::Array(l.range(s, e).map(bulk).collect()),
+            Some((s, e)) => Reply::bulk_array(e - s + 1, l.range(s, e)),
             None => Reply::Array(Vec::new()),
         },
         Ok(None) => Reply::Array(Vec::new()),

@@ -1,5 +1,6 @@
 //! The one table of all commands, assembled from the per-family lists, with lookup by name.
 
+use crate::util::fasthash::FastBuild;
 use super::Command;
 use crate::cmd;
 use std::collections::HashMap;
@@ -29,10 +30,12 @@ pub fn families() -> [&'static [Command]; 18] {
     ]
 }
 
-fn index() -> &'static HashMap<&'static [u8], &'static Command> {
-    static INDEX: OnceLock<HashMap<&'static [u8], &'static Command>> = OnceLock::new();
+type Index = HashMap<&'static [u8], &'static Command, FastBuild>;
+
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut map = HashMap::new();
+        let mut map = Index::default();
         for family in families() {
             for cmd in family {
                 let old = map.insert(cmd.name.as_bytes(), cmd);

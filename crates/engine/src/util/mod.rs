@@ -3,6 +3,7 @@
 //! exactly what Redis does, so these live in one audited place.
 
 pub mod bigint;
+pub mod fasthash;
 pub mod glob;
 pub mod ldouble;
 pub mod num;

@@ -1,0 +1,79 @@
+//! Command execution through the engine's front door (`Engine::execute`): table lookup,
+//! keyspace access and reply encoding, with no network. The I/O cost is measured by the
+//! side-by-side server benchmark (scripts/bench.py) instead.
+
+use bytes::Bytes;
+use criterion::{criterion_group, criterion_main, Criterion};
+use engine::config::Config;
+use engine::{Engine, NullHost};
+
+const NOW: i64 = 1_700_000_000_000;
+
+fn argv(words: &[&[u8]]) -> Vec<Bytes> {
+    words.iter().map(|w| Bytes::copy_from_slice(w)).collect()
+}
+
+fn engine_with_keys(n: usize) -> (Engine, u64) {
+    let mut eng = Engine::new(Config::default(), 1, NOW, Box::new(NullHost));
+    let id = eng.connect("127.0.0.1:1".into(), "127.0.0.1:6379".into(), 1, NOW);
+    let mut out = Vec::new();
+    for i in 0..n {
+        let key = format!("key:{i:012}");
+        eng.execute(id, &argv(&[b"SET", key.as_bytes(), b"xxx"]), NOW, &mut out);
+    }
+    let list: Vec<Bytes> = [b"RPUSH".as_slice(), b"mylist"]
+        .into_iter()
+        .map(Bytes::copy_from_slice)
+        .chain((0..100).map(|i| Bytes::from(format!("element-{i}"))))
+        .collect();
+    eng.execute(id, &list, NOW, &mut out);
+    (eng, id)
+}
+
+fn run(c: &mut Criterion, name: &str, eng: &mut Engine, id: u64, args: &[Bytes]) {
+    let mut out = Vec::with_capacity(4096);
+    c.bench_function(name, |b| {
+        b.iter(|| {
+            out.clear();
+            eng.execute(id, std::hint::black_box(args), NOW, &mut out)
+        })
+    });
+}
+
+fn dispatch(c: &mut Criterion) {
+    let (mut eng, id) = engine_with_keys(100_000);
+    run(c, "execute/ping", &mut eng, id, &argv(&[b"PING"]));
+    run(
+        c,
+        "execute/get_hit",
+        &mut eng,
+        id,
+        &argv(&[b"GET", b"key:000000004242"]),
+    );
+    run(c, "execute/get_miss", &mut eng, id, &argv(&[b"GET", b"nosuch"]));
+    run(
+        c,
+        "execute/set_overwrite",
+        &mut eng,
+        id,
+        &argv(&[b"SET", b"key:000000004242", b"yyy"]),
+    );
+    run(c, "execute/incr", &mut eng, id, &argv(&[b"INCR", b"counter"]));
+    run(
+        c,
+        "execute/lrange_100",
+        &mut eng,
+        id,
+        &argv(&[b"LRANGE", b"mylist", b"0", b"99"]),
+    );
+    run(
+        c,
+        "execute/unknown_command",
+        &mut eng,
+        id,
+        &argv(&[b"NOSUCHCOMMAND", b"x"]),
+    );
+}
+
+criterion_group!(benches, dispatch);
+criterion_main!(benches);
