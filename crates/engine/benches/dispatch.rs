@@ -50,7 +50,13 @@ fn dispatch(c: &mut Criterion) {
         id,
         &argv(&[b"GET", b"key:000000004242"]),
     );
-    run(c, "execute/get_miss", &mut eng, id, &argv(&[b"GET", b"nosuch"]));
+    run(
+        c,
+        "execute/get_miss",
+        &mut eng,
+        id,
+        &argv(&[b"GET", b"nosuch"]),
+    );
     run(
         c,
         "execute/set_overwrite",
@@ -58,7 +64,13 @@ fn dispatch(c: &mut Criterion) {
         id,
         &argv(&[b"SET", b"key:000000004242", b"yyy"]),
     );
-    run(c, "execute/incr", &mut eng, id, &argv(&[b"INCR", b"counter"]));
+    run(
+        c,
+        "execute/incr",
+        &mut eng,
+        id,
+        &argv(&[b"INCR", b"counter"]),
+    );
     run(
         c,
         "execute/lrange_100",

@@ -8,7 +8,9 @@ use engine::value::list::{End, List};
 use engine::value::skiplist::SkipList;
 
 fn keys(n: usize) -> Vec<Bytes> {
-    (0..n).map(|i| Bytes::from(format!("key:{i:012}"))).collect()
+    (0..n)
+        .map(|i| Bytes::from(format!("key:{i:012}")))
+        .collect()
 }
 
 fn dict(c: &mut Criterion) {
@@ -41,7 +43,10 @@ fn dict(c: &mut Criterion) {
 fn skiplist(c: &mut Criterion) {
     let mut z = SkipList::new();
     for i in 0..100_000u32 {
-        z.insert(f64::from(i.wrapping_mul(2_654_435_761) % 1_000_000), Bytes::from(format!("m{i}")));
+        z.insert(
+            f64::from(i.wrapping_mul(2_654_435_761) % 1_000_000),
+            Bytes::from(format!("m{i}")),
+        );
     }
     c.bench_function("skiplist/rank_100k", |b| {
         let mut i = 0u32;

@@ -5,11 +5,11 @@
 //! Sorted maps keep every listing (PUBSUB CHANNELS, unsubscribe-all order) deterministic;
 //! Redis's order there is its dict's hash order, which clients cannot rely on either.
 
-use crate::util::fasthash::IdMap;
 use crate::command::Command;
 use crate::config::{OBUF_NORMAL, OBUF_PUBSUB};
 use crate::engine::{Action, Engine};
 use crate::session::ReplyMode;
+use crate::util::fasthash::IdMap;
 use bytes::Bytes;
 use resp::Reply;
 use std::collections::{BTreeMap, BTreeSet};

@@ -12,8 +12,8 @@
 //! `__redis__:invalidate` when it is a RESP2 subscriber). Invalidations meant for the client
 //! running the current command wait until its reply is out, as in Redis.
 
-use crate::util::fasthash::IdMap;
 use crate::engine::{Action, Engine};
+use crate::util::fasthash::IdMap;
 use bytes::Bytes;
 use resp::{Proto, Reply};
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -7,9 +7,9 @@
 //! absent: deleting it later is no change, and EXEC only fails for watched keys that expired
 //! *after* WATCH.
 
-use crate::util::fasthash::{IdMap, IdSet};
 use crate::db::Db;
 use crate::engine::Engine;
+use crate::util::fasthash::{IdMap, IdSet};
 use bytes::Bytes;
 use std::collections::HashMap;
 
