@@ -11,8 +11,7 @@ use resp::request::{Limits, RequestParser};
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::Notify;
 
 /// Redis's `client-query-buffer-limit`: more unprocessed input than this closes the client.
@@ -30,7 +29,11 @@ struct Conn {
 }
 
 /// Serves one client until it quits, errs, is killed, idles out, or the server stops.
-pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
+/// Generic over the stream so the simulator can run it over simulated TCP.
+pub async fn serve<S>(shared: Arc<Shared>, mut stream: S, id: u64)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
     let attention = Arc::new(Notify::new());
     shared
         .attention
@@ -57,7 +60,7 @@ pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
         let idle = async {
             match (c.blocked, deadline) {
                 (true, Some(at)) => {
-                    let wait = (at - crate::now_ms()).max(0) as u64;
+                    let wait = (at - shared.now_ms()).max(0) as u64;
                     tokio::time::sleep(Duration::from_millis(wait)).await
                 }
                 (true, None) => std::future::pending::<()>().await,
@@ -93,7 +96,7 @@ pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
                     break;
                 }
                 let mut eng = shared.lock();
-                eng.expire_blocked(crate::now_ms());
+                eng.expire_blocked(shared.now_ms());
                 let actions = std::mem::take(&mut eng.actions);
                 drop(eng);
                 c.shared.perform(actions);
@@ -190,7 +193,7 @@ impl Conn {
         }
         let actions = {
             let mut eng = self.shared.lock();
-            let now = crate::now_ms();
+            let now = self.shared.now_ms();
             while let Some(args) = self.pending.pop_front() {
                 match eng.execute(self.id, &args, now, &mut self.out) {
                     Flow::Continue => {}

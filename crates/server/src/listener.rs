@@ -123,7 +123,7 @@ async fn accept_loop(shared: Arc<Shared>, workers: Arc<Workers>, listener: TcpLi
                 None
             } else {
                 set_keepalive(&stream, eng.config.tcp_keepalive_secs);
-                Some(eng.connect(peer.to_string(), laddr, fd, crate::now_ms()))
+                Some(eng.connect(peer.to_string(), laddr, fd, shared.now_ms()))
             }
         };
         match admitted {
@@ -154,7 +154,7 @@ fn set_keepalive(stream: &TcpStream, secs: u64) {
 }
 
 /// Runs the engine's periodic work `hz` times a second.
-async fn cron(shared: Arc<Shared>) {
+pub async fn cron(shared: Arc<Shared>) {
     let mut shutdown = shared.shutdown.subscribe();
     loop {
         let hz = shared.lock().config.hz.max(1);
@@ -165,7 +165,7 @@ async fn cron(shared: Arc<Shared>) {
         // Expiry in the cycle may owe tracking clients invalidations: wake them.
         let actions = {
             let mut eng = shared.lock();
-            eng.cron(crate::now_ms());
+            eng.cron(shared.now_ms());
             std::mem::take(&mut eng.actions)
         };
         shared.perform(actions);

@@ -6,8 +6,27 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{watch, Notify};
 
+/// Where the shell reads the time it hands the engine: the system clock in production, a
+/// simulated one under the simulator.
+#[derive(Clone)]
+pub enum Clock {
+    System,
+    Simulated(Arc<dyn Fn() -> i64 + Send + Sync>),
+}
+
+impl Clock {
+    /// Unix time in milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        match self {
+            Clock::System => crate::now_ms(),
+            Clock::Simulated(f) => f(),
+        }
+    }
+}
+
 pub struct Shared {
     pub engine: Mutex<Engine>,
+    pub clock: Clock,
     /// Per-client attention signals: the engine killed the client (CLIENT KILL) or left a
     /// reply for it after unparking it from a blocking command.
     pub attention: Mutex<HashMap<u64, Arc<Notify>>>,
@@ -17,12 +36,21 @@ pub struct Shared {
 
 impl Shared {
     pub fn new(engine: Engine) -> Arc<Shared> {
+        Shared::with_clock(engine, Clock::System)
+    }
+
+    pub fn with_clock(engine: Engine, clock: Clock) -> Arc<Shared> {
         let (shutdown, _) = watch::channel(false);
         Arc::new(Shared {
             engine: Mutex::new(engine),
+            clock,
             attention: Mutex::new(HashMap::new()),
             shutdown,
         })
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     pub fn lock(&self) -> std::sync::MutexGuard<'_, Engine> {
