@@ -2,7 +2,7 @@
 //! the way LuaBitOp does it: add 2^52+2^51 to the double and keep the low 32 bits of the
 //! result's representation, which reduces any number modulo 2^32.
 
-use crate::util::{add, check_number, ret, Args, LResult};
+use crate::util::{add, check_number, ret, Args, LResult, PLAIN};
 use mlua::{Lua, Table};
 
 /// Normalises argument `i` to 32 bits (errors like `luaL_checknumber`).
@@ -19,7 +19,7 @@ fn num(b: u32) -> f64 {
 type Op = fn(u32, u32) -> u32;
 
 fn unary(lua: &Lua, m: &Table, name: &'static str, f: fn(u32) -> u32) -> mlua::Result<()> {
-    add(lua, m, name, false, move |lua, args| {
+    add(lua, m, name, PLAIN, move |lua, args| {
         match barg(lua, &args, 1, name) {
             Ok(b) => ret(lua, num(f(b))),
             Err(e) => Ok(Err(e)),
@@ -29,7 +29,7 @@ fn unary(lua: &Lua, m: &Table, name: &'static str, f: fn(u32) -> u32) -> mlua::R
 
 /// `band`/`bor`/`bxor` fold over all their arguments (at least one).
 fn fold(lua: &Lua, m: &Table, name: &'static str, f: Op) -> mlua::Result<()> {
-    add(lua, m, name, false, move |lua, args| {
+    add(lua, m, name, PLAIN, move |lua, args| {
         let r = (|| {
             let mut b = barg(lua, &args, 1, name)?;
             for i in 2..=args.len() {
@@ -46,7 +46,7 @@ fn fold(lua: &Lua, m: &Table, name: &'static str, f: Op) -> mlua::Result<()> {
 
 /// Shifts and rotates use only the low 5 bits of the count.
 fn shift(lua: &Lua, m: &Table, name: &'static str, f: Op) -> mlua::Result<()> {
-    add(lua, m, name, false, move |lua, args| {
+    add(lua, m, name, PLAIN, move |lua, args| {
         let r = (|| {
             Ok::<_, Vec<u8>>(f(
                 barg(lua, &args, 1, name)?,
@@ -96,7 +96,7 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
     shift(lua, &m, "arshift", |a, n| ((a as i32) >> n) as u32)?;
     shift(lua, &m, "rol", u32::rotate_left)?;
     shift(lua, &m, "ror", u32::rotate_right)?;
-    add(lua, &m, "tohex", false, |lua, args| {
+    add(lua, &m, "tohex", PLAIN, |lua, args| {
         match tohex(lua, &args) {
             Ok(s) => ret(lua, lua.create_string(&s)?),
             Err(e) => Ok(Err(e)),

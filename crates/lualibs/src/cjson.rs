@@ -1,7 +1,9 @@
 //! `cjson`: Lua CJSON 2.1.0 as bundled by Redis. This file holds the module table and its
 //! configuration functions; encoding and decoding live in `cjson_encode`/`cjson_decode`.
 
-use crate::util::{add, arg_error, check_number, f64_to_i64, ret, type_error, Args, LResult};
+use crate::util::{
+    add, arg_error, check_number, f64_to_i64, ret, type_error, Args, LResult, PACKED, PLAIN,
+};
 use mlua::{Lua, MultiValue, Table, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -125,7 +127,7 @@ where
     F: Fn(&Lua, &Args, &mut Config) -> LResult<Vec<Value>> + 'static,
 {
     let cfg = cfg.clone();
-    add(lua, m, name, false, move |lua, args| {
+    add(lua, m, name, PLAIN, move |lua, args| {
         let r = arg_init(lua, &args, nargs).and_then(|_| f(lua, &args, &mut cfg.borrow_mut()));
         match r {
             Ok(v) => ret(lua, MultiValue::from_iter(v)),
@@ -139,7 +141,7 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
     let m = lua.create_table()?;
     let cfg: Cfg = Rc::new(RefCell::new(Config::default()));
     let c = cfg.clone();
-    add(lua, &m, "encode", true, move |lua, args| {
+    add(lua, &m, "encode", PACKED, move |lua, args| {
         if args.len() != 1 {
             return Ok(Err(arg_error(lua, 1, "encode", "expected 1 argument")));
         }
@@ -150,7 +152,7 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
         }
     })?;
     let c = cfg.clone();
-    add(lua, &m, "decode", false, move |lua, args| {
+    add(lua, &m, "decode", PLAIN, move |lua, args| {
         if args.len() != 1 {
             return Ok(Err(arg_error(lua, 1, "decode", "expected 1 argument")));
         }
@@ -215,7 +217,7 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
             BOOL,
         )?])
     })?;
-    add(lua, &m, "new", false, |lua, _| ret(lua, module(lua)?))?;
+    add(lua, &m, "new", PLAIN, |lua, _| ret(lua, module(lua)?))?;
     m.set("null", Value::NULL)?;
     m.set("_NAME", "cjson")?;
     m.set("_VERSION", "2.1.0")?;

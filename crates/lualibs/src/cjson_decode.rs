@@ -60,6 +60,16 @@ struct Parser<'a> {
     depth: i32,
     /// Lua stack slots the C decoder would hold (it checks them before each nesting level).
     slots: usize,
+    /// Open containers by depth, and the pending key of each open object.
+    open: Table,
+    keys: Table,
+    frames: Vec<Frame>,
+}
+
+/// An open container: an array with its next index, or an object.
+enum Frame {
+    Array(i64),
+    Object,
 }
 
 enum DecErr {
@@ -90,6 +100,9 @@ pub fn decode(lua: &Lua, cfg: &Config, s: &[u8]) -> mlua::Result<LResult<Value>>
         pos: 0,
         depth: 0,
         slots: 1,
+        open: lua.create_table()?,
+        keys: lua.create_table()?,
+        frames: Vec::new(),
     };
     let r = (|| {
         let t = p.next_token();
@@ -331,74 +344,108 @@ impl Parser<'_> {
         )))
     }
 
-    fn value(&mut self, t: Token) -> R<Value> {
-        Ok(match t.kind {
-            Kind::Str => Value::String(self.lua.create_string(&t.text)?),
-            Kind::Num => Value::Number(t.num),
-            Kind::Bool => Value::Boolean(t.boolean),
-            Kind::Null => Value::NULL,
-            Kind::ObjBegin => Value::Table(self.object()?),
-            Kind::ArrBegin => Value::Table(self.array()?),
-            _ => return Err(self.parse_error("value", &t)),
-        })
+    /// After `{` and a first token that is not `}`: read `"key" :` and stage the key.
+    fn object_key(&mut self, t: Token) -> R<Token> {
+        if t.kind != Kind::Str {
+            return Err(self.parse_error("object key string", &t));
+        }
+        let key = self.lua.create_string(&t.text)?;
+        self.keys.raw_set(self.depth, key)?;
+        let c = self.next_token();
+        if c.kind != Kind::Colon {
+            return Err(self.parse_error("colon", &c));
+        }
+        Ok(self.next_token())
     }
 
-    fn object(&mut self) -> R<Table> {
-        self.descend(3)?;
-        let table = self.lua.create_table()?;
-        self.slots += 2;
-        let mut t = self.next_token();
-        if t.kind != Kind::ObjEnd {
-            loop {
-                if t.kind != Kind::Str {
-                    return Err(self.parse_error("object key string", &t));
-                }
-                let key = self.lua.create_string(&t.text)?;
-                t = self.next_token();
-                if t.kind != Kind::Colon {
-                    return Err(self.parse_error("colon", &t));
-                }
-                let vt = self.next_token();
-                let v = self.value(vt)?;
-                table.raw_set(key, v)?;
-                t = self.next_token();
-                if t.kind == Kind::ObjEnd {
-                    break;
-                }
-                if t.kind != Kind::Comma {
-                    return Err(self.parse_error("comma or object end", &t));
-                }
-                t = self.next_token();
-            }
-        }
-        self.slots -= 2;
+    /// Closes the innermost container and returns it as the completed value.
+    fn close(&mut self, slots: usize) -> R<Value> {
+        let d = self.depth;
+        let t: Value = self.open.raw_get(d)?;
+        self.open.raw_set(d, Value::Nil)?;
+        self.keys.raw_set(d, Value::Nil)?;
+        self.frames.pop();
+        self.slots -= slots;
         self.depth -= 1;
-        Ok(table)
+        Ok(t)
     }
 
-    fn array(&mut self) -> R<Table> {
-        self.descend(2)?;
-        let table = self.lua.create_table()?;
-        self.slots += 1;
-        let mut t = self.next_token();
-        if t.kind != Kind::ArrEnd {
-            let mut i: i64 = 1;
+    /// Parses one value starting at token `t`, with an explicit stack of open containers
+    /// (kept in Lua tables) so deep nesting uses neither Rust stack nor mlua references.
+    fn value(&mut self, mut t: Token) -> R<Value> {
+        loop {
+            let mut v = match t.kind {
+                Kind::Str => Value::String(self.lua.create_string(&t.text)?),
+                Kind::Num => Value::Number(t.num),
+                Kind::Bool => Value::Boolean(t.boolean),
+                Kind::Null => Value::NULL,
+                Kind::ObjBegin => {
+                    self.descend(3)?;
+                    self.open.raw_set(self.depth, self.lua.create_table()?)?;
+                    self.frames.push(Frame::Object);
+                    self.slots += 2;
+                    let first = self.next_token();
+                    if first.kind == Kind::ObjEnd {
+                        self.close(2)?
+                    } else {
+                        t = self.object_key(first)?;
+                        continue;
+                    }
+                }
+                Kind::ArrBegin => {
+                    self.descend(2)?;
+                    self.open.raw_set(self.depth, self.lua.create_table()?)?;
+                    self.frames.push(Frame::Array(1));
+                    self.slots += 1;
+                    let first = self.next_token();
+                    if first.kind == Kind::ArrEnd {
+                        self.close(1)?
+                    } else {
+                        t = first;
+                        continue;
+                    }
+                }
+                _ => return Err(self.parse_error("value", &t)),
+            };
+            // Store the finished value in its parent, closing parents that end here.
             loop {
-                let v = self.value(t)?;
-                table.raw_set(i, v)?;
-                i += 1;
-                t = self.next_token();
-                if t.kind == Kind::ArrEnd {
-                    break;
+                let d = self.depth;
+                match self.frames.last_mut() {
+                    None => return Ok(v),
+                    Some(Frame::Array(i)) => {
+                        let idx = *i;
+                        *i += 1;
+                        let parent: Table = self.open.raw_get(d)?;
+                        parent.raw_set(idx, v)?;
+                        let n = self.next_token();
+                        if n.kind == Kind::ArrEnd {
+                            v = self.close(1)?;
+                            continue;
+                        }
+                        if n.kind != Kind::Comma {
+                            return Err(self.parse_error("comma or array end", &n));
+                        }
+                        t = self.next_token();
+                        break;
+                    }
+                    Some(Frame::Object) => {
+                        let parent: Table = self.open.raw_get(d)?;
+                        let key: Value = self.keys.raw_get(d)?;
+                        parent.raw_set(key, v)?;
+                        let n = self.next_token();
+                        if n.kind == Kind::ObjEnd {
+                            v = self.close(2)?;
+                            continue;
+                        }
+                        if n.kind != Kind::Comma {
+                            return Err(self.parse_error("comma or object end", &n));
+                        }
+                        let k = self.next_token();
+                        t = self.object_key(k)?;
+                        break;
+                    }
                 }
-                if t.kind != Kind::Comma {
-                    return Err(self.parse_error("comma or array end", &t));
-                }
-                t = self.next_token();
             }
         }
-        self.slots -= 1;
-        self.depth -= 1;
-        Ok(table)
     }
 }

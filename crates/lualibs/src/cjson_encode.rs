@@ -3,14 +3,27 @@
 
 use crate::cjson::Config;
 use crate::util::{exact, fmt_g, lerror, type_name, LResult, MAX_C_STACK};
-use mlua::{Lua, Table, Value};
+use mlua::{Function, Lua, Table, Value};
 
 struct Enc<'a> {
     lua: &'a Lua,
     cfg: &'a Config,
     out: Vec<u8>,
-    /// Lua stack slots the C encoder would hold at this point (see `check_depth`).
+    /// Lua stack slots the C encoder would hold at this point (see `value`).
     slots: usize,
+    /// Open tables by depth, kept in Lua so nesting does not pin one mlua reference per
+    /// level (mlua has a fixed budget of references).
+    open: Table,
+    /// The `next` key of each open object, stored by Lua itself so keys stay exact.
+    keys: Table,
+    frames: Vec<Frame>,
+    /// `function(t, keys, d)`: `next(t, keys[d])`, remembering the new key in `keys[d]`.
+    step: Function,
+}
+
+enum Frame {
+    Array { len: i32, next: i32 },
+    Object { first: bool },
 }
 
 /// A failure while encoding: a script error, or an mlua error to propagate.
@@ -27,6 +40,15 @@ impl From<mlua::Error> for EncErr {
 
 type R<T> = Result<T, EncErr>;
 
+const STEP: &str = r#"
+local next = next
+return function(t, keys, d)
+  local k, v = next(t, keys[d])
+  keys[d] = k
+  return k, v
+end
+"#;
+
 /// Encodes one value; `Ok(Err(msg))` is a script error.
 pub fn encode(lua: &Lua, cfg: &Config, v: Value) -> mlua::Result<LResult<Vec<u8>>> {
     let mut e = Enc {
@@ -34,8 +56,12 @@ pub fn encode(lua: &Lua, cfg: &Config, v: Value) -> mlua::Result<LResult<Vec<u8>
         cfg,
         out: Vec::new(),
         slots: 1,
+        open: lua.create_table()?,
+        keys: lua.create_table()?,
+        frames: Vec::new(),
+        step: lua.load(STEP).set_name("=[C]").call(())?,
     };
-    match e.value(&v, 0) {
+    match e.run(v) {
         Ok(()) => Ok(Ok(e.out)),
         Err(EncErr::Script(m)) => Ok(Err(m)),
         Err(EncErr::Lua(err)) => Err(err),
@@ -118,12 +144,90 @@ impl Enc<'_> {
                 _ => {}
             }
         }
-        self.out
-            .extend_from_slice(fmt_g(n, self.cfg.precision as usize).as_bytes());
+        // Redis' number formatter prints NaN as "nan" whatever its sign bit.
+        if n.is_nan() {
+            self.out.extend_from_slice(b"nan");
+        } else {
+            self.out
+                .extend_from_slice(fmt_g(n, self.cfg.precision as usize).as_bytes());
+        }
         Ok(())
     }
 
-    fn value(&mut self, v: &Value, depth: i32) -> R<()> {
+    /// Depth-first walk with an explicit stack, so deep nesting costs no Rust stack.
+    fn run(&mut self, v: Value) -> R<()> {
+        self.value(&v)?;
+        loop {
+            let d = self.frames.len();
+            // Some(i): next array element; None: next object entry (with its "first" flag).
+            let (elem, was_first) = match self.frames.last_mut() {
+                None => break,
+                Some(Frame::Array { len, next }) => {
+                    if *next == *len {
+                        self.close(b']', 1)?;
+                        continue;
+                    }
+                    *next += 1;
+                    (Some(*next), false)
+                }
+                Some(Frame::Object { first }) => {
+                    let f = *first;
+                    *first = false;
+                    (None, f)
+                }
+            };
+            match elem {
+                Some(i) => {
+                    if i > 1 {
+                        self.out.push(b',');
+                    }
+                    let t: Table = self.open.raw_get(d)?;
+                    let key = Value::Integer(i as i64);
+                    let v = exact(&t, &key, t.raw_get(i)?);
+                    self.value(&v)?;
+                }
+                None => {
+                    let t: Table = self.open.raw_get(d)?;
+                    let (k, v): (Value, Value) = self.step.call((&t, &self.keys, d))?;
+                    if k == Value::Nil {
+                        self.close(b'}', 2)?;
+                        continue;
+                    }
+                    if !was_first {
+                        self.out.push(b',');
+                    }
+                    match &k {
+                        Value::Integer(_) | Value::Number(_) => {
+                            self.out.push(b'"');
+                            self.number(&k)?;
+                            self.out.extend_from_slice(b"\":");
+                        }
+                        Value::String(s) => {
+                            self.string(&s.as_bytes());
+                            self.out.push(b':');
+                        }
+                        _ => return Err(self.fail(&k, "table key must be a number or string")),
+                    }
+                    let v = exact(&t, &k, v);
+                    self.value(&v)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, c: u8, slots: usize) -> R<()> {
+        let d = self.frames.len();
+        self.open.raw_set(d, Value::Nil)?;
+        self.keys.raw_set(d, Value::Nil)?;
+        self.frames.pop();
+        self.slots -= slots;
+        self.out.push(c);
+        Ok(())
+    }
+
+    /// Writes a scalar, or opens a table (pushing a frame).
+    fn value(&mut self, v: &Value) -> R<()> {
         match v {
             Value::String(s) => self.string(&s.as_bytes()),
             Value::Integer(_) | Value::Number(_) => self.number(v)?,
@@ -133,17 +237,22 @@ impl Enc<'_> {
             Value::Nil => self.out.extend_from_slice(b"null"),
             Value::LightUserData(p) if p.0.is_null() => self.out.extend_from_slice(b"null"),
             Value::Table(t) => {
-                let depth = depth + 1;
+                let depth = self.frames.len() as i64 + 1;
                 // The C encoder also stops when Lua cannot grow its stack by 3 more slots.
-                if depth > self.cfg.encode_max_depth || self.slots + 3 > MAX_C_STACK {
+                if depth > self.cfg.encode_max_depth as i64 || self.slots + 3 > MAX_C_STACK {
                     let msg = format!("Cannot serialise, excessive nesting ({depth})");
                     return Err(EncErr::Script(lerror(self.lua, msg)));
                 }
                 let len = self.array_length(t, v)?;
+                self.open.raw_set(depth, t)?;
                 if len > 0 {
-                    self.array(t, len, depth)?;
+                    self.out.push(b'[');
+                    self.frames.push(Frame::Array { len, next: 0 });
+                    self.slots += 1;
                 } else {
-                    self.object(t, depth)?;
+                    self.out.push(b'{');
+                    self.frames.push(Frame::Object { first: true });
+                    self.slots += 2;
                 }
             }
             _ => return Err(self.fail(v, "type not supported")),
@@ -177,51 +286,5 @@ impl Enc<'_> {
             return Ok(-1);
         }
         Ok(max)
-    }
-
-    fn array(&mut self, t: &Table, len: i32, depth: i32) -> R<()> {
-        self.out.push(b'[');
-        self.slots += 1;
-        for i in 1..=len {
-            if i > 1 {
-                self.out.push(b',');
-            }
-            let key = Value::Integer(i as i64);
-            let v = exact(t, &key, t.raw_get(i)?);
-            self.value(&v, depth)?;
-        }
-        self.slots -= 1;
-        self.out.push(b']');
-        Ok(())
-    }
-
-    fn object(&mut self, t: &Table, depth: i32) -> R<()> {
-        self.out.push(b'{');
-        self.slots += 2;
-        let mut first = true;
-        for pair in t.pairs::<Value, Value>() {
-            let (k, v) = pair?;
-            if !first {
-                self.out.push(b',');
-            }
-            first = false;
-            match &k {
-                Value::Integer(_) | Value::Number(_) => {
-                    self.out.push(b'"');
-                    self.number(&k)?;
-                    self.out.extend_from_slice(b"\":");
-                }
-                Value::String(s) => {
-                    self.string(&s.as_bytes());
-                    self.out.push(b':');
-                }
-                _ => return Err(self.fail(&k, "table key must be a number or string")),
-            }
-            let v = exact(t, &k, v);
-            self.value(&v, depth)?;
-        }
-        self.slots -= 2;
-        self.out.push(b'}');
-        Ok(())
     }
 }

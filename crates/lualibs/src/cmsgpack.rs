@@ -2,9 +2,10 @@
 //! become arrays, other tables maps; integral numbers in the int64 range become the smallest
 //! integer encoding, other numbers a float when that is exact, else a double.
 
+use crate::util::MAX_C_STACK;
 use crate::util::{
     add, arg_error, check_bytes, check_integer, exact, f64_to_i32, lerror, opt_integer, ret, Args,
-    LResult,
+    LResult, LISTED, PACKED,
 };
 use mlua::{Lua, MultiValue, Table, Value};
 
@@ -169,13 +170,31 @@ impl From<mlua::Error> for Stop {
     }
 }
 
-/// Decoder state; `slots` mirrors how many Lua stack slots the C decoder would hold, since
-/// it raises "stack overflow" once that reaches Lua's C-stack limit.
+/// Decoder state. `slots` mirrors how many Lua stack slots the C decoder would hold, since
+/// it raises "stack overflow" errors at Lua's C-stack limit; open containers (and a map's
+/// pending key) live in Lua tables so nesting pins no mlua references or Rust stack.
 struct Cursor<'a> {
     lua: &'a Lua,
     s: &'a [u8],
     pos: usize,
     slots: usize,
+    open: Table,
+    keys: Table,
+    frames: Vec<Frame>,
+}
+
+/// An open container: remaining entries, and for arrays the next index, for maps whether
+/// the next item is a value (its key is staged in `keys`).
+enum Frame {
+    Array { left: u64, index: f64 },
+    Map { left: u64, want_value: bool },
+}
+
+/// What a header byte starts.
+enum Item {
+    Scalar(Value),
+    Array(u64),
+    Map(u64),
 }
 
 impl Cursor<'_> {
@@ -197,147 +216,186 @@ impl Cursor<'_> {
         Ok(((u << shift) as i64) >> shift)
     }
 
-    fn string(&mut self, n: usize) -> Result<Value, Stop> {
+    fn string(&mut self, n: usize) -> Result<Item, Stop> {
         let lua = self.lua;
         let b = self.take(n)?;
-        Ok(Value::String(lua.create_string(b)?))
+        Ok(Item::Scalar(Value::String(lua.create_string(b)?)))
     }
 
-    fn decode(&mut self) -> Result<Value, Stop> {
+    /// Reads one header (and a scalar's payload).
+    fn item(&mut self) -> Result<Item, Stop> {
         if self.pos >= self.s.len() {
             return Err(Stop::Eof);
         }
-        if self.slots + 1 > crate::util::MAX_C_STACK {
+        if self.slots + 1 > MAX_C_STACK {
             return Err(Stop::Lua(lerror(
                 self.lua,
                 "stack overflow (too many return values at once; use unpack_one or unpack_limit instead.)",
             )));
         }
         let c = self.take(1)?[0];
-        let num = |n: f64| Ok(Value::Number(n));
+        let num = |n: f64| Ok(Item::Scalar(Value::Number(n)));
         match c {
             0x00..=0x7f => num(c as f64),
             0xe0..=0xff => num(c as i8 as f64),
             0xcc => num(self.uint(1)? as f64),
             0xcd => num(self.uint(2)? as f64),
             0xce => num(self.uint(4)? as f64),
-            0xcf => num(self.uint(8)? as f64),
+            // uint 64 goes through a signed conversion in the C code.
+            0xcf => num(self.uint(8)? as i64 as f64),
             0xd0 => num(self.sint(1)? as f64),
             0xd1 => num(self.sint(2)? as f64),
             0xd2 => num(self.sint(4)? as f64),
             0xd3 => num(self.sint(8)? as f64),
-            0xc0 => Ok(Value::Nil),
-            0xc2 => Ok(Value::Boolean(false)),
-            0xc3 => Ok(Value::Boolean(true)),
+            0xc0 => Ok(Item::Scalar(Value::Nil)),
+            0xc2 => Ok(Item::Scalar(Value::Boolean(false))),
+            0xc3 => Ok(Item::Scalar(Value::Boolean(true))),
             0xca => num(f32::from_bits(self.uint(4)? as u32) as f64),
             0xcb => num(f64::from_bits(self.uint(8)?)),
             0xa0..=0xbf => self.string((c & 0x1f) as usize),
-            0xc4 | 0xd9 => {
+            0xd9 => {
                 let n = self.uint(1)? as usize;
                 self.string(n)
             }
-            0xc5 | 0xda => {
+            0xda => {
                 let n = self.uint(2)? as usize;
                 self.string(n)
             }
-            0xc6 | 0xdb => {
+            0xdb => {
                 let n = self.uint(4)? as usize;
                 self.string(n)
             }
-            0x90..=0x9f => self.array((c & 0x0f) as u64),
-            0xdc => {
-                let n = self.uint(2)?;
-                self.array(n)
-            }
-            0xdd => {
-                let n = self.uint(4)?;
-                self.array(n)
-            }
-            0x80..=0x8f => self.map((c & 0x0f) as u64),
-            0xde => {
-                let n = self.uint(2)?;
-                self.map(n)
-            }
-            0xdf => {
-                let n = self.uint(4)?;
-                self.map(n)
-            }
+            0x90..=0x9f => Ok(Item::Array((c & 0x0f) as u64)),
+            0xdc => Ok(Item::Array(self.uint(2)?)),
+            0xdd => Ok(Item::Array(self.uint(4)?)),
+            0x80..=0x8f => Ok(Item::Map((c & 0x0f) as u64)),
+            0xde => Ok(Item::Map(self.uint(2)?)),
+            0xdf => Ok(Item::Map(self.uint(4)?)),
             _ => Err(Stop::BadFmt),
         }
     }
 
-    /// Arrays are filled by index; the declared length is never trusted for allocation.
-    fn array(&mut self, len: u64) -> Result<Value, Stop> {
-        let t = self.lua.create_table()?;
-        self.slots += 2;
-        for i in 1..=len {
-            let v = self.decode();
-            let v = match v {
-                Ok(v) => v,
-                Err(e) => {
-                    self.slots -= 2;
-                    return Err(e);
+    /// Decodes one complete value. Every finished value counts as one pushed slot.
+    fn decode(&mut self) -> Result<Value, Stop> {
+        loop {
+            let mut v = match self.item()? {
+                Item::Scalar(v) => {
+                    self.slots += 1;
+                    v
+                }
+                Item::Array(len) => {
+                    self.slots += 1;
+                    if self.slots + 1 > MAX_C_STACK {
+                        return Err(Stop::Lua(lerror(
+                            self.lua,
+                            "stack overflow (in function mp_decode_to_lua_array)",
+                        )));
+                    }
+                    let t = self.lua.create_table()?;
+                    if len == 0 {
+                        Value::Table(t)
+                    } else {
+                        self.frames.push(Frame::Array {
+                            left: len,
+                            index: 1.0,
+                        });
+                        self.open.raw_set(self.frames.len(), t)?;
+                        // The index being filled sits on the stack while its value decodes.
+                        self.slots += 1;
+                        continue;
+                    }
+                }
+                Item::Map(len) => {
+                    self.slots += 1;
+                    let t = self.lua.create_table()?;
+                    if len == 0 {
+                        Value::Table(t)
+                    } else {
+                        self.frames.push(Frame::Map {
+                            left: len,
+                            want_value: false,
+                        });
+                        self.open.raw_set(self.frames.len(), t)?;
+                        continue;
+                    }
                 }
             };
-            t.raw_set(i as f64, v)?;
-        }
-        self.slots -= 2;
-        Ok(Value::Table(t))
-    }
-
-    fn map(&mut self, len: u64) -> Result<Value, Stop> {
-        let t = self.lua.create_table()?;
-        self.slots += 1;
-        let r = (|| {
-            for _ in 0..len {
-                let k = self.decode()?;
-                self.slots += 1;
-                let v = self.decode();
-                self.slots -= 1;
-                let v = v?;
-                match &k {
-                    Value::Nil => return Err(Stop::Lua(b"table index is nil".to_vec())),
-                    Value::Number(n) if n.is_nan() => {
-                        return Err(Stop::Lua(b"table index is NaN".to_vec()))
+            // Attach the finished value to its parents, closing those that are complete.
+            loop {
+                let d = self.frames.len();
+                match self.frames.last_mut() {
+                    None => return Ok(v),
+                    Some(Frame::Array { left, index }) => {
+                        let t: Table = self.open.raw_get(d)?;
+                        t.raw_set(*index, v)?;
+                        *index += 1.0;
+                        *left -= 1;
+                        self.slots -= 2;
+                        if *left > 0 {
+                            self.slots += 1;
+                            break;
+                        }
                     }
-                    _ => {}
+                    Some(Frame::Map { left, want_value }) => {
+                        if !*want_value {
+                            *want_value = true;
+                            self.keys.raw_set(d, v)?;
+                            break;
+                        }
+                        *want_value = false;
+                        *left -= 1;
+                        let more = *left > 0;
+                        let k: Value = self.keys.raw_get(d)?;
+                        self.keys.raw_set(d, Value::Nil)?;
+                        match &k {
+                            Value::Nil => return Err(Stop::Lua(b"table index is nil".to_vec())),
+                            Value::Number(n) if n.is_nan() => {
+                                return Err(Stop::Lua(b"table index is NaN".to_vec()))
+                            }
+                            _ => {}
+                        }
+                        let t: Table = self.open.raw_get(d)?;
+                        t.raw_set(k, v)?;
+                        self.slots -= 2;
+                        if more {
+                            break;
+                        }
+                    }
                 }
-                t.raw_set(k, v)?;
+                // This container is complete: it becomes the finished value.
+                v = self.open.raw_get(d)?;
+                self.open.raw_set(d, Value::Nil)?;
+                self.frames.pop();
             }
-            Ok(())
-        })();
-        self.slots -= 1;
-        r.map(|_| Value::Table(t))
+        }
     }
 }
 
+/// Decodes up to `limit` values from `offset` into `res`; returns how many results it holds.
 fn unpack_full(
     lua: &Lua,
     s: &[u8],
     base_slots: usize,
     limit: i64,
     offset: i64,
-) -> mlua::Result<LResult<MultiValue>> {
+    res: &Table,
+) -> mlua::Result<LResult<usize>> {
     let decode_all = limit == 0 && offset == 0;
     let len = s.len();
     if offset < 0 || limit < 0 {
-        return Ok(Err(lerror(
-            lua,
-            // The C library prints the input length where it means the limit.
-            format!(
-                "Invalid request to unpack with offset of {offset} and limit of {}.",
-                len as i32
-            ),
-        )));
+        // The C library prints the input length where it means the limit.
+        let msg = format!(
+            "Invalid request to unpack with offset of {} and limit of {}.",
+            offset as i32, len as i32
+        );
+        return Ok(Err(lerror(lua, msg)));
     }
     if offset as u64 > len as u64 {
-        return Ok(Err(lerror(
-            lua,
-            format!(
-                "Start offset {offset} greater than input length {}.",
-                len as i32
-            ),
-        )));
+        let msg = format!(
+            "Start offset {} greater than input length {}.",
+            offset as i32, len as i32
+        );
+        return Ok(Err(lerror(lua, msg)));
     }
     let limit = if decode_all { i32::MAX as i64 } else { limit };
     let mut cur = Cursor {
@@ -345,13 +403,18 @@ fn unpack_full(
         s,
         pos: offset as usize,
         slots: base_slots,
+        open: lua.create_table()?,
+        keys: lua.create_table()?,
+        frames: Vec::new(),
     };
-    let mut out = MultiValue::new();
-    while cur.pos < len && (out.len() as i64) < limit {
+    let mut n: usize = if decode_all { 0 } else { 1 };
+    let mut count: i64 = 0;
+    while cur.pos < len && count < limit {
         match cur.decode() {
             Ok(v) => {
-                out.push_back(v);
-                cur.slots += 1;
+                n += 1;
+                count += 1;
+                res.raw_set(n, v)?;
             }
             Err(Stop::Eof) => return Ok(Err(lerror(lua, "Missing bytes in input."))),
             Err(Stop::BadFmt) => return Ok(Err(lerror(lua, "Bad data format in input."))),
@@ -360,14 +423,31 @@ fn unpack_full(
         }
     }
     if !decode_all {
-        let next = if cur.pos == len {
-            -1
-        } else {
-            cur.pos as i32 as i64
-        };
-        out.push_front(Value::Number(next as f64));
+        if cur.slots + 1 > MAX_C_STACK {
+            return Ok(Err(lerror(
+                lua,
+                "stack overflow (in function mp_unpack_full)",
+            )));
+        }
+        let next = if cur.pos == len { -1 } else { cur.pos as i64 };
+        res.raw_set(1, next as f64)?;
     }
-    Ok(Ok(out))
+    Ok(Ok(n))
+}
+
+/// Runs `unpack_full` and returns its results as (table, count).
+fn unpack_ret(
+    lua: &Lua,
+    s: &[u8],
+    base: usize,
+    limit: i64,
+    offset: i64,
+) -> mlua::Result<LResult<MultiValue>> {
+    let res = lua.create_table()?;
+    match unpack_full(lua, s, base, limit, offset, &res)? {
+        Ok(n) => ret(lua, (res, n)),
+        Err(e) => Ok(Err(e)),
+    }
 }
 
 pub fn module(lua: &Lua) -> mlua::Result<Table> {
@@ -376,14 +456,14 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
     m.set("_VERSION", "lua-cmsgpack 0.4.0")?;
     m.set("_COPYRIGHT", "Copyright (C) 2012, Salvatore Sanfilippo")?;
     m.set("_DESCRIPTION", "MessagePack C implementation for Lua")?;
-    add(lua, &m, "pack", true, |lua, args| pack(lua, &args))?;
-    add(lua, &m, "unpack", false, |lua, args| {
+    add(lua, &m, "pack", PACKED, |lua, args| pack(lua, &args))?;
+    add(lua, &m, "unpack", LISTED, |lua, args| {
         match check_bytes(lua, &args, 1, "unpack") {
-            Ok(s) => unpack_full(lua, &s, args.len(), 0, 0),
+            Ok(s) => unpack_ret(lua, &s, args.len(), 0, 0),
             Err(e) => Ok(Err(e)),
         }
     })?;
-    add(lua, &m, "unpack_one", false, |lua, args| {
+    add(lua, &m, "unpack_one", LISTED, |lua, args| {
         let r = (|| {
             Ok((
                 opt_integer(lua, &args, 2, "unpack_one", 0)?,
@@ -391,18 +471,18 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
             ))
         })();
         match r {
-            Ok((off, s)) => unpack_full(lua, &s, 1, 1, off as i32 as i64),
+            Ok((off, s)) => unpack_ret(lua, &s, 1, 1, off),
             Err(e) => Ok(Err(e)),
         }
     })?;
-    add(lua, &m, "unpack_limit", false, |lua, args| {
+    add(lua, &m, "unpack_limit", LISTED, |lua, args| {
         let r = (|| {
             let limit = check_integer(lua, &args, 2, "unpack_limit")?;
             let off = opt_integer(lua, &args, 3, "unpack_limit", 0)?;
             Ok((limit, off, check_bytes(lua, &args, 1, "unpack_limit")?))
         })();
         match r {
-            Ok((limit, off, s)) => unpack_full(lua, &s, 1, limit as i32 as i64, off as i32 as i64),
+            Ok((limit, off, s)) => unpack_ret(lua, &s, 1, limit, off),
             Err(e) => Ok(Err(e)),
         }
     })?;

@@ -4,7 +4,7 @@
 
 use crate::util::{
     add, arg_error, check_bytes, check_number, f64_to_i64, f64_to_u64, lerror, opt_integer, ret,
-    to_number, Args, LResult, MAX_C_STACK,
+    to_number, Args, LResult, LISTED, MAX_C_STACK, PACKED, PLAIN,
 };
 use mlua::{Lua, Table, Value};
 
@@ -124,6 +124,17 @@ fn put_int(out: &mut Vec<u8>, n: f64, big: bool, size: usize) {
 }
 
 fn pack(lua: &Lua, args: &Args) -> LResult<Vec<u8>> {
+    // The C function pushes a nil marker above its arguments, so one missing argument reads
+    // as nil rather than "no value". The format itself is checked before that marker exists.
+    check_bytes(lua, args, 1, "pack")?;
+    let marked;
+    let args = match args {
+        Args::Packed(n, t) => {
+            marked = Args::Packed(n + 1, t.clone());
+            &marked
+        }
+        Args::Plain(_) => args,
+    };
     let fmt = check_bytes(lua, args, 1, "pack")?;
     let mut f = Fmt { s: &fmt, pos: 0 };
     let mut h = Header {
@@ -199,17 +210,22 @@ fn get_int(data: &[u8], big: bool, signed: bool, size: usize) -> f64 {
     l as i64 as f64
 }
 
-fn unpack(lua: &Lua, args: &Args) -> LResult<Vec<Value>> {
+/// Results go straight into a Lua table (see `Mode::listed`).
+fn unpack(lua: &Lua, args: &Args, res: &Table) -> LResult<usize> {
     let fmt = check_bytes(lua, args, 1, "unpack")?;
     let data = check_bytes(lua, args, 2, "unpack")?;
     let ld = data.len();
-    let mut pos = (opt_integer(lua, args, 3, "unpack", 1)? as usize).wrapping_sub(1);
+    let start = opt_integer(lua, args, 3, "unpack", 1)? as usize;
+    if start == 0 {
+        return Err(arg_error(lua, 3, "unpack", "offset must be 1 or greater"));
+    }
+    let mut pos = start - 1;
     let mut f = Fmt { s: &fmt, pos: 0 };
     let mut h = Header {
         big: false,
         align: 1,
     };
-    let mut res: Vec<Value> = Vec::new();
+    let mut n = 0usize;
     let short = |lua: &Lua| arg_error(lua, 2, "unpack", "data string too short");
     while let Some(opt) = f.next() {
         let mut size = opt_size(lua, opt, &mut f)?;
@@ -219,7 +235,7 @@ fn unpack(lua: &Lua, args: &Args) -> LResult<Vec<Value>> {
             Some(end) if end <= ld => {}
             _ => return Err(short(lua)),
         }
-        if args.len() + res.len() + 2 > MAX_C_STACK {
+        if args.len() + n + 2 > MAX_C_STACK {
             return Err(lerror(lua, "stack overflow (too many results)"));
         }
         match opt {
@@ -230,7 +246,8 @@ fn unpack(lua: &Lua, args: &Args) -> LResult<Vec<Value>> {
                     opt.is_ascii_lowercase(),
                     size,
                 );
-                res.push(Value::Number(v));
+                n += 1;
+                res.raw_set(n, Value::Number(v)).map_err(lua_fail)?;
             }
             b'x' => {}
             b'f' => {
@@ -240,7 +257,8 @@ fn unpack(lua: &Lua, args: &Args) -> LResult<Vec<Value>> {
                 } else {
                     f32::from_le_bytes(b)
                 };
-                res.push(Value::Number(v as f64));
+                n += 1;
+                res.raw_set(n, Value::Number(v as f64)).map_err(lua_fail)?;
             }
             b'd' => {
                 let b: [u8; 8] = data[pos..pos + 8].try_into().unwrap_or([0; 8]);
@@ -249,44 +267,65 @@ fn unpack(lua: &Lua, args: &Args) -> LResult<Vec<Value>> {
                 } else {
                     f64::from_le_bytes(b)
                 };
-                res.push(Value::Number(v));
+                n += 1;
+                res.raw_set(n, Value::Number(v)).map_err(lua_fail)?;
             }
             b'c' => {
                 if size == 0 {
-                    let prev = res.last().and_then(|v| match v {
-                        Value::String(_) | Value::Number(_) => to_number(v),
+                    let last: Value = if n > 0 {
+                        res.raw_get(n).map_err(lua_fail)?
+                    } else {
+                        Value::Nil
+                    };
+                    let prev = Some(last).and_then(|v| match v {
+                        Value::String(_) | Value::Number(_) | Value::Integer(_) => to_number(&v),
                         _ => None,
                     });
-                    let Some(n) = prev else {
+                    let Some(len) = prev else {
                         return Err(lerror(lua, "format 'c0' needs a previous size"));
                     };
-                    res.pop();
-                    size = crate::util::f64_to_u64(n) as usize;
+                    res.raw_set(n, Value::Nil).map_err(lua_fail)?;
+                    n -= 1;
+                    size = crate::util::f64_to_u64(len) as usize;
                     if size > ld || pos > ld - size {
                         return Err(short(lua));
                     }
                 }
-                res.push(Value::String(
-                    lua.create_string(&data[pos..pos + size])
-                        .map_err(|e| e.to_string())?,
-                ));
+                n += 1;
+                res.raw_set(
+                    n,
+                    Value::String(
+                        lua.create_string(&data[pos..pos + size])
+                            .map_err(lua_fail)?,
+                    ),
+                )
+                .map_err(lua_fail)?;
             }
             b's' => {
                 let Some(e) = data[pos..].iter().position(|&c| c == 0) else {
                     return Err(lerror(lua, "unfinished string in data"));
                 };
-                res.push(Value::String(
-                    lua.create_string(&data[pos..pos + e])
-                        .map_err(|e| e.to_string())?,
-                ));
+                n += 1;
+                res.raw_set(
+                    n,
+                    Value::String(lua.create_string(&data[pos..pos + e]).map_err(lua_fail)?),
+                )
+                .map_err(lua_fail)?;
                 size = e + 1;
             }
             _ => control(lua, opt, &mut f, &mut h, "unpack")?,
         }
         pos += size;
     }
-    res.push(Value::Number(pos.wrapping_add(1) as i64 as f64));
-    Ok(res)
+    n += 1;
+    res.raw_set(n, Value::Number(pos.wrapping_add(1) as i64 as f64))
+        .map_err(lua_fail)?;
+    Ok(n)
+}
+
+/// An mlua failure (out of memory) surfaces as a script error carrying its text.
+fn lua_fail(e: mlua::Error) -> Vec<u8> {
+    e.to_string().into_bytes()
 }
 
 fn size(lua: &Lua, args: &Args) -> LResult<f64> {
@@ -305,7 +344,10 @@ fn size(lua: &Lua, args: &Args) -> LResult<f64> {
                 lua,
                 1,
                 "size",
-                "options 'c0' - 's' have undefined sizes",
+                format!(
+                    "option '{}' has no fixed size",
+                    if opt == b's' { "s" } else { "c0" }
+                ),
             ));
         }
         // Only alignment matters for sizes; unknown options are silently ignored here.
@@ -319,17 +361,20 @@ fn size(lua: &Lua, args: &Args) -> LResult<f64> {
 
 pub fn module(lua: &Lua) -> mlua::Result<Table> {
     let m = lua.create_table()?;
-    add(lua, &m, "pack", true, |lua, args| match pack(lua, &args) {
-        Ok(s) => ret(lua, lua.create_string(&s)?),
-        Err(e) => Ok(Err(e)),
-    })?;
-    add(lua, &m, "unpack", false, |lua, args| {
-        match unpack(lua, &args) {
-            Ok(v) => ret(lua, mlua::MultiValue::from_iter(v)),
+    add(lua, &m, "pack", PACKED, |lua, args| {
+        match pack(lua, &args) {
+            Ok(s) => ret(lua, lua.create_string(&s)?),
             Err(e) => Ok(Err(e)),
         }
     })?;
-    add(lua, &m, "size", false, |lua, args| match size(lua, &args) {
+    add(lua, &m, "unpack", LISTED, |lua, args| {
+        let res = lua.create_table()?;
+        match unpack(lua, &args, &res) {
+            Ok(n) => ret(lua, (res, n)),
+            Err(e) => Ok(Err(e)),
+        }
+    })?;
+    add(lua, &m, "size", PLAIN, |lua, args| match size(lua, &args) {
         Ok(n) => ret(lua, n),
         Err(e) => Ok(Err(e)),
     })?;

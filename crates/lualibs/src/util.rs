@@ -12,9 +12,21 @@ pub type Fail = Vec<u8>;
 pub type LResult<T> = Result<T, Fail>;
 
 const WRAPPER: &str = r#"
-local impl, packed = ...
+local impl, packed, listed = ...
+local unpack = unpack
+-- unpack() stops near 8000 values; the C functions may return a few more than that.
+local function expand(t, i, n)
+  if n - i < 4000 then return unpack(t, i, n) end
+  return t[i], expand(t, i + 1, n)
+end
 local function finish(ok, ...)
-  if ok then return ... end
+  if ok then
+    if listed then
+      local t, n = ...
+      return expand(t, 1, n)
+    end
+    return ...
+  end
   error((...), 0)
 end
 if packed then
@@ -22,6 +34,29 @@ if packed then
 end
 return function(...) return finish(impl(...)) end
 "#;
+
+/// How a library function passes arguments and results across the Rust boundary.
+#[derive(Clone, Copy)]
+pub struct Mode {
+    /// Arguments travel in a table, so numbers can be re-read exactly.
+    pub packed: bool,
+    /// Results travel as (table, count): mlua cannot return thousands of values (nor hold
+    /// thousands of references), while the C functions can return up to Lua's C-stack limit.
+    pub listed: bool,
+}
+
+pub const PLAIN: Mode = Mode {
+    packed: false,
+    listed: false,
+};
+pub const PACKED: Mode = Mode {
+    packed: true,
+    listed: false,
+};
+pub const LISTED: Mode = Mode {
+    packed: false,
+    listed: true,
+};
 
 /// Arguments of a library call. `Packed` keeps them in a table so numbers can be re-read
 /// exactly (mlua folds tiny numbers and -0.0 into integer 0 when it converts values).
@@ -65,23 +100,38 @@ pub fn exact(t: &Table, key: &Value, v: Value) -> Value {
 }
 
 /// Installs `name` in `module` as a wrapper around `f`.
-pub fn add<F>(lua: &Lua, module: &Table, name: &'static str, packed: bool, f: F) -> mlua::Result<()>
+pub fn add<F>(lua: &Lua, module: &Table, name: &'static str, mode: Mode, f: F) -> mlua::Result<()>
 where
     F: Fn(&Lua, Args) -> mlua::Result<LResult<MultiValue>> + 'static,
 {
-    let func = if packed {
+    let listed = mode.listed;
+    let func = if mode.packed {
         lua.create_function(move |lua, (n, t): (usize, Table)| {
-            finish(lua, f(lua, Args::Packed(n, t)))
+            finish(lua, listed, f(lua, Args::Packed(n, t)))
         })?
     } else {
-        lua.create_function(move |lua, args: MultiValue| finish(lua, f(lua, Args::Plain(args))))?
+        lua.create_function(move |lua, args: MultiValue| {
+            finish(lua, listed, f(lua, Args::Plain(args)))
+        })?
     };
-    let wrapper: Function = lua.load(WRAPPER).set_name("=[C]").call((func, packed))?;
+    let wrapper: Function =
+        lua.load(WRAPPER)
+            .set_name("=[C]")
+            .call((func, mode.packed, mode.listed))?;
     module.set(name, wrapper)
 }
 
-fn finish(lua: &Lua, r: mlua::Result<LResult<MultiValue>>) -> mlua::Result<MultiValue> {
+fn finish(
+    lua: &Lua,
+    listed: bool,
+    r: mlua::Result<LResult<MultiValue>>,
+) -> mlua::Result<MultiValue> {
     match r? {
+        // Listed results arrive as (table, count) already.
+        Ok(mut vals) if listed => {
+            vals.push_front(Value::Boolean(true));
+            Ok(vals)
+        }
         Ok(mut vals) => {
             vals.push_front(Value::Boolean(true));
             Ok(vals)
