@@ -278,7 +278,7 @@ pub fn check_bytes(lua: &Lua, args: &Args, i: usize, fname: &str) -> LResult<Vec
 
 /// x86-64 `cvttsd2si`: truncation, with NaN and out-of-range values giving `i64::MIN`.
 pub fn f64_to_i64(n: f64) -> i64 {
-    if n.is_nan() || n >= 9_223_372_036_854_775_808.0 || n < -9_223_372_036_854_775_808.0 {
+    if !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&n) {
         i64::MIN
     } else {
         n as i64
@@ -287,7 +287,7 @@ pub fn f64_to_i64(n: f64) -> i64 {
 
 /// x86-64 32-bit `cvttsd2si`, as C's `(int)double`.
 pub fn f64_to_i32(n: f64) -> i32 {
-    if n.is_nan() || n >= 2_147_483_648.0 || n <= -2_147_483_649.0 {
+    if !(-2_147_483_649.0..2_147_483_648.0).contains(&n) || n == -2_147_483_649.0 {
         i32::MIN
     } else {
         n as i32

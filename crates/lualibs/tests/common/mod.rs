@@ -44,9 +44,6 @@ pub fn vm() -> Lua {
 /// Evaluates `PRELUDE .. " return " .. expr` on a fresh VM; Rust-level errors are rendered so
 /// that a failing case reports instead of aborting the run.
 pub fn eval_show(expr: &str) -> String {
-    if std::env::var_os("SHOW_CASE").is_some() {
-        eprintln!("CASE {expr}");
-    }
     let lua = vm();
     let code = format!("{PRELUDE} return {expr}");
     match lua
