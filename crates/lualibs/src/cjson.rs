@@ -141,12 +141,13 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
     let m = lua.create_table()?;
     let cfg: Cfg = Rc::new(RefCell::new(Config::default()));
     let c = cfg.clone();
+    let step = crate::cjson_encode::stepper(lua)?;
     add(lua, &m, "encode", PACKED, move |lua, args| {
         if args.len() != 1 {
             return Ok(Err(arg_error(lua, 1, "encode", "expected 1 argument")));
         }
         let conf = c.borrow().clone();
-        match crate::cjson_encode::encode(lua, &conf, args.get(1).unwrap_or(Value::Nil))? {
+        match crate::cjson_encode::encode(lua, &conf, &step, args.get(1).unwrap_or(Value::Nil))? {
             Ok(s) => ret(lua, lua.create_string(&s)?),
             Err(e) => Ok(Err(e)),
         }

@@ -40,6 +40,7 @@ impl From<mlua::Error> for EncErr {
 
 type R<T> = Result<T, EncErr>;
 
+/// Source of the object-walking helper; compiled once per module by [`stepper`].
 const STEP: &str = r#"
 local next = next
 return function(t, keys, d)
@@ -49,8 +50,18 @@ return function(t, keys, d)
 end
 "#;
 
-/// Encodes one value; `Ok(Err(msg))` is a script error.
-pub fn encode(lua: &Lua, cfg: &Config, v: Value) -> mlua::Result<LResult<Vec<u8>>> {
+/// Builds the helper that advances `next` over an open object (see `Enc::step`).
+pub fn stepper(lua: &Lua) -> mlua::Result<Function> {
+    lua.load(STEP).set_name("=[C]").call(())
+}
+
+/// Encodes one value; `Ok(Err(msg))` is a script error. `step` comes from [`stepper`].
+pub fn encode(
+    lua: &Lua,
+    cfg: &Config,
+    step: &Function,
+    v: Value,
+) -> mlua::Result<LResult<Vec<u8>>> {
     let mut e = Enc {
         lua,
         cfg,
@@ -59,7 +70,7 @@ pub fn encode(lua: &Lua, cfg: &Config, v: Value) -> mlua::Result<LResult<Vec<u8>
         open: lua.create_table()?,
         keys: lua.create_table()?,
         frames: Vec::new(),
-        step: lua.load(STEP).set_name("=[C]").call(())?,
+        step: step.clone(),
     };
     match e.run(v) {
         Ok(()) => Ok(Ok(e.out)),

@@ -310,24 +310,19 @@ pub fn is_space(c: u8) -> bool {
 }
 
 /// Lua 5.1 `lua_str2number`: `strtod` (hex and inf/nan included) with only trailing space.
+/// Lua reads the string as a C string, so it ends at the first NUL byte.
 pub fn str_to_number(s: &[u8]) -> Option<f64> {
+    let s = &s[..s.iter().position(|&c| c == 0).unwrap_or(s.len())];
     let mut i = 0;
     while i < s.len() && is_space(s[i]) {
         i += 1;
     }
-    let (mut n, used) = strtod(&s[i..])?;
+    let (n, used) = strtod(&s[i..])?;
     i += used;
-    // lua_str2number retries hex with strtoul; strtod already handles it.
     while i < s.len() && is_space(s[i]) {
         i += 1;
     }
-    if i != s.len() {
-        return None;
-    }
-    if n == 0.0 && used == 0 {
-        n = 0.0;
-    }
-    Some(n)
+    (i == s.len()).then_some(n)
 }
 
 /// glibc `strtod` on a prefix of `s` (no leading whitespace skipping): value and bytes used.
