@@ -2,7 +2,7 @@
 //! configuration functions; encoding and decoding live in `cjson_encode`/`cjson_decode`.
 
 use crate::util::{
-    add, arg_error, check_number, f64_to_i64, ret, type_error, Args, LResult, PACKED, PLAIN,
+    add, arg_error, check_number, f64_to_i64, ret, type_error, Args, LResult, PLAIN,
 };
 use mlua::{Lua, MultiValue, Table, Value};
 use std::cell::RefCell;
@@ -142,7 +142,7 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
     let cfg: Cfg = Rc::new(RefCell::new(Config::default()));
     let c = cfg.clone();
     let step = crate::cjson_encode::stepper(lua)?;
-    add(lua, &m, "encode", PACKED, move |lua, args| {
+    add(lua, &m, "encode", PLAIN, move |lua, args| {
         if args.len() != 1 {
             return Ok(Err(arg_error(lua, 1, "encode", "expected 1 argument")));
         }

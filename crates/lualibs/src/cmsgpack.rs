@@ -2,11 +2,11 @@
 //! become arrays, other tables maps; integral numbers in the int64 range become the smallest
 //! integer encoding, other numbers a float when that is exact, else a double.
 
-use crate::util::MAX_C_STACK;
 use crate::util::{
     add, arg_error, check_bytes, check_integer, exact, f64_to_i32, lerror, opt_integer, ret, Args,
-    LResult, LISTED, PACKED,
+    LResult, LISTED,
 };
+use crate::util::{MAX_C_STACK, PLAIN};
 use mlua::{Lua, MultiValue, Table, Value};
 
 /// Tables nested deeper than this are encoded as nil (guards against cycles).
@@ -456,7 +456,7 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
     m.set("_VERSION", "lua-cmsgpack 0.4.0")?;
     m.set("_COPYRIGHT", "Copyright (C) 2012, Salvatore Sanfilippo")?;
     m.set("_DESCRIPTION", "MessagePack C implementation for Lua")?;
-    add(lua, &m, "pack", PACKED, |lua, args| pack(lua, &args))?;
+    add(lua, &m, "pack", PLAIN, |lua, args| pack(lua, &args))?;
     add(lua, &m, "unpack", LISTED, |lua, args| {
         match check_bytes(lua, &args, 1, "unpack") {
             Ok(s) => unpack_ret(lua, &s, args.len(), 0, 0),

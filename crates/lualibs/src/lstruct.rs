@@ -4,7 +4,7 @@
 
 use crate::util::{
     add, arg_error, check_bytes, check_number, f64_to_i64, f64_to_u64, lerror, opt_integer, ret,
-    to_number, Args, LResult, LISTED, MAX_C_STACK, PACKED, PLAIN,
+    to_number, Args, LResult, LISTED, MAX_C_STACK, PLAIN,
 };
 use mlua::{Lua, Table, Value};
 
@@ -127,14 +127,8 @@ fn pack(lua: &Lua, args: &Args) -> LResult<Vec<u8>> {
     // The C function pushes a nil marker above its arguments, so one missing argument reads
     // as nil rather than "no value". The format itself is checked before that marker exists.
     check_bytes(lua, args, 1, "pack")?;
-    let marked;
-    let args = match args {
-        Args::Packed(n, t) => {
-            marked = Args::Packed(n + 1, t.clone());
-            &marked
-        }
-        Args::Plain(_) => args,
-    };
+    let marked = Args(args.len() + 1, args.table().clone());
+    let args = &marked;
     let fmt = check_bytes(lua, args, 1, "pack")?;
     let mut f = Fmt { s: &fmt, pos: 0 };
     let mut h = Header {
@@ -361,11 +355,9 @@ fn size(lua: &Lua, args: &Args) -> LResult<f64> {
 
 pub fn module(lua: &Lua) -> mlua::Result<Table> {
     let m = lua.create_table()?;
-    add(lua, &m, "pack", PACKED, |lua, args| {
-        match pack(lua, &args) {
-            Ok(s) => ret(lua, lua.create_string(&s)?),
-            Err(e) => Ok(Err(e)),
-        }
+    add(lua, &m, "pack", PLAIN, |lua, args| match pack(lua, &args) {
+        Ok(s) => ret(lua, lua.create_string(&s)?),
+        Err(e) => Ok(Err(e)),
     })?;
     add(lua, &m, "unpack", LISTED, |lua, args| {
         let res = lua.create_table()?;

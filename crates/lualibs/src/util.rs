@@ -12,7 +12,7 @@ pub type Fail = Vec<u8>;
 pub type LResult<T> = Result<T, Fail>;
 
 const WRAPPER: &str = r#"
-local impl, packed, listed = ...
+local impl, listed = ...
 local unpack = unpack
 -- unpack() stops near 8000 values; the C functions may return a few more than that.
 local function expand(t, i, n)
@@ -29,48 +29,37 @@ local function finish(ok, ...)
   end
   error((...), 0)
 end
-if packed then
-  return function(...) return finish(impl(select('#', ...), {...})) end
-end
-return function(...) return finish(impl(...)) end
+return function(...) return finish(impl(select('#', ...), {...})) end
 "#;
 
-/// How a library function passes arguments and results across the Rust boundary.
+/// How a library function returns its results across the Rust boundary.
+///
+/// Arguments always travel in a table (see [`Args`]): mlua would otherwise hold one reference
+/// per string or table argument (its reference budget is about 8000, while a Lua call may pass
+/// that many arguments) and would fold tiny numbers and -0.0 into integer 0.
 #[derive(Clone, Copy)]
 pub struct Mode {
-    /// Arguments travel in a table, so numbers can be re-read exactly.
-    pub packed: bool,
     /// Results travel as (table, count): mlua cannot return thousands of values (nor hold
     /// thousands of references), while the C functions can return up to Lua's C-stack limit.
     pub listed: bool,
 }
 
-pub const PLAIN: Mode = Mode {
-    packed: false,
-    listed: false,
-};
-pub const PACKED: Mode = Mode {
-    packed: true,
-    listed: false,
-};
-pub const LISTED: Mode = Mode {
-    packed: false,
-    listed: true,
-};
+/// Results returned directly.
+pub const PLAIN: Mode = Mode { listed: false };
+/// Results returned as (table, count).
+pub const LISTED: Mode = Mode { listed: true };
 
-/// Arguments of a library call. `Packed` keeps them in a table so numbers can be re-read
-/// exactly (mlua folds tiny numbers and -0.0 into integer 0 when it converts values).
-pub enum Args {
-    Plain(MultiValue),
-    Packed(usize, Table),
-}
+/// Arguments of a library call: their count and a table holding them.
+pub struct Args(pub usize, pub Table);
 
 impl Args {
     pub fn len(&self) -> usize {
-        match self {
-            Args::Plain(m) => m.len(),
-            Args::Packed(n, _) => *n,
-        }
+        self.0
+    }
+
+    /// The table holding the arguments at 1..=len.
+    pub fn table(&self) -> &Table {
+        &self.1
     }
 
     /// Argument `i` (1-based), `None` when absent.
@@ -78,13 +67,8 @@ impl Args {
         if i == 0 || i > self.len() {
             return None;
         }
-        match self {
-            Args::Plain(m) => m.get(i - 1).cloned(),
-            Args::Packed(_, t) => {
-                let v: Value = t.raw_get(i).ok()?;
-                Some(exact(t, &Value::Integer(i as i64), v))
-            }
-        }
+        let v: Value = self.1.raw_get(i).ok()?;
+        Some(exact(&self.1, &Value::Integer(i as i64), v))
     }
 }
 
@@ -105,19 +89,10 @@ where
     F: Fn(&Lua, Args) -> mlua::Result<LResult<MultiValue>> + 'static,
 {
     let listed = mode.listed;
-    let func = if mode.packed {
-        lua.create_function(move |lua, (n, t): (usize, Table)| {
-            finish(lua, listed, f(lua, Args::Packed(n, t)))
-        })?
-    } else {
-        lua.create_function(move |lua, args: MultiValue| {
-            finish(lua, listed, f(lua, Args::Plain(args)))
-        })?
-    };
-    let wrapper: Function =
-        lua.load(WRAPPER)
-            .set_name("=[C]")
-            .call((func, mode.packed, mode.listed))?;
+    let func = lua.create_function(move |lua, (n, t): (usize, Table)| {
+        finish(lua, listed, f(lua, Args(n, t)))
+    })?;
+    let wrapper: Function = lua.load(WRAPPER).set_name("=[C]").call((func, listed))?;
     module.set(name, wrapper)
 }
 
