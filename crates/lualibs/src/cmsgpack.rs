@@ -149,6 +149,11 @@ fn pack(lua: &Lua, args: &Args) -> mlua::Result<LResult<MultiValue>> {
             "MessagePack pack needs input.",
         )));
     }
+    // The C function reserves one stack slot per argument for its partial outputs.
+    if args.len() * 2 > MAX_C_STACK {
+        let msg = "Too many arguments for MessagePack pack.";
+        return Ok(Err(arg_error(lua, 0, "pack", msg)));
+    }
     let mut out = Vec::new();
     for i in 1..=args.len() {
         encode_value(&mut out, &args.get(i).unwrap_or(Value::Nil), 0)?;
