@@ -44,7 +44,7 @@ type Cfg = Rc<RefCell<Config>>;
 /// `json_arg_init`: at most `n` arguments.
 fn arg_init(lua: &Lua, args: &Args, n: usize) -> LResult<()> {
     if args.len() > n {
-        return Err(arg_error(lua, n + 1, "?", "found too many arguments"));
+        return Err(arg_error(lua, n + 1, args.2, "found too many arguments"));
     }
     Ok(())
 }
@@ -66,7 +66,7 @@ fn enum_option(
                 Value::Integer(_) | Value::Number(_) => {
                     crate::util::fmt_g(crate::util::to_number(&v).unwrap_or(0.0), 14).into_bytes()
                 }
-                _ => return Err(type_error(lua, idx, "?", "string", Some(&v))),
+                _ => return Err(type_error(lua, idx, args.2, "string", Some(&v))),
             };
             match options.iter().position(|o| o.as_bytes() == name.as_slice()) {
                 Some(i) => *setting = i as i32,
@@ -74,7 +74,7 @@ fn enum_option(
                     let mut m = b"invalid option '".to_vec();
                     m.extend_from_slice(&name);
                     m.push(b'\'');
-                    return Err(arg_error(lua, idx, "?", m));
+                    return Err(arg_error(lua, idx, args.2, m));
                 }
             }
         }
@@ -99,12 +99,12 @@ fn int_option(
     max: i32,
 ) -> LResult<Value> {
     if !matches!(args.get(idx), None | Some(Value::Nil)) {
-        let v = f64_to_i64(check_number(lua, args, idx, "?")?) as i32;
+        let v = f64_to_i64(check_number(lua, args, idx, args.2)?) as i32;
         if v < min || v > max {
             return Err(arg_error(
                 lua,
                 1,
-                "?",
+                args.2,
                 format!("expected integer between {min} and {max}"),
             ));
         }

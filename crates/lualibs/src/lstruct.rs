@@ -127,7 +127,7 @@ fn pack(lua: &Lua, args: &Args) -> LResult<Vec<u8>> {
     // The C function pushes a nil marker above its arguments, so one missing argument reads
     // as nil rather than "no value". The format itself is checked before that marker exists.
     check_bytes(lua, args, 1, "pack")?;
-    let marked = Args(args.len() + 1, args.table().clone());
+    let marked = Args(args.len() + 1, args.table().clone(), args.2);
     let args = &marked;
     let fmt = check_bytes(lua, args, 1, "pack")?;
     let mut f = Fmt { s: &fmt, pos: 0 };

@@ -13,7 +13,8 @@ pub type LResult<T> = Result<T, Fail>;
 
 const WRAPPER: &str = r#"
 local impl, listed = ...
-local unpack = unpack
+-- Captured now, so later changes to the global table cannot affect library calls.
+local error, select, unpack = error, select, unpack
 -- unpack() stops near 8000 values; the C functions may return a few more than that.
 local function expand(t, i, n)
   if n - i < 4000 then return unpack(t, i, n) end
@@ -49,8 +50,9 @@ pub const PLAIN: Mode = Mode { listed: false };
 /// Results returned as (table, count).
 pub const LISTED: Mode = Mode { listed: true };
 
-/// Arguments of a library call: their count and a table holding them.
-pub struct Args(pub usize, pub Table);
+/// Arguments of a library call: their count, a table holding them, and the function's own
+/// name (used in argument errors when Lua cannot name the caller's reference to it).
+pub struct Args(pub usize, pub Table, pub &'static str);
 
 impl Args {
     pub fn len(&self) -> usize {
@@ -90,7 +92,7 @@ where
 {
     let listed = mode.listed;
     let func = lua.create_function(move |lua, (n, t): (usize, Table)| {
-        finish(lua, listed, f(lua, Args(n, t)))
+        finish(lua, listed, f(lua, Args(n, t, name)))
     })?;
     let wrapper: Function = lua.load(WRAPPER).set_name("=[C]").call((func, listed))?;
     module.set(name, wrapper)
