@@ -5,6 +5,19 @@
 //! returns a Rust error for script-caused failures; it returns `false, message` and the wrapper
 //! raises `message` with `error(msg, 0)`. This keeps error values plain Lua strings, exactly as
 //! the C libraries raise them (mlua would otherwise wrap them in userdata).
+//!
+//! Known differences from the C libraries of Redis 7.0.15 (everything else was compared with
+//! a real server, see `tests/redis_compat.rs`):
+//! - The functions are Lua functions, not C functions. When one is tail-called
+//!   (`return cjson.decode(s)`), Lua 5.1 drops the caller's frame, so errors lack the
+//!   `user_script:N: ` position prefix, and argument errors use the library's own function
+//!   name. Stack inspection (`debug.getinfo`, error handlers) sees a frame with source `[C]`
+//!   but `what == "Lua"`.
+//! - A table key that is a non-zero number of magnitude below 2^-52 is read as 0 (mlua's value
+//!   conversion); values and arguments are read exactly.
+//! - `struct.pack` reports every argument after the first missing one as "no value"; the C
+//!   code may instead see its own partial output buffer there once it exceeds 8 KiB.
+//! - `cjson.encode_keep_buffer` is accepted and reported but changes nothing.
 
 mod bit;
 mod cjson;
