@@ -15,8 +15,6 @@
 //!   but `what == "Lua"`.
 //! - A table key that is a non-zero number of magnitude below 2^-52 is read as 0 (mlua's value
 //!   conversion); values and arguments are read exactly.
-//! - `struct.pack` reports every argument after the first missing one as "no value"; the C
-//!   code may instead see its own partial output buffer there once it exceeds 8 KiB.
 //! - `cjson.encode_keep_buffer` is accepted and reported but changes nothing.
 
 mod bit;
