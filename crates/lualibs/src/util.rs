@@ -478,3 +478,59 @@ fn strip_zeros(s: &str) -> &str {
         s
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Expected strings are what C's printf gives for the same formats.
+    #[test]
+    fn fmt_g_matches_printf() {
+        let cases: &[(f64, &str, &str)] = &[
+            (0.1, "0.1", "0.1"),
+            (1e21, "1e+21", "1e+21"),
+            (1e-5, "1e-05", "1e-05"),
+            (123456789012345678.0, "1.2345678901235e+17", "1.23e+17"),
+            (100.0, "100", "100"),
+            (1e14, "1e+14", "1e+14"),
+            (-0.0, "-0", "-0"),
+            (5e-324, "4.9406564584125e-324", "4.94e-324"),
+            (9223372036854775808.0, "9.2233720368548e+18", "9.22e+18"),
+        ];
+        for &(x, g14, g3) in cases {
+            assert_eq!(fmt_g(x, 14), g14, "{x}");
+            assert_eq!(fmt_g(x, 3), g3, "{x}");
+        }
+    }
+
+    #[test]
+    fn strtod_prefixes() {
+        assert_eq!(strtod(b"12abc"), Some((12.0, 2)));
+        assert_eq!(strtod(b"-1.5e3x"), Some((-1500.0, 6)));
+        assert_eq!(strtod(b"1e"), Some((1.0, 1)));
+        assert_eq!(strtod(b".5"), Some((0.5, 2)));
+        assert_eq!(strtod(b"5."), Some((5.0, 2)));
+        assert_eq!(strtod(b"0x1F"), Some((31.0, 4)));
+        assert_eq!(strtod(b"0x"), Some((0.0, 1)));
+        assert_eq!(strtod(b"Infinity"), Some((f64::INFINITY, 8)));
+        assert_eq!(strtod(b"-inf"), Some((f64::NEG_INFINITY, 4)));
+        assert!(strtod(b"nan(abc)").is_some_and(|(n, used)| n.is_nan() && used == 8));
+        assert_eq!(strtod(b"."), None);
+        assert_eq!(strtod(b"- 1"), None);
+        assert_eq!(str_to_number(b" 0x10 "), Some(16.0));
+        assert_eq!(str_to_number(b"12\0junk"), Some(12.0));
+        assert_eq!(str_to_number(b"1 2"), None);
+    }
+
+    #[test]
+    fn x86_conversions() {
+        assert_eq!(f64_to_i64(f64::NAN), i64::MIN);
+        assert_eq!(f64_to_i64(1e30), i64::MIN);
+        assert_eq!(f64_to_i64(-2.9), -2);
+        assert_eq!(f64_to_u64(2f64.powi(64)), 0);
+        assert_eq!(f64_to_u64(2f64.powi(63)), 1 << 63);
+        assert_eq!(f64_to_u64(-1.0), u64::MAX);
+        assert_eq!(f64_to_i32(3e9), i32::MIN);
+        assert_eq!(f64_to_i32(-2147483648.9), i32::MIN);
+    }
+}

@@ -46,7 +46,11 @@ pub fn vm() -> Lua {
 pub fn eval_show(expr: &str) -> String {
     let lua = vm();
     let code = format!("{PRELUDE} return {expr}");
-    match lua.load(&code).set_name("@user_script").eval::<mlua::Value>() {
+    match lua
+        .load(&code)
+        .set_name("@user_script")
+        .eval::<mlua::Value>()
+    {
         Ok(mlua::Value::String(s)) => s.as_bytes().iter().map(|&b| b as char).collect(),
         Ok(other) => format!("<non-string {other:?}>"),
         Err(e) => format!("<error {e}>"),
