@@ -1340,6 +1340,54 @@ const CASES: &[(&str, &str)] = &[
         r#"P(struct.pack, "c9000iii", string.rep("x", 9000), 1)"#,
         r#"false "bad argument #4 to '?' (number expected, got nil)""#,
     ),
+    (
+        r#"S(pcall(cmsgpack.unpack, string.rep("\145", 4000) .. "\1"))"#,
+        r#"false "stack overflow (in function mp_decode_to_lua_array)""#,
+    ),
+    (
+        r#"S(pcall(cmsgpack.unpack, string.rep("\145", 4001) .. "\1"))"#,
+        r#"false "stack overflow (in function mp_decode_to_lua_array)""#,
+    ),
+    (
+        r#"S(pcall(cmsgpack.unpack, string.rep("\145\129\1", 1500) .. "\1"))"#,
+        r#"true {[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={...}}}}}}}}}}}}}}}}}}}}}}"#,
+    ),
+    (
+        r#"S(pcall(cmsgpack.unpack, string.rep("\145\129\1", 1700) .. "\1"))"#,
+        r#"true {[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={...}}}}}}}}}}}}}}}}}}}}}}"#,
+    ),
+    (
+        r#"S(pcall(cmsgpack.unpack, string.rep("\146\1", 3999) .. "\1"))"#,
+        r#"true {[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={[1]=1,[2]={...}}}}}}}}}}}}}}}}}}}}}}"#,
+    ),
+    (
+        r#"S(pcall(cmsgpack.unpack, "\1\2" .. string.rep("\145", 3998) .. "\1"))"#,
+        r#"true 1 2 {[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={...}}}}}}}}}}}}}}}}}}}}}}"#,
+    ),
+    (
+        r#"S(pcall(cmsgpack.unpack_one, string.rep("\145", 3999) .. "\1"))"#,
+        r#"true -1 {[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={[1]={...}}}}}}}}}}}}}}}}}}}}}}"#,
+    ),
+    (
+        r#"S(pcall(cmsgpack.unpack_one, string.rep("\145", 4000) .. "\1"))"#,
+        r#"false "stack overflow (in function mp_decode_to_lua_array)""#,
+    ),
+    (
+        r#"S(pcall(function() local c = cjson.new() c.decode_max_depth(100000) return pcall(c.decode, string.rep("{\"a\":[", 5000)) end))"#,
+        r#"true false "Found too many nested data structures (5333) at character 15997""#,
+    ),
+    (
+        r#"S(pcall(function() local c = cjson.new() c.decode_max_depth(100000) return pcall(c.decode, string.rep("[{\"a\":", 5000)) end))"#,
+        r#"true false "Found too many nested data structures (5333) at character 15997""#,
+    ),
+    (
+        r#"S(pcall(function() local c = cjson.new() c.encode_max_depth(100000) local t = {} local u = {t} t.a = u return pcall(c.encode, t) end))"#,
+        r#"true false "Cannot serialise, excessive nesting (5332)""#,
+    ),
+    (
+        r#"S(pcall(function() local c = cjson.new() c.encode_max_depth(100000) local t = {} local u = {a = t} t[1] = u return pcall(c.encode, t) end))"#,
+        r#"true false "Cannot serialise, excessive nesting (5333)""#,
+    ),
 ];
 
 #[test]
