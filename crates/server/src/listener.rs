@@ -116,16 +116,9 @@ async fn accept_loop(shared: Arc<Shared>, workers: Arc<Workers>, listener: TcpLi
             .map(|a| a.to_string())
             .unwrap_or_default();
         let fd = stream.as_raw_fd() as i64;
-        let admitted = {
-            let mut eng = shared.lock();
-            if eng.clients.len() as u64 >= eng.config.maxclients {
-                eng.stats.rejected_connections += 1;
-                None
-            } else {
-                set_keepalive(&stream, eng.config.tcp_keepalive_secs);
-                Some(eng.connect(peer.to_string(), laddr, fd, shared.now_ms()))
-            }
-        };
+        let admitted = admit(&shared, peer.to_string(), laddr, fd, |secs| {
+            set_keepalive(&stream, secs)
+        });
         match admitted {
             Some(id) => workers.deal(&shared, stream, id),
             None => {
@@ -135,7 +128,26 @@ async fn accept_loop(shared: Arc<Shared>, workers: Arc<Workers>, listener: TcpLi
     }
 }
 
-async fn reject(mut stream: TcpStream) {
+/// Registers a new connection with the engine, unless `maxclients` is reached (then `None`,
+/// counted as rejected). `keepalive` applies the configured TCP keepalive to the socket.
+pub fn admit(
+    shared: &Shared,
+    peer: String,
+    laddr: String,
+    fd: i64,
+    keepalive: impl FnOnce(u64),
+) -> Option<u64> {
+    let mut eng = shared.lock();
+    if eng.clients.len() as u64 >= eng.config.maxclients {
+        eng.stats.rejected_connections += 1;
+        return None;
+    }
+    keepalive(eng.config.tcp_keepalive_secs);
+    Some(eng.connect(peer, laddr, fd, shared.now_ms()))
+}
+
+/// Answers a connection over `maxclients` with Redis's error and closes it.
+pub async fn reject<S: tokio::io::AsyncWrite + Unpin>(mut stream: S) {
     let _ = stream
         .write_all(b"-ERR max number of clients reached\r\n")
         .await;

@@ -1,0 +1,193 @@
+//! A simulated client: random pipelined operations over simulated TCP, with faults drawn per
+//! batch (vanishing mid-request or after sending, possibly while blocked; slow reads; server
+//! clock jumps). Every operation it can account for goes into the shared history.
+
+use crate::history::{Op, Output, Record};
+use crate::rng::SimRng;
+use crate::Plan;
+use bytes::{Buf, BytesMut};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use turmoil::net::TcpStream;
+
+struct Conn {
+    stream: TcpStream,
+    buf: BytesMut,
+}
+
+impl Conn {
+    async fn open() -> Option<Conn> {
+        let stream = TcpStream::connect(("server", crate::server_host::PORT))
+            .await
+            .ok()?;
+        Some(Conn {
+            stream,
+            buf: BytesMut::new(),
+        })
+    }
+
+    /// The next reply, or `None` if the connection broke.
+    async fn read_frame(&mut self) -> Option<resp::Frame> {
+        loop {
+            match resp::parse_frame(&self.buf) {
+                Ok(Some((frame, used))) => {
+                    self.buf.advance(used);
+                    return Some(frame);
+                }
+                Ok(None) => {}
+                Err(_) => return None,
+            }
+            match self.stream.read_buf(&mut self.buf).await {
+                Ok(0) | Err(_) => return None,
+                Ok(_) => {}
+            }
+        }
+    }
+}
+
+fn now_ns() -> i64 {
+    turmoil::sim_elapsed().map_or(0, |d| d.as_nanos() as i64)
+}
+
+fn encode(op: &Op, out: &mut Vec<u8>) {
+    for argv in op.commands() {
+        out.extend_from_slice(format!("*{}\r\n", argv.len()).as_bytes());
+        for a in argv {
+            out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            out.extend_from_slice(&a);
+            out.extend_from_slice(b"\r\n");
+        }
+    }
+}
+
+fn random_op(r: &mut SimRng, groups: u32) -> Op {
+    let g = r.below(u64::from(groups)) as u32;
+    let small = |r: &mut SimRng| format!("v{}", r.below(6)).into_bytes();
+    match r.below(15) {
+        0 => Op::Set(g, small(r)),
+        1 => Op::Get(g),
+        2 => Op::Append(g, small(r)),
+        3 => Op::Del(g),
+        4 => Op::Incr(g),
+        5 | 6 => Op::Transfer(g, 1 + r.below(9) as i64),
+        7 => Op::ReadBoth(g),
+        8 => Op::LPush(g, small(r)),
+        9 => Op::RPop(g),
+        10 => Op::LLen(g),
+        11 => Op::BLPop(g, 10 + r.below(300)),
+        12 => Op::SAdd(g, small(r)),
+        13 => Op::SRem(g, small(r)),
+        _ => {
+            if r.below(2) == 0 {
+                Op::SCard(g)
+            } else {
+                Op::SIsMember(g, small(r))
+            }
+        }
+    }
+}
+
+/// Runs client `id`'s workload to the end.
+pub async fn run(
+    id: u32,
+    seed: u64,
+    plan: &Plan,
+    records: Rc<RefCell<Vec<Record>>>,
+    jump: Arc<AtomicI64>,
+) {
+    let mut r = SimRng::new(seed.wrapping_mul(0x2545_f491_4f6c_dd1d) ^ u64::from(id + 1));
+    let record = |call: i64, ret: i64, op: Op, out: Output| {
+        records.borrow_mut().push(Record {
+            client: id,
+            call,
+            ret,
+            op,
+            out,
+        })
+    };
+    let mut conn: Option<Conn> = None;
+    let mut done = 0;
+    while done < plan.ops_per_client {
+        let Some(c) = conn.as_mut() else {
+            conn = Conn::open().await;
+            if conn.is_none() {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            continue;
+        };
+        let depth = 1 + r.below(plan.max_pipeline as u64) as usize;
+        let batch: Vec<Op> = (0..depth).map(|_| random_op(&mut r, plan.groups)).collect();
+        done += depth;
+        let mut bytes = Vec::new();
+        for op in &batch {
+            encode(op, &mut bytes);
+        }
+        if r.chance(plan.p_clock_jump) {
+            jump.fetch_add(r.below(3000) as i64, Ordering::Relaxed);
+        }
+        let call = now_ns();
+        if r.chance(plan.p_vanish) {
+            if r.below(2) == 0 {
+                // Gone mid-request: the server must run none of the incomplete command.
+                let cut = 1 + r.below(bytes.len() as u64 - 1) as usize;
+                let _ = c.stream.write_all(&bytes[..cut]).await;
+                // Whole commands before the cut may have run: their outcome is unknown.
+                let mut whole = Vec::new();
+                for op in &batch {
+                    encode(op, &mut whole);
+                    if whole.len() > cut {
+                        break;
+                    }
+                    record(call, i64::MAX, op.clone(), Output::Unknown);
+                }
+            } else {
+                // Gone after sending, perhaps while blocked: outcomes unknown.
+                let _ = c.stream.write_all(&bytes).await;
+                tokio::time::sleep(Duration::from_millis(r.below(20))).await;
+                for op in batch {
+                    record(call, i64::MAX, op, Output::Unknown);
+                }
+            }
+            conn = None;
+            continue;
+        }
+        if c.stream.write_all(&bytes).await.is_err() {
+            for op in batch {
+                record(call, i64::MAX, op, Output::Unknown);
+            }
+            conn = None;
+            continue;
+        }
+        if r.chance(plan.p_slow_read) {
+            tokio::time::sleep(Duration::from_millis(r.below(50))).await;
+        }
+        let mut broken = false;
+        for op in batch {
+            if broken {
+                record(call, i64::MAX, op, Output::Unknown);
+                continue;
+            }
+            let mut last = None;
+            for _ in 0..op.commands().len() {
+                match c.read_frame().await {
+                    Some(f) => last = Some(f),
+                    None => {
+                        broken = true;
+                        break;
+                    }
+                }
+            }
+            match (broken, last) {
+                (false, Some(f)) => record(call, now_ns(), op, Output::from_frame(&f)),
+                _ => record(call, i64::MAX, op, Output::Unknown),
+            }
+        }
+        if broken {
+            conn = None;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! The simulated server host: the production connection code (`server::connection::serve`)
+//! and cron task over turmoil's TCP, around a real engine. Only the accept loop is the
+//! simulator's own, because turmoil's listener is not tokio's.
+
+use engine::config::Config;
+use engine::{Engine, NullHost};
+use server::shared::{Clock, Shared};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+pub const PORT: u16 = 6379;
+/// Unix time at the start of every simulation: fixed, so runs repeat.
+const EPOCH_MS: i64 = 1_700_000_000_000;
+
+/// Registers the server host; returns the handle clients use to make its clock jump.
+pub fn install(sim: &mut turmoil::Sim<'_>, seed: u64) -> Arc<AtomicI64> {
+    let jump = Arc::new(AtomicI64::new(0));
+    let host_jump = jump.clone();
+    sim.host("server", move || {
+        let jump = host_jump.clone();
+        async move {
+            let clock_jump = jump.clone();
+            let clock = Clock::Simulated(Arc::new(move || {
+                let elapsed = turmoil::sim_elapsed().map_or(0, |d| d.as_millis() as i64);
+                EPOCH_MS + elapsed + clock_jump.load(Ordering::Relaxed)
+            }));
+            let now = clock.now_ms();
+            let engine = Engine::new(Config::default(), seed, now, Box::new(NullHost));
+            let shared = Shared::with_clock(engine, clock);
+            tokio::spawn(server::listener::cron(shared.clone()));
+            let listener = turmoil::net::TcpListener::bind(("0.0.0.0", PORT)).await?;
+            loop {
+                let (stream, peer) = listener.accept().await?;
+                match server::listener::admit(
+                    &shared,
+                    peer.to_string(),
+                    "server:6379".into(),
+                    0,
+                    |_| {},
+                ) {
+                    Some(id) => {
+                        tokio::spawn(server::connection::serve(shared.clone(), stream, id));
+                    }
+                    None => {
+                        tokio::spawn(server::listener::reject(stream));
+                    }
+                }
+            }
+        }
+    });
+    jump
+}
