@@ -155,7 +155,22 @@ pub async fn run(
             conn = None;
             continue;
         }
-        if c.stream.write_all(&bytes).await.is_err() {
+        // Sometimes the batch goes out in pieces, split anywhere (inside a number, a bulk,
+        // a CRLF), with pauses: the server must reassemble commands across reads.
+        let sent = if r.chance(plan.p_split_write) {
+            let mut ok = true;
+            let mut rest = &bytes[..];
+            while ok && !rest.is_empty() {
+                let n = 1 + r.below(rest.len() as u64) as usize;
+                ok = c.stream.write_all(&rest[..n]).await.is_ok();
+                rest = &rest[n..];
+                tokio::time::sleep(Duration::from_millis(r.below(3))).await;
+            }
+            ok
+        } else {
+            c.stream.write_all(&bytes).await.is_ok()
+        };
+        if !sent {
             for op in batch {
                 record(call, i64::MAX, op, Output::Unknown);
             }

@@ -32,6 +32,7 @@ pub struct Plan {
     /// Per-operation fault probabilities, in 1/1000.
     pub p_vanish: u32,
     pub p_slow_read: u32,
+    pub p_split_write: u32,
     pub p_clock_jump: u32,
     pub max_latency_ms: u64,
 }
@@ -47,6 +48,7 @@ impl Plan {
             max_pipeline: 1 + r.below(6) as usize,
             p_vanish: [0, 5, 30][r.below(3) as usize],
             p_slow_read: [0, 20, 100][r.below(3) as usize],
+            p_split_write: [0, 50, 300][r.below(3) as usize],
             p_clock_jump: [0, 10][r.below(2) as usize],
             max_latency_ms: [1, 5, 20][r.below(3) as usize],
         }
@@ -61,6 +63,10 @@ pub struct Report {
     /// FNV-1a of the recorded history: equal runs, equal hashes.
     pub trace_hash: u64,
     pub operations: usize,
+    /// Operations whose outcome the client could not learn (it vanished, or the link broke).
+    pub unknown: usize,
+    /// BLPOPs that got an element (served at once or woken), rather than timing out.
+    pub blpop_served: usize,
     pub simulated: Duration,
     /// `None` when linearizable and every client finished.
     pub failure: Option<String>,
@@ -104,6 +110,11 @@ pub fn run_plan(seed: u64, plan: Plan) -> Report {
         plan,
         trace_hash,
         operations: records.len(),
+        unknown: records.iter().filter(|r| r.out == Output::Unknown).count(),
+        blpop_served: records
+            .iter()
+            .filter(|r| matches!(r.op, Op::BLPop(..)) && matches!(r.out, Output::Arr(_)))
+            .count(),
         simulated,
         failure,
     }
