@@ -14,13 +14,13 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use turmoil::net::TcpStream;
 
-struct Conn {
-    stream: TcpStream,
+pub(crate) struct Conn {
+    pub(crate) stream: TcpStream,
     buf: BytesMut,
 }
 
 impl Conn {
-    async fn open() -> Option<Conn> {
+    pub(crate) async fn open() -> Option<Conn> {
         let stream = TcpStream::connect(("server", crate::server_host::PORT))
             .await
             .ok()?;
@@ -31,7 +31,7 @@ impl Conn {
     }
 
     /// The next reply, or `None` if the connection broke.
-    async fn read_frame(&mut self) -> Option<resp::Frame> {
+    pub(crate) async fn read_frame(&mut self) -> Option<resp::Frame> {
         loop {
             match resp::parse_frame(&self.buf) {
                 Ok(Some((frame, used))) => {
@@ -67,7 +67,8 @@ fn encode(op: &Op, out: &mut Vec<u8>) {
 fn random_op(r: &mut SimRng, groups: u32) -> Op {
     let g = r.below(u64::from(groups)) as u32;
     let small = |r: &mut SimRng| format!("v{}", r.below(6)).into_bytes();
-    match r.below(15) {
+    match r.below(16) {
+        15 => Op::Publish(g, Vec::new()),
         0 => Op::Set(g, small(r)),
         1 => Op::Get(g),
         2 => Op::Append(g, small(r)),
@@ -111,6 +112,7 @@ pub async fn run(
     };
     let mut conn: Option<Conn> = None;
     let mut done = 0;
+    let mut published = 0u64;
     while done < plan.ops_per_client {
         let Some(c) = conn.as_mut() else {
             conn = Conn::open().await;
@@ -120,7 +122,15 @@ pub async fn run(
             continue;
         };
         let depth = 1 + r.below(plan.max_pipeline as u64) as usize;
-        let batch: Vec<Op> = (0..depth).map(|_| random_op(&mut r, plan.groups)).collect();
+        let batch: Vec<Op> = (0..depth)
+            .map(|_| match random_op(&mut r, plan.groups) {
+                Op::Publish(g, _) => {
+                    published += 1;
+                    Op::Publish(g, format!("{id}:{published}").into_bytes())
+                }
+                op => op,
+            })
+            .collect();
         done += depth;
         let mut bytes = Vec::new();
         for op in &batch {

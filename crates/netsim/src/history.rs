@@ -25,6 +25,8 @@ pub enum Op {
     SRem(u32, Vec<u8>),
     SCard(u32),
     SIsMember(u32, Vec<u8>),
+    /// PUBLISH on channel `ch{g}` of a payload `<client>:<seq>`.
+    Publish(u32, Vec<u8>),
 }
 
 impl Op {
@@ -44,7 +46,8 @@ impl Op {
             | Op::SAdd(g, _)
             | Op::SRem(g, _)
             | Op::SCard(g)
-            | Op::SIsMember(g, _) => *g,
+            | Op::SIsMember(g, _)
+            | Op::Publish(g, _) => *g,
         }
     }
 
@@ -57,6 +60,7 @@ impl Op {
             Op::Incr(_) | Op::Transfer(..) | Op::ReadBoth(_) => b'a',
             Op::LPush(..) | Op::RPop(_) | Op::LLen(_) | Op::BLPop(..) => b'l',
             Op::SAdd(..) | Op::SRem(..) | Op::SCard(_) | Op::SIsMember(..) => b't',
+            Op::Publish(..) => b'p',
         };
         (self.group(), key)
     }
@@ -92,6 +96,9 @@ impl Op {
             Op::SRem(g, m) => vec![c(&[b"SREM", &k(g, "t"), m])],
             Op::SCard(g) => vec![c(&[b"SCARD", &k(g, "t")])],
             Op::SIsMember(g, m) => vec![c(&[b"SISMEMBER", &k(g, "t"), m])],
+            Op::Publish(g, payload) => {
+                vec![c(&[b"PUBLISH", format!("ch{g}").as_bytes(), payload])]
+            }
         }
     }
 }

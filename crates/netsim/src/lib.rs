@@ -12,13 +12,14 @@
 mod client;
 mod history;
 mod model;
+mod pubsub;
 mod rng;
 mod server_host;
 
 pub use history::{Op, Output, Record};
 pub use rng::SimRng;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -35,6 +36,11 @@ pub struct Plan {
     pub p_split_write: u32,
     pub p_clock_jump: u32,
     pub max_latency_ms: u64,
+    /// Server configuration drawn per seed: `list-max-listpack-size` and `hz`.
+    pub list_max_listpack_size: i64,
+    pub hz: u32,
+    /// Whether a subscriber listens to the PUBLISH operations.
+    pub subscriber: bool,
 }
 
 impl Plan {
@@ -51,6 +57,9 @@ impl Plan {
             p_split_write: [0, 50, 300][r.below(3) as usize],
             p_clock_jump: [0, 10][r.below(2) as usize],
             max_latency_ms: [1, 5, 20][r.below(3) as usize],
+            subscriber: r.below(4) != 0,
+            list_max_listpack_size: [-2, 1, 2, 4][r.below(4) as usize],
+            hz: [1, 10, 100][r.below(3) as usize],
         }
     }
 }
@@ -67,6 +76,8 @@ pub struct Report {
     pub unknown: usize,
     /// BLPOPs that got an element (served at once or woken), rather than timing out.
     pub blpop_served: usize,
+    /// Messages the subscriber received.
+    pub delivered: usize,
     pub simulated: Duration,
     /// `None` when linearizable and every client finished.
     pub failure: Option<String>,
@@ -87,13 +98,25 @@ pub fn run_plan(seed: u64, plan: Plan) -> Report {
         .min_message_latency(Duration::from_micros(100))
         .max_message_latency(Duration::from_millis(plan.max_latency_ms))
         .build();
-    let jump = server_host::install(&mut sim, seed);
+    let jump = server_host::install(&mut sim, seed, &plan);
+    let finished = Rc::new(Cell::new(0));
+    let received: Rc<RefCell<pubsub::Received>> = Rc::default();
     for c in 0..plan.clients {
         let records = records.clone();
         let plan = plan.clone();
         let jump = jump.clone();
+        let finished = finished.clone();
         sim.client(format!("client{c}"), async move {
             client::run(c as u32, seed, &plan, records, jump).await;
+            finished.set(finished.get() + 1);
+            Ok(())
+        });
+    }
+    if plan.subscriber {
+        let (groups, clients) = (plan.groups, plan.clients);
+        let received = received.clone();
+        sim.client("subscriber", async move {
+            pubsub::subscriber(groups, clients, finished, received).await;
             Ok(())
         });
     }
@@ -101,9 +124,15 @@ pub fn run_plan(seed: u64, plan: Plan) -> Report {
     let simulated = sim.elapsed();
     let records = records.take();
     let trace_hash = history::hash(&records);
+    let delivered = received.borrow().messages.len();
     let failure = match outcome {
         Err(e) => Some(format!("simulation error: {e}")),
-        Ok(()) => model::check(&records).err(),
+        Ok(()) => model::check(&records)
+            .and_then(|()| match plan.subscriber {
+                true => pubsub::check(&received.borrow(), &records),
+                false => Ok(()),
+            })
+            .err(),
     };
     Report {
         seed,
@@ -115,6 +144,7 @@ pub fn run_plan(seed: u64, plan: Plan) -> Report {
             .iter()
             .filter(|r| matches!(r.op, Op::BLPop(..)) && matches!(r.out, Output::Arr(_)))
             .count(),
+        delivered,
         simulated,
         failure,
     }

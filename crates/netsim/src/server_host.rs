@@ -13,11 +13,24 @@ pub const PORT: u16 = 6379;
 const EPOCH_MS: i64 = 1_700_000_000_000;
 
 /// Registers the server host; returns the handle clients use to make its clock jump.
-pub fn install(sim: &mut turmoil::Sim<'_>, seed: u64) -> Arc<AtomicI64> {
+pub fn install(sim: &mut turmoil::Sim<'_>, seed: u64, plan: &crate::Plan) -> Arc<AtomicI64> {
+    let mut config = Config::default();
+    for (name, value) in [
+        (
+            "list-max-listpack-size",
+            plan.list_max_listpack_size.to_string(),
+        ),
+        ("hz", plan.hz.to_string()),
+    ] {
+        config
+            .set(name, &value, true)
+            .expect("valid simulated config");
+    }
     let jump = Arc::new(AtomicI64::new(0));
     let host_jump = jump.clone();
     sim.host("server", move || {
         let jump = host_jump.clone();
+        let config = config.clone();
         async move {
             let clock_jump = jump.clone();
             let clock = Clock::Simulated(Arc::new(move || {
@@ -25,7 +38,7 @@ pub fn install(sim: &mut turmoil::Sim<'_>, seed: u64) -> Arc<AtomicI64> {
                 EPOCH_MS + elapsed + clock_jump.load(Ordering::Relaxed)
             }));
             let now = clock.now_ms();
-            let engine = Engine::new(Config::default(), seed, now, Box::new(NullHost));
+            let engine = Engine::new(config, seed, now, Box::new(NullHost));
             let shared = Shared::with_clock(engine, clock);
             tokio::spawn(server::listener::cron(shared.clone()));
             let listener = turmoil::net::TcpListener::bind(("0.0.0.0", PORT)).await?;

@@ -4,8 +4,8 @@ use netsim::{run_seed, Report};
 
 fn show(r: &Report) -> String {
     format!(
-        "seed {} hash {:016x} ops {} unknown {} blpop-served {} simulated {:?} plan {:?} failure {:?}",
-        r.seed, r.trace_hash, r.operations, r.unknown, r.blpop_served, r.simulated, r.plan, r.failure
+        "seed {} hash {:016x} ops {} unknown {} blpop-served {} delivered {} simulated {:?} plan {:?} failure {:?}",
+        r.seed, r.trace_hash, r.operations, r.unknown, r.blpop_served, r.delivered, r.simulated, r.plan, r.failure
     )
 }
 
