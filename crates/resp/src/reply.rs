@@ -63,6 +63,46 @@ impl Reply {
         Reply::Encoded(out.into())
     }
 
+    /// The structured form of an [`Reply::Encoded`] reply (other replies come back as they
+    /// are), for consumers that inspect replies instead of sending them, such as scripts.
+    pub fn decoded(self) -> Reply {
+        let Reply::Encoded(bytes) = self else {
+            return self;
+        };
+        match crate::frame::parse_frame(&bytes) {
+            Ok(Some((frame, used))) if used == bytes.len() => Reply::from_frame(frame),
+            _ => Reply::error("ERR internal error: malformed encoded reply"),
+        }
+    }
+
+    /// The reply a parsed frame stands for (RESP2 and RESP3 types alike).
+    pub fn from_frame(frame: crate::frame::Frame) -> Reply {
+        use crate::frame::Frame;
+        let all = |items: Vec<Frame>| items.into_iter().map(Reply::from_frame).collect();
+        match frame {
+            Frame::Simple(s) => Reply::Simple(s),
+            Frame::Error(e) | Frame::BlobError(e) => Reply::Error(e),
+            Frame::Integer(n) => Reply::Int(n),
+            Frame::Bulk(b) => Reply::Bulk(b),
+            Frame::NullBulk | Frame::Null => Reply::Nil,
+            Frame::NullArray => Reply::NilArray,
+            Frame::Array(items) => Reply::Array(all(items)),
+            Frame::Map(pairs) => Reply::Map(
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| (Reply::from_frame(k), Reply::from_frame(v)))
+                    .collect(),
+            ),
+            Frame::Set(items) => Reply::Set(all(items)),
+            Frame::Double(d) => Reply::Double(d),
+            Frame::Boolean(b) => Reply::Bool(b),
+            Frame::BigNumber(n) => Reply::BigNumber(n),
+            Frame::Verbatim { text, .. } => Reply::Verbatim("txt", text),
+            Frame::Attribute { value, .. } => Reply::from_frame(*value),
+            Frame::Push(items) => Reply::Push(all(items)),
+        }
+    }
+
     pub fn ok() -> Reply {
         Reply::Simple(Bytes::from_static(b"OK"))
     }
@@ -292,6 +332,16 @@ mod tests {
         assert_eq!(m.to_bytes(Proto::Resp3), b"%1\r\n$1\r\na\r\n:1\r\n");
         assert_eq!(Reply::Nil.to_bytes(Proto::Resp2), b"$-1\r\n");
         assert_eq!(Reply::NilArray.to_bytes(Proto::Resp3), b"_\r\n");
+        let items = [&b"a"[..], b"", b"xyz"];
+        let encoded = Reply::bulk_array(3, items.iter().copied());
+        assert_eq!(
+            encoded.to_bytes(Proto::Resp2),
+            b"*3\r\n$1\r\na\r\n$0\r\n\r\n$3\r\nxyz\r\n"
+        );
+        match encoded.decoded() {
+            Reply::Array(v) => assert_eq!(v.len(), 3),
+            other => panic!("{other:?}"),
+        }
         assert_eq!(Reply::Double(1.5).to_bytes(Proto::Resp2), b"$3\r\n1.5\r\n");
         assert_eq!(
             Reply::Double(f64::INFINITY).to_bytes(Proto::Resp3),
