@@ -113,9 +113,12 @@ pub async fn run(
     let mut conn: Option<Conn> = None;
     let mut done = 0;
     let mut published = 0u64;
+    // Messages keep their order per connection only: the publisher id names both.
+    let mut connections = 0u32;
     while done < plan.ops_per_client {
         let Some(c) = conn.as_mut() else {
             conn = Conn::open().await;
+            connections += 1;
             if conn.is_none() {
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
@@ -126,7 +129,8 @@ pub async fn run(
             .map(|_| match random_op(&mut r, plan.groups) {
                 Op::Publish(g, _) => {
                     published += 1;
-                    Op::Publish(g, format!("{id}:{published}").into_bytes())
+                    let publisher = id * 100_000 + connections;
+                    Op::Publish(g, format!("{publisher}:{published}").into_bytes())
                 }
                 op => op,
             })
@@ -165,6 +169,15 @@ pub async fn run(
             conn = None;
             continue;
         }
+        // A network stall: the link to the server holds every segment (both ways) for a
+        // while, then delivers them all at once.
+        let stall = r
+            .chance(plan.p_stall)
+            .then(|| Duration::from_millis(1 + r.below(200)));
+        let me = format!("client{id}");
+        if stall.is_some() {
+            turmoil::hold(me.as_str(), "server");
+        }
         // Sometimes the batch goes out in pieces, split anywhere (inside a number, a bulk,
         // a CRLF), with pauses: the server must reassemble commands across reads.
         let sent = if r.chance(plan.p_split_write) {
@@ -181,11 +194,18 @@ pub async fn run(
             c.stream.write_all(&bytes).await.is_ok()
         };
         if !sent {
+            if stall.is_some() {
+                turmoil::release(me.as_str(), "server");
+            }
             for op in batch {
                 record(call, i64::MAX, op, Output::Unknown);
             }
             conn = None;
             continue;
+        }
+        if let Some(pause) = stall {
+            tokio::time::sleep(pause).await;
+            turmoil::release(me.as_str(), "server");
         }
         if r.chance(plan.p_slow_read) {
             tokio::time::sleep(Duration::from_millis(r.below(50))).await;

@@ -35,6 +35,7 @@ pub struct Plan {
     pub p_slow_read: u32,
     pub p_split_write: u32,
     pub p_clock_jump: u32,
+    pub p_stall: u32,
     pub max_latency_ms: u64,
     /// Server configuration drawn per seed: `list-max-listpack-size` and `hz`.
     pub list_max_listpack_size: i64,
@@ -56,6 +57,7 @@ impl Plan {
             p_slow_read: [0, 20, 100][r.below(3) as usize],
             p_split_write: [0, 50, 300][r.below(3) as usize],
             p_clock_jump: [0, 10][r.below(2) as usize],
+            p_stall: [0, 10, 50][r.below(3) as usize],
             max_latency_ms: [1, 5, 20][r.below(3) as usize],
             subscriber: r.below(4) != 0,
             list_max_listpack_size: [-2, 1, 2, 4][r.below(4) as usize],
@@ -124,6 +126,11 @@ pub fn run_plan(seed: u64, plan: Plan) -> Report {
     let simulated = sim.elapsed();
     let records = records.take();
     let trace_hash = history::hash(&records);
+    if let Ok(path) = std::env::var("NETSIM_TRACE") {
+        // Debugging aid: the history, one operation per line, to diff two runs of a seed.
+        let lines: Vec<String> = records.iter().map(|r| format!("{r:?}")).collect();
+        let _ = std::fs::write(format!("{path}.{seed}.{trace_hash:016x}"), lines.join("\n"));
+    }
     let delivered = received.borrow().messages.len();
     let failure = match outcome {
         Err(e) => Some(format!("simulation error: {e}")),

@@ -1,7 +1,8 @@
 //! Pub/sub under simulation: one subscriber listens on every group's channel while the
 //! clients publish `<client>:<seq>` payloads among their other operations. Checked: each
 //! publisher's messages arrive in order, none is invented, and every PUBLISH made after the
-//! subscription was confirmed reached the subscriber (and counted it).
+//! subscription was confirmed reached the subscriber (and counted it). Order is promised per
+//! connection, so a publisher is a (client, connection) pair.
 
 use crate::client::Conn;
 use crate::history::{Op, Output, Record};
@@ -55,11 +56,20 @@ pub async fn subscriber(
         }
     }
     got.borrow_mut().subscribed_at = Some(now_ns());
+    // Once every client is done, messages still in flight get a generous grace period
+    // (well past the largest simulated latency and stall) before the subscriber stops.
+    let mut all_done_at = None;
     loop {
-        let frame = tokio::time::timeout(Duration::from_millis(100), conn.read_frame()).await;
+        let frame = tokio::time::timeout(Duration::from_millis(50), conn.read_frame()).await;
         match frame {
-            Err(_) if finished.get() == clients => return,
-            Err(_) => {}
+            Err(_) => {
+                if finished.get() == clients {
+                    let since = *all_done_at.get_or_insert_with(now_ns);
+                    if now_ns() - since > 1_000_000_000 {
+                        return;
+                    }
+                }
+            }
             Ok(Some(f)) => match parse_message(&f) {
                 Some(m) => got.borrow_mut().messages.push(m),
                 None => return fail(format!("unexpected frame for a subscriber: {f:?}")),

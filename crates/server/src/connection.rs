@@ -70,7 +70,13 @@ where
                 _ => std::future::pending::<()>().await,
             }
         };
+        // `biased`: a fixed polling order, so a seeded simulation replays exactly (tokio's
+        // random order is not seedable without tokio_unstable), and a client that never
+        // stops sending cannot starve its own kill or wake-up signal.
         tokio::select! {
+            biased;
+            _ = shutdown.changed() => break,
+            _ = attention.notified() => c.attend(),
             r = stream.read_buf(&mut c.buf) => match r {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
@@ -89,8 +95,6 @@ where
                     }
                 }
             },
-            _ = attention.notified() => c.attend(),
-            _ = shutdown.changed() => break,
             _ = idle => {
                 if !c.blocked {
                     break;
@@ -110,6 +114,7 @@ where
             // this client meanwhile (output buffer limit, CLIENT KILL), which ends it here.
             let mut missed = false;
             let written = tokio::select! {
+                biased;
                 r = stream.write_all(&c.out) => r.is_ok(),
                 _ = killed_while_writing(&shared, id, &attention, &mut missed) => false,
             };

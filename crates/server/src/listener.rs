@@ -99,6 +99,7 @@ async fn accept_loop(shared: Arc<Shared>, workers: Arc<Workers>, listener: TcpLi
     let mut shutdown = shared.shutdown.subscribe();
     loop {
         let accepted = tokio::select! {
+            biased;
             a = listener.accept() => a,
             _ = shutdown.changed() => return,
         };
@@ -171,6 +172,7 @@ pub async fn cron(shared: Arc<Shared>) {
     loop {
         let hz = shared.lock().config.hz.max(1);
         tokio::select! {
+            biased;
             _ = tokio::time::sleep(Duration::from_millis(1000 / hz as u64)) => {}
             _ = shutdown.changed() => return,
         }

@@ -65,6 +65,7 @@ async fn serve_handoffs(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Han
     let mut shutdown = shared.shutdown.subscribe();
     loop {
         let (stream, id) = tokio::select! {
+            biased;
             h = rx.recv() => match h {
                 Some(h) => h,
                 None => return,
