@@ -202,7 +202,8 @@ impl<'a> Ctx<'a> {
     /// Inside EXEC nothing may block (Redis's `CLIENT_DENY_BLOCKING`): the request is dropped,
     /// so the handler's own reply, its timeout reply, goes out at once.
     pub fn block(&mut self, keys: Vec<Bytes>, deadline_ms: Option<i64>, timeout_reply: Reply) {
-        if self.eng.tx.in_exec {
+        // Nor inside a script: blocking commands answer at once there too.
+        if self.eng.tx.in_exec || self.eng.scripting.running() {
             return;
         }
         self.block_request = Some(BlockRequest {

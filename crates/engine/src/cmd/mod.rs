@@ -16,6 +16,7 @@ pub mod lists_blocking;
 mod lists_move;
 pub mod pubsub;
 mod scan_args;
+pub mod scripting;
 pub mod server;
 pub mod sets;
 mod sets_algebra;

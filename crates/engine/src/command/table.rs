@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Every family's commands. Adding a family means adding its list here.
-pub fn families() -> [&'static [Command]; 18] {
+pub fn families() -> [&'static [Command]; 19] {
     [
         super::introspect::COMMANDS,
         cmd::connection::COMMANDS,
@@ -26,6 +26,7 @@ pub fn families() -> [&'static [Command]; 18] {
         cmd::zsets::COMMANDS,
         cmd::pubsub::COMMANDS,
         cmd::transactions::COMMANDS,
+        cmd::scripting::COMMANDS,
     ]
 }
 

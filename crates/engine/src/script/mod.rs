@@ -1,0 +1,247 @@
+//! Lua scripting (EVAL family) and Functions, with Redis 7.0's semantics.
+//!
+//! One VM per engine, built on first use and reused by every call (`vm.rs`); SCRIPT FLUSH
+//! rebuilds it. A call runs while the caller holds the engine, so scripts are atomic;
+//! `redis.call` goes through `Engine::dispatch` as the script client (`redis_api.rs`), so
+//! every write a script makes leaves its own effect, notifies, and invalidates WATCH. The
+//! busy gate (`busy.rs`) lets the I/O shell answer other clients while a script runs long.
+
+pub mod busy;
+pub mod convert;
+pub mod functions;
+pub mod redis_api;
+pub mod sandbox;
+pub mod sha1;
+pub mod vm;
+
+use crate::engine::Engine;
+use crate::session::Session;
+use busy::{BusyGate, Clock};
+use bytes::Bytes;
+use mlua::{Function, MultiValue, Value};
+use redis_api::{RunState, SCRIPT_CLIENT};
+use resp::Reply;
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use vm::Vm;
+
+/// A cached EVAL script: its body and the compiled function (`f_<sha>` in Redis).
+pub struct Script {
+    pub body: Bytes,
+    pub func: Function,
+}
+
+pub struct Scripting {
+    pub gate: Arc<BusyGate>,
+    clock: Option<Clock>,
+    /// The EVAL VM; `None` until first use, and while a call has it out.
+    vm: Option<Vm>,
+    pub scripts: HashMap<String, Script>,
+    /// The session scripts run their commands as, kept between calls.
+    client: Option<Session>,
+    pub functions: functions::Functions,
+}
+
+/// What to call and how.
+pub struct Call<'a> {
+    pub client: u64,
+    pub now_ms: i64,
+    pub readonly: bool,
+    /// EVAL (KEYS/ARGV globals, SCRIPT KILL) or FCALL (keys/args as arguments, FUNCTION KILL).
+    pub eval: bool,
+    /// Named in error suffixes: the sha of a script, the name of a function.
+    pub name: &'a str,
+    pub keys: &'a [Bytes],
+    pub args: &'a [Bytes],
+}
+
+impl Scripting {
+    pub fn new(clock: Option<Clock>) -> Scripting {
+        Scripting {
+            gate: BusyGate::new(),
+            clock,
+            vm: None,
+            scripts: HashMap::new(),
+            client: None,
+            functions: Default::default(),
+        }
+    }
+
+    pub(crate) fn new_vm(&self) -> Result<Vm, Reply> {
+        Vm::new(self.gate.clone(), self.clock.clone()).map_err(|e| {
+            Reply::error(format!(
+                "ERR Error creating Lua VM: {}",
+                redis_api::innermost(&e)
+            ))
+        })
+    }
+
+    fn vm(&mut self) -> Result<&Vm, Reply> {
+        if self.vm.is_none() {
+            self.vm = Some(self.new_vm()?);
+        }
+        self.vm
+            .as_ref()
+            .ok_or_else(|| Reply::err("ERR Lua VM unavailable"))
+    }
+
+    /// SCRIPT LOAD / EVAL: compiles the body unless cached; returns its sha.
+    pub fn load_script(&mut self, body: &Bytes) -> Result<String, Reply> {
+        let sha = sha1::sha1_hex(body);
+        if self.scripts.contains_key(&sha) {
+            return Ok(sha);
+        }
+        let func = self
+            .vm()?
+            .compile("user_script", body)
+            .map_err(|e| compile_error("new function", &e))?;
+        self.scripts.insert(
+            sha.clone(),
+            Script {
+                body: body.clone(),
+                func,
+            },
+        );
+        Ok(sha)
+    }
+
+    /// SCRIPT FLUSH: forgets every script and rebuilds the VM, as Redis does.
+    pub fn flush(&mut self) {
+        self.scripts.clear();
+        self.vm = None;
+    }
+
+    /// Whether a script is running now (Ctx::block refuses to park inside one).
+    pub fn running(&self) -> bool {
+        self.gate.running()
+    }
+}
+
+/// `ERR Error compiling script (<what>): <lua message>`.
+pub fn compile_error(what: &str, e: &mlua::Error) -> Reply {
+    let msg = match e {
+        mlua::Error::SyntaxError { message, .. } => message.clone(),
+        other => redis_api::innermost(other),
+    };
+    Reply::error(format!("ERR Error compiling script ({what}): {msg}"))
+}
+
+/// Runs a cached script (EVAL/EVALSHA).
+pub fn run_script(eng: &mut Engine, sha: &str, call: &Call) -> Reply {
+    let Some(func) = eng.scripting.scripts.get(sha).map(|s| s.func.clone()) else {
+        return Reply::err("NOSCRIPT No matching script. Please use EVAL.");
+    };
+    run(eng, None, &func, call)
+}
+
+/// Runs `func` in the EVAL VM (`vm` None) or in the given one (functions), with the busy gate
+/// raised, and turns its result or error into the caller's reply.
+pub(crate) fn run(eng: &mut Engine, vm: Option<&Vm>, func: &Function, call: &Call) -> Reply {
+    let own_vm = match vm {
+        Some(_) => None,
+        None => {
+            if let Err(e) = eng.scripting.vm() {
+                return e;
+            }
+            eng.scripting.vm.take()
+        }
+    };
+    let Some(vm) = vm.or(own_vm.as_ref()) else {
+        return Reply::err("ERR Lua VM unavailable");
+    };
+    let caller_db = eng.clients.get(&call.client).map_or(0, |s| s.db);
+    let mut session = eng
+        .scripting
+        .client
+        .take()
+        .unwrap_or_else(|| Session::new(SCRIPT_CLIENT, String::new(), String::new(), -1, 0));
+    session.db = caller_db;
+    session.proto = resp::Proto::Resp2;
+    eng.clients.insert(SCRIPT_CLIENT, session);
+    vm.reset_random();
+    vm.threshold_ms
+        .store(eng.config.busy_reply_threshold_ms, Ordering::Relaxed);
+    eng.scripting.gate.begin(call.eval, call.now_ms);
+    let gate = eng.scripting.gate.clone();
+    let state = Mutex::new(RunState {
+        eng: &mut *eng,
+        now_ms: call.now_ms,
+        readonly: call.readonly,
+        resp3: false,
+        repl: 3,
+    });
+    let result = invoke(vm, func, call, &state);
+    let _ = state.into_inner();
+    gate.end();
+    if let Some(s) = eng.clients.remove(&SCRIPT_CLIENT) {
+        eng.scripting.client = Some(s);
+    }
+    if own_vm.is_some() && eng.scripting.vm.is_none() {
+        eng.scripting.vm = own_vm;
+    }
+    result.unwrap_or_else(|e| Reply::error(format!("ERR {}", redis_api::innermost(&e))))
+}
+
+fn invoke(vm: &Vm, func: &Function, call: &Call, state: &Mutex<RunState>) -> mlua::Result<Reply> {
+    let lua = &vm.lua;
+    let strings = |items: &[Bytes]| -> mlua::Result<mlua::Table> {
+        let t = lua.create_table_with_capacity(items.len(), 0)?;
+        for (i, b) in items.iter().enumerate() {
+            t.raw_set(i + 1, lua.create_string(b.as_ref())?)?;
+        }
+        Ok(t)
+    };
+    let (keys, args) = (strings(call.keys)?, strings(call.args)?);
+    lua.scope(|scope| {
+        use redis_api::raise;
+        let f = scope
+            .create_function(|lua, a: MultiValue| raise(lua, redis_api::call(lua, state, a)?))?;
+        vm.redis.raw_set("call", f)?;
+        let f =
+            scope.create_function(|lua, a: MultiValue| Ok(redis_api::call(lua, state, a)?.1))?;
+        vm.redis.raw_set("pcall", f)?;
+        let f = scope
+            .create_function(|lua, a: MultiValue| raise(lua, redis_api::setresp(lua, state, a)?))?;
+        vm.redis.raw_set("setresp", f)?;
+        let f = scope.create_function(|lua, a: MultiValue| {
+            raise(lua, redis_api::set_repl(lua, state, a)?)
+        })?;
+        vm.redis.raw_set("set_repl", f)?;
+        let out: MultiValue = if call.eval {
+            vm.backing.raw_set("KEYS", keys)?;
+            vm.backing.raw_set("ARGV", args)?;
+            vm.prelude.run.call(func.clone())?
+        } else {
+            vm.prelude.run.call((func.clone(), keys, args))?
+        };
+        let resp3 = state.lock().unwrap_or_else(|p| p.into_inner()).resp3;
+        let mut out = out.into_iter();
+        let ok = matches!(out.next(), Some(Value::Boolean(true)));
+        let value = out.next().unwrap_or(Value::Nil);
+        if ok {
+            return Ok(redis_api::result_reply(&value, resp3));
+        }
+        let Value::Table(err) = value else {
+            return Ok(Reply::err("ERR unknown error"));
+        };
+        Ok(error_reply(&err, call.name))
+    })
+}
+
+/// A failed call's error: Redis 7.0 appends which script failed and where.
+fn error_reply(err: &mlua::Table, name: &str) -> Reply {
+    let text = err
+        .raw_get::<mlua::String>("err")
+        .map(|s| s.as_bytes().to_vec())
+        .unwrap_or_else(|_| b"ERR unknown error".to_vec());
+    let source = err.raw_get::<Option<mlua::String>>("source").ok().flatten();
+    let line = err.raw_get::<Option<i64>>("line").ok().flatten();
+    let mut msg = text;
+    if let (Some(source), Some(line)) = (source, line) {
+        msg.extend_from_slice(format!(" script: {name}, on ").as_bytes());
+        msg.extend_from_slice(&source.as_bytes());
+        msg.extend_from_slice(format!(":{line}.").as_bytes());
+    }
+    Reply::error(msg)
+}
