@@ -3,6 +3,10 @@
 //! parks the connection: later commands wait, input is still read (so a hang-up is noticed
 //! and the client leaves its wait queues), and the reply comes when the engine wakes it or
 //! its deadline passes.
+//!
+//! While another connection runs a script, the engine lock is held for the whole script:
+//! this connection then never waits on it. It answers by itself once the script is busy
+//! (crate::busy) and otherwise retries shortly (`retry`).
 
 use crate::shared::Shared;
 use bytes::{Bytes, BytesMut};
@@ -27,6 +31,12 @@ struct Conn {
     pending: VecDeque<Vec<Bytes>>,
     blocked: bool,
     close: bool,
+    /// A script held the engine: run `pending` again shortly.
+    retry: bool,
+    /// Likewise for a wake-up (`attend`) that could not take the engine.
+    retry_attend: bool,
+    /// `proto-max-bulk-len`, remembered for parsing while the engine is busy.
+    max_bulk: u64,
 }
 
 /// Serves one client until it quits, errs, is killed, idles out, or the server stops.
@@ -47,11 +57,14 @@ pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
         pending: VecDeque::new(),
         blocked: false,
         close: false,
+        retry: false,
+        retry_attend: false,
+        max_bulk: 512 * 1024 * 1024,
     };
     loop {
-        let (timeout_secs, deadline) = {
-            let eng = shared.lock();
-            (eng.config.timeout_secs, eng.block_deadline(id))
+        let (timeout_secs, deadline) = match shared.lock_unless_script() {
+            Some(eng) => (eng.config.timeout_secs, eng.block_deadline(id)),
+            None => (0, None),
         };
         // Blocked clients are exempt from the idle timeout, as in Redis.
         let idle = async {
@@ -71,12 +84,12 @@ pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
             r = stream.read_buf(&mut c.buf) => match r {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
-                    let mut eng = shared.lock();
-                    eng.stats.net_input_bytes += n as u64;
-                    if let Some(s) = eng.clients.get_mut(&id) {
-                        s.net_in += n as u64;
+                    if let Some(mut eng) = shared.lock_unless_script() {
+                        eng.stats.net_input_bytes += n as u64;
+                        if let Some(s) = eng.clients.get_mut(&id) {
+                            s.net_in += n as u64;
+                        }
                     }
-                    drop(eng);
                     if c.buf.len() > QUERY_BUFFER_LIMIT {
                         tracing::warn!("Closing client {id} that reached max query buffer length");
                         break;
@@ -87,16 +100,25 @@ pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
                 }
             },
             _ = attention.notified() => c.attend(),
+            _ = tokio::time::sleep(Duration::from_millis(2)), if c.retry || c.retry_attend => {
+                if std::mem::take(&mut c.retry_attend) {
+                    c.attend();
+                }
+                if std::mem::take(&mut c.retry) {
+                    c.run_pending();
+                }
+            }
             _ = shutdown.changed() => break,
             _ = idle => {
                 if !c.blocked {
                     break;
                 }
-                let mut eng = shared.lock();
-                eng.expire_blocked(crate::now_ms());
-                let actions = std::mem::take(&mut eng.actions);
-                drop(eng);
-                c.shared.perform(actions);
+                if let Some(mut eng) = shared.lock_unless_script() {
+                    eng.expire_blocked(crate::now_ms());
+                    let actions = std::mem::take(&mut eng.actions);
+                    drop(eng);
+                    c.shared.perform(actions);
+                }
             }
         }
         if c.close && c.out.is_empty() {
@@ -122,10 +144,11 @@ pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
             if c.out.capacity() > 1024 * 1024 {
                 c.out = Vec::with_capacity(16 * 1024);
             }
-            let mut eng = shared.lock();
-            eng.stats.net_output_bytes += written;
-            if let Some(s) = eng.clients.get_mut(&id) {
-                s.net_out += written;
+            if let Some(mut eng) = shared.lock_unless_script() {
+                eng.stats.net_output_bytes += written;
+                if let Some(s) = eng.clients.get_mut(&id) {
+                    s.net_out += written;
+                }
             }
         }
         if c.close {
@@ -137,7 +160,14 @@ pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .remove(&id);
-    shared.lock().disconnect(id);
+    // Leaving needs the engine: wait out a running script without holding a worker.
+    loop {
+        if let Some(mut eng) = shared.lock_unless_script() {
+            eng.disconnect(id);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     let _ = stream.shutdown().await;
 }
 
@@ -145,7 +175,10 @@ pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
 async fn killed_while_writing(shared: &Shared, id: u64, attention: &Notify, missed: &mut bool) {
     loop {
         attention.notified().await;
-        if shared.lock().clients.get(&id).is_none_or(|s| s.killed) {
+        let killed = shared
+            .lock_unless_script()
+            .is_some_and(|eng| eng.clients.get(&id).is_none_or(|s| s.killed));
+        if killed {
             return;
         }
         *missed = true;
@@ -155,12 +188,12 @@ async fn killed_while_writing(shared: &Shared, id: u64, attention: &Notify, miss
 impl Conn {
     /// Parses what is buffered and runs it, unless a command blocks.
     fn parse_and_run(&mut self) {
-        let limits = {
-            let eng = self.shared.lock();
-            Limits {
-                proto_max_bulk_len: eng.config.proto_max_bulk_len,
-                ..Limits::default()
-            }
+        if let Some(eng) = self.shared.lock_unless_script() {
+            self.max_bulk = eng.config.proto_max_bulk_len;
+        }
+        let limits = Limits {
+            proto_max_bulk_len: self.max_bulk,
+            ..Limits::default()
         };
         let mut protocol_error = None;
         loop {
@@ -185,11 +218,53 @@ impl Conn {
 
     /// Runs queued commands under one lock until the queue empties or a command blocks.
     fn run_pending(&mut self) {
-        if self.pending.is_empty() {
+        if self.pending.is_empty() || self.blocked {
             return;
         }
+        if self.shared.gate.running() {
+            self.answer_while_busy();
+            if self.pending.is_empty() || self.close {
+                return;
+            }
+        }
+        if self.pending.iter().any(|a| crate::busy::may_run_script(a)) {
+            // A script may hold the engine for long: let the runtime move this worker's other
+            // tasks elsewhere meanwhile (SCRIPT KILL must get through).
+            match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+                Ok(tokio::runtime::RuntimeFlavor::MultiThread) => {
+                    tokio::task::block_in_place(|| self.run_locked())
+                }
+                _ => self.run_locked(),
+            }
+        } else {
+            self.run_locked();
+        }
+    }
+
+    /// While another connection's script runs: past the threshold, answer by ourselves;
+    /// before it, try again shortly.
+    fn answer_while_busy(&mut self) {
+        while self.shared.gate.busy() {
+            let Some(args) = self.pending.pop_front() else {
+                return;
+            };
+            if let crate::busy::BusyAnswer::Shutdown =
+                crate::busy::answer(&self.shared, &args, &mut self.out)
+            {
+                self.out.clear();
+                self.pending.clear();
+                self.close = true;
+                return;
+            }
+        }
+    }
+
+    fn run_locked(&mut self) {
         let actions = {
-            let mut eng = self.shared.lock();
+            let Some(mut eng) = self.shared.lock_unless_script() else {
+                self.retry = true;
+                return;
+            };
             let now = crate::now_ms();
             while let Some(args) = self.pending.pop_front() {
                 match eng.execute(self.id, &args, now, &mut self.out) {
@@ -210,7 +285,7 @@ impl Conn {
             }
             std::mem::take(&mut eng.actions)
         };
-        if actions.contains(&Action::Shutdown) {
+        if actions.contains(&Action::Shutdown) || self.shared.gate.shutdown_requested() {
             // Redis closes the connection of a successful SHUTDOWN without a reply.
             self.out.clear();
             self.close = true;
@@ -221,7 +296,10 @@ impl Conn {
     /// The engine signalled this client: it was killed, or woken with a reply.
     fn attend(&mut self) {
         let (killed, reply, still_blocked) = {
-            let mut eng = self.shared.lock();
+            let Some(mut eng) = self.shared.lock_unless_script() else {
+                self.retry_attend = true;
+                return;
+            };
             let killed = eng.clients.get(&self.id).is_none_or(|s| s.killed);
             (killed, eng.take_outbox(self.id), eng.is_blocked(self.id))
         };

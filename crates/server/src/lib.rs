@@ -2,6 +2,7 @@
 //! Everything here is plumbing; semantics live in `engine`.
 
 pub mod alloc;
+pub mod busy;
 pub mod connection;
 pub mod host;
 pub mod listener;

@@ -104,15 +104,17 @@ async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
             .map(|a| a.to_string())
             .unwrap_or_default();
         let fd = stream.as_raw_fd() as i64;
-        let admitted = {
-            let mut eng = shared.lock();
-            if eng.clients.len() as u64 >= eng.config.maxclients {
-                eng.stats.rejected_connections += 1;
-                None
-            } else {
+        // A running script holds the engine: wait it out without holding a worker.
+        let admitted = loop {
+            if let Some(mut eng) = shared.lock_unless_script() {
+                if eng.clients.len() as u64 >= eng.config.maxclients {
+                    eng.stats.rejected_connections += 1;
+                    break None;
+                }
                 set_keepalive(&stream, eng.config.tcp_keepalive_secs);
-                Some(eng.connect(peer.to_string(), laddr, fd, crate::now_ms()))
+                break Some(eng.connect(peer.to_string(), laddr, fd, crate::now_ms()));
             }
+            tokio::time::sleep(Duration::from_millis(5)).await;
         };
         match admitted {
             Some(id) => {
@@ -147,14 +149,19 @@ fn set_keepalive(stream: &TcpStream, secs: u64) {
 async fn cron(shared: Arc<Shared>) {
     let mut shutdown = shared.shutdown.subscribe();
     loop {
-        let hz = shared.lock().config.hz.max(1);
+        let hz = shared
+            .lock_unless_script()
+            .map_or(10, |eng| eng.config.hz.max(1));
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_millis(1000 / hz as u64)) => {}
             _ = shutdown.changed() => return,
         }
         // Expiry in the cycle may owe tracking clients invalidations: wake them.
         let actions = {
-            let mut eng = shared.lock();
+            // Skip a tick while a script holds the engine.
+            let Some(mut eng) = shared.lock_unless_script() else {
+                continue;
+            };
             eng.cron(crate::now_ms());
             std::mem::take(&mut eng.actions)
         };
