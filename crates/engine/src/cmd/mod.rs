@@ -6,6 +6,7 @@ pub mod client;
 pub mod config;
 pub mod connection;
 pub mod expiry;
+pub mod functions;
 pub mod hashes;
 mod hashes_random;
 pub mod info;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Every family's commands. Adding a family means adding its list here.
-pub fn families() -> [&'static [Command]; 19] {
+pub fn families() -> [&'static [Command]; 20] {
     [
         super::introspect::COMMANDS,
         cmd::connection::COMMANDS,
@@ -27,6 +27,7 @@ pub fn families() -> [&'static [Command]; 19] {
         cmd::pubsub::COMMANDS,
         cmd::transactions::COMMANDS,
         cmd::scripting::COMMANDS,
+        cmd::functions::COMMANDS,
     ]
 }
 

@@ -120,11 +120,16 @@ impl Scripting {
 
 /// `ERR Error compiling script (<what>): <lua message>`.
 pub fn compile_error(what: &str, e: &mlua::Error) -> Reply {
+    compile_error_text(&format!("Error compiling script ({what})"), e)
+}
+
+/// `ERR <prefix>: <lua message>`.
+pub fn compile_error_text(prefix: &str, e: &mlua::Error) -> Reply {
     let msg = match e {
         mlua::Error::SyntaxError { message, .. } => message.clone(),
         other => redis_api::innermost(other),
     };
-    Reply::error(format!("ERR Error compiling script ({what}): {msg}"))
+    Reply::error(format!("ERR {prefix}: {msg}"))
 }
 
 /// Runs a cached script (EVAL/EVALSHA).
@@ -132,22 +137,22 @@ pub fn run_script(eng: &mut Engine, sha: &str, call: &Call) -> Reply {
     let Some(func) = eng.scripting.scripts.get(sha).map(|s| s.func.clone()) else {
         return Reply::err("NOSCRIPT No matching script. Please use EVAL.");
     };
-    run(eng, None, &func, call)
+    run(eng, false, &func, call)
 }
 
-/// Runs `func` in the EVAL VM (`vm` None) or in the given one (functions), with the busy gate
-/// raised, and turns its result or error into the caller's reply.
-pub(crate) fn run(eng: &mut Engine, vm: Option<&Vm>, func: &Function, call: &Call) -> Reply {
-    let own_vm = match vm {
-        Some(_) => None,
-        None => {
-            if let Err(e) = eng.scripting.vm() {
-                return e;
-            }
-            eng.scripting.vm.take()
+/// Runs `func` in the EVAL VM or the functions VM, with the busy gate raised, and turns its
+/// result or error into the caller's reply. The VM is taken out of the engine meanwhile, so
+/// `redis.call` can have the engine.
+pub(crate) fn run(eng: &mut Engine, functions: bool, func: &Function, call: &Call) -> Reply {
+    let taken = if functions {
+        eng.scripting.functions.vm.take()
+    } else {
+        if let Err(e) = eng.scripting.vm() {
+            return e;
         }
+        eng.scripting.vm.take()
     };
-    let Some(vm) = vm.or(own_vm.as_ref()) else {
+    let Some(vm) = taken.as_ref() else {
         return Reply::err("ERR Lua VM unavailable");
     };
     let caller_db = eng.clients.get(&call.client).map_or(0, |s| s.db);
@@ -177,8 +182,15 @@ pub(crate) fn run(eng: &mut Engine, vm: Option<&Vm>, func: &Function, call: &Cal
     if let Some(s) = eng.clients.remove(&SCRIPT_CLIENT) {
         eng.scripting.client = Some(s);
     }
-    if own_vm.is_some() && eng.scripting.vm.is_none() {
-        eng.scripting.vm = own_vm;
+    // Put the VM back (unless a flush inside the call replaced it; none can: FLUSH commands
+    // are refused in scripts).
+    let slot = if functions {
+        &mut eng.scripting.functions.vm
+    } else {
+        &mut eng.scripting.vm
+    };
+    if slot.is_none() {
+        *slot = taken;
     }
     result.unwrap_or_else(|e| Reply::error(format!("ERR {}", redis_api::innermost(&e))))
 }

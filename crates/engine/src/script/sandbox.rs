@@ -7,10 +7,11 @@
 
 use mlua::{Function, Lua, Table};
 
-/// Loaded once per VM with `(globals, backing, hooks, handler)`; returns `run` and `protect`.
+/// Loaded once per VM with `(globals, backing, hooks, handler)`; returns `run`, `protect` and
+/// `function_env`.
 const PRELUDE: &str = r#"
 local G, B, hooks, handler = ...
-local error, type, tostring, select, unpack = error, type, tostring, select, unpack
+local error, type, tostring, select, unpack, rawget = error, type, tostring, select, unpack, rawget
 local orig_setmetatable, orig_rawset, orig_pcall, orig_xpcall = setmetatable, rawset, pcall, xpcall
 local readonly = orig_setmetatable({}, {__mode = 'k'})
 local function refuse() error('Attempt to modify a readonly table', 2) end
@@ -61,13 +62,41 @@ local function run(f, ...)
   return orig_xpcall(function() return f(unpack(args, 1, n)) end, handler)
 end
 
-return run, protect
+-- The environment of function libraries. While a library loads (`hooks.loading`), it sees
+-- only `redis` with the loading API (LR); afterwards, when its functions run, the globals.
+local function function_env(LR)
+  local load_redis = {}
+  orig_setmetatable(load_redis, {__index = function(_, k)
+    local v = rawget(LR, k)
+    if v == nil then
+      error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+    end
+    return v
+  end, __newindex = refuse, __metatable = hidden_mt})
+  readonly[load_redis] = true
+  local loading_globals = {redis = load_redis}
+  local env = {}
+  orig_setmetatable(env, {__index = function(_, k)
+    local v
+    if hooks.loading then v = loading_globals[k] else v = rawget(B, k) end
+    if v == nil then
+      error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+    end
+    return v
+  end, __newindex = refuse, __metatable = hidden_mt})
+  readonly[env] = true
+  return env
+end
+
+return run, protect, function_env
 "#;
 
 /// What the prelude hands back.
 pub struct Prelude {
     pub run: Function,
     pub protect: Function,
+    /// Builds the environment of function libraries from their load-time `redis` table.
+    pub function_env: Function,
 }
 
 /// Runs the prelude: after this, `globals` is an empty read-only view of `backing`.
@@ -78,10 +107,19 @@ pub fn install(
     hooks: &Table,
     handler: Function,
 ) -> mlua::Result<Prelude> {
-    let (run, protect) = lua
+    let (run, protect, function_env) = lua
         .load(PRELUDE)
         .set_name("=lattice")
         .set_environment(backing.clone())
-        .call::<(Function, Function)>((globals.clone(), backing.clone(), hooks.clone(), handler))?;
-    Ok(Prelude { run, protect })
+        .call::<(Function, Function, Function)>((
+            globals.clone(),
+            backing.clone(),
+            hooks.clone(),
+            handler,
+        ))?;
+    Ok(Prelude {
+        run,
+        protect,
+        function_env,
+    })
 }
