@@ -7,7 +7,7 @@ use mlua::{Lua, Table, Value};
 use resp::Reply;
 
 /// Nesting beyond this is refused rather than risking the native stack.
-const MAX_DEPTH: usize = 1000;
+const MAX_DEPTH: usize = 200;
 
 /// A command's reply as the script sees it. `resp3` is the script's `redis.setresp` choice.
 /// Error replies become `{err=...}` tables (the caller decides whether to raise them).

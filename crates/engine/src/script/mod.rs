@@ -14,6 +14,9 @@ pub mod sandbox;
 pub mod sha1;
 pub mod vm;
 
+#[cfg(test)]
+mod tests;
+
 use crate::engine::Engine;
 use crate::session::Session;
 use busy::{BusyGate, Clock};

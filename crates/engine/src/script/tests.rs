@@ -1,0 +1,162 @@
+//! Engine-level checks of scripting: effects of scripts, WATCH, VM reuse, FUNCTION DUMP and
+//! RESTORE round trip.
+
+use crate::config::Config;
+use crate::engine::{Engine, NullHost};
+use bytes::Bytes;
+
+const NOW: i64 = 1_000_000;
+
+fn run(e: &mut Engine, c: u64, args: &[&str]) -> String {
+    let args: Vec<Bytes> = args
+        .iter()
+        .map(|s| Bytes::copy_from_slice(s.as_bytes()))
+        .collect();
+    let mut out = Vec::new();
+    e.execute(c, &args, NOW, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn engine() -> (Engine, u64, u64) {
+    let mut e = Engine::new(Config::default(), 1, NOW, Box::new(NullHost));
+    let a = e.connect("a".into(), "l".into(), 1, NOW);
+    let b = e.connect("b".into(), "l".into(), 2, NOW);
+    (e, a, b)
+}
+
+fn effects(e: &mut Engine) -> Vec<String> {
+    e.effects
+        .replace(Vec::new())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|eff| {
+            eff.argv
+                .iter()
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn a_script_becomes_the_writes_it_made() {
+    let (mut e, a, _) = engine();
+    e.effects = Some(Vec::new());
+    let body = "redis.call('set', KEYS[1], 'x') redis.call('incr', KEYS[2]) return 1";
+    assert_eq!(run(&mut e, a, &["EVAL", body, "2", "k", "n"]), ":1\r\n");
+    assert_eq!(effects(&mut e), ["MULTI", "set k x", "incr n", "EXEC"]);
+    // One write: no wrapping; reads only: nothing.
+    run(&mut e, a, &["EVAL", "return redis.call('del', 'k')", "0"]);
+    assert_eq!(effects(&mut e), ["del k"]);
+    run(&mut e, a, &["EVAL", "return redis.call('get', 'n')", "0"]);
+    assert!(effects(&mut e).is_empty());
+    // REPL_NONE keeps later writes out of the effects.
+    let body = "redis.set_repl(redis.REPL_NONE) redis.call('set', 'q', '1') return 1";
+    run(&mut e, a, &["EVAL", body, "0"]);
+    assert!(effects(&mut e).is_empty());
+    assert_eq!(run(&mut e, a, &["GET", "q"]), "$1\r\n1\r\n");
+}
+
+#[test]
+fn script_writes_invalidate_watch() {
+    let (mut e, a, b) = engine();
+    run(&mut e, a, &["WATCH", "k"]);
+    run(
+        &mut e,
+        b,
+        &["EVAL", "return redis.call('set', 'k', 'v')", "0"],
+    );
+    run(&mut e, a, &["MULTI"]);
+    run(&mut e, a, &["GET", "k"]);
+    assert_eq!(run(&mut e, a, &["EXEC"]), "*-1\r\n");
+}
+
+#[test]
+fn the_vm_is_reused_and_rebuilt_only_by_flush() {
+    let (mut e, a, _) = engine();
+    run(&mut e, a, &["EVAL", "return 1", "0"]);
+    let first = e.scripting.vm.as_ref().map(|vm| vm.lua.used_memory());
+    assert!(first.is_some());
+    // A script cannot leave state behind in globals, but the VM (and cache) stays.
+    run(&mut e, a, &["SCRIPT", "LOAD", "return 2"]);
+    assert_eq!(e.scripting.scripts.len(), 2);
+    assert!(e.scripting.vm.is_some());
+    run(&mut e, a, &["SCRIPT", "FLUSH"]);
+    assert!(e.scripting.vm.is_none());
+    assert!(e.scripting.scripts.is_empty());
+}
+
+#[test]
+fn blocking_commands_inside_scripts_do_not_park() {
+    let (mut e, a, _) = engine();
+    // BLPOP is refused in scripts; a blocking command that is allowed answers at once.
+    let r = run(
+        &mut e,
+        a,
+        &["EVAL", "return redis.pcall('blpop', 'l', 0)", "0"],
+    );
+    assert!(
+        r.starts_with("-ERR This Redis command is not allowed from script"),
+        "{r}"
+    );
+    assert!(!e.is_blocked(a));
+}
+
+#[test]
+fn function_dump_restore_round_trip() {
+    let (mut e, a, _) = engine();
+    let code = "#!lua name=lib\nredis.register_function('f', function(k, a) return 7 end)";
+    assert_eq!(run(&mut e, a, &["FUNCTION", "LOAD", code]), "$3\r\nlib\r\n");
+    let dump = crate::script::functions::dump(&e.scripting.functions);
+    let payload = String::from_utf8(dump.to_vec()).expect("utf-8 payload for the test");
+    assert_eq!(
+        run(&mut e, a, &["FUNCTION", "RESTORE", &payload]),
+        "-ERR Library lib already exists\r\n"
+    );
+    run(&mut e, a, &["FUNCTION", "FLUSH"]);
+    assert_eq!(
+        run(&mut e, a, &["FCALL", "f", "0"]),
+        "-ERR Function not found\r\n"
+    );
+    assert_eq!(
+        run(&mut e, a, &["FUNCTION", "RESTORE", &payload]),
+        "+OK\r\n"
+    );
+    assert_eq!(run(&mut e, a, &["FCALL", "f", "0"]), ":7\r\n");
+    assert_eq!(
+        run(&mut e, a, &["FUNCTION", "RESTORE", &payload, "REPLACE"]),
+        "+OK\r\n"
+    );
+    assert_eq!(
+        run(&mut e, a, &["FUNCTION", "RESTORE", &payload, "FLUSH"]),
+        "+OK\r\n"
+    );
+    // A payload produced by Redis (RDB encoding) is refused with Redis's error.
+    let redis_payload = "\u{f5}\u{c3}@\u{9a}AX\u{1f}#!lua name=y\n\u{0}\u{48}\u{06}rv";
+    assert_eq!(
+        run(&mut e, a, &["FUNCTION", "RESTORE", redis_payload]),
+        "-ERR DUMP payload version or checksum are wrong\r\n"
+    );
+}
+
+#[test]
+fn script_errors_never_panic() {
+    let (mut e, a, _) = engine();
+    for body in [
+        "return {err={}}",
+        "error(setmetatable({}, {__tostring = function() error('x') end}))",
+        "local t = {} t[1] = t return t",
+        "return string.rep('x', -1)",
+        "coroutine.wrap(function() redis.call('ping') end)()",
+        "return redis.call(string.rep('x', 1000))",
+        "local function f() return 1 + f() end return f()",
+        "error({err=1})",
+        "error()",
+        "return math.random(0)",
+    ] {
+        let r = run(&mut e, a, &["EVAL", body, "0"]);
+        assert!(!r.is_empty(), "{body}");
+    }
+    assert_eq!(run(&mut e, a, &["PING"]), "+PONG\r\n");
+}
