@@ -93,3 +93,46 @@ fn busy_script_kill_and_shutdown() {
         assert_eq!(r, l, "{what}: redis {} lattice {}", show(r), show(l));
     }
 }
+
+/// A busy function: -BUSY names FUNCTION KILL, FUNCTION STATS shows it, SCRIPT KILL is
+/// refused, FUNCTION KILL stops it.
+fn function_scenario(server: &Server) -> (Vec<(String, Vec<u8>)>, Vec<u8>) {
+    let mut log = Vec::new();
+    let mut a = server.connect();
+    let mut b = server.connect();
+    b.call(&[b"CONFIG", b"SET", b"busy-reply-threshold", b"200"]);
+    b.call(&[b"FUNCTION", b"FLUSH"]);
+    let lib = b"#!lua name=busy\nredis.register_function('spin', function() while true do end end)";
+    log.push(("load".to_string(), b.call(&[b"FUNCTION", b"LOAD", lib])));
+    a.send_raw(&Conn::encode(&[b"FCALL", b"spin", b"0"]));
+    std::thread::sleep(Duration::from_millis(400));
+    log.push(("ping".to_string(), b.call(&[b"PING"])));
+    let stats = b.call(&[b"FUNCTION", b"STATS"]);
+    log.push(("script kill".to_string(), b.call(&[b"SCRIPT", b"KILL"])));
+    log.push(("function kill".to_string(), b.call(&[b"FUNCTION", b"KILL"])));
+    log.push(("killed".to_string(), read(&mut a)));
+    log.push(("after".to_string(), b.call(&[b"FUNCTION", b"STATS"])));
+    (log, stats)
+}
+
+#[test]
+fn busy_function_stats_and_kill() {
+    let lattice = start_lattice(&[]);
+    let (ours, stats) = function_scenario(&lattice);
+    let text = String::from_utf8_lossy(&stats).to_string();
+    assert!(
+        text.starts_with("*4\r\n$14\r\nrunning_script\r\n*6\r\n$4\r\nname\r\n$4\r\nspin\r\n$7\r\ncommand\r\n*3\r\n$5\r\nFCALL\r\n"),
+        "{text}"
+    );
+    assert!(text.contains("duration_ms\r\n:"), "{text}");
+    assert_eq!(ours[1].1, b"-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n");
+    assert_eq!(ours[3].1, b"+OK\r\n");
+    if !support::redis_available("busy_function_stats_and_kill") {
+        return;
+    }
+    let redis = start_redis(&[]);
+    let (theirs, _) = function_scenario(&redis);
+    for ((what, r), (_, l)) in theirs.iter().zip(&ours) {
+        assert_eq!(r, l, "{what}: redis {} lattice {}", show(r), show(l));
+    }
+}

@@ -5,6 +5,7 @@
 use crate::shared::Shared;
 use bytes::Bytes;
 use engine::script::busy::{replies, KillOutcome};
+use resp::{Proto, Reply};
 
 /// What answering one command during a busy script led to.
 pub enum BusyAnswer {
@@ -32,7 +33,7 @@ pub fn may_run_script(args: &[Bytes]) -> bool {
 }
 
 /// Answers `args` while a script is busy, appending the reply to `out`.
-pub fn answer(shared: &Shared, args: &[Bytes], out: &mut Vec<u8>) -> BusyAnswer {
+pub fn answer(shared: &Shared, args: &[Bytes], proto: Proto, out: &mut Vec<u8>) -> BusyAnswer {
     let gate = &shared.gate;
     let is = |i: usize, s: &str| {
         args.get(i)
@@ -65,6 +66,9 @@ pub fn answer(shared: &Shared, args: &[Bytes], out: &mut Vec<u8>) -> BusyAnswer 
         Some(KillOutcome::Unkillable) => error(out, replies::UNKILLABLE),
         // The other kind of KILL is refused like any command (as Redis does).
         Some(KillOutcome::WrongKind) => error(out, busy_text),
+        None if args.len() == 2 && is(0, "function") && is(1, "stats") && !gate.is_eval() => {
+            function_stats(shared).encode(proto, out);
+        }
         None => {
             let nosave = args
                 .iter()
@@ -84,4 +88,34 @@ pub fn answer(shared: &Shared, args: &[Bytes], out: &mut Vec<u8>) -> BusyAnswer 
         }
     }
     BusyAnswer::Continue
+}
+
+/// FUNCTION STATS while a function is busy: the function, its command and how long it runs.
+fn function_stats(shared: &Shared) -> Reply {
+    let bulk = |s: &str| Reply::Bulk(Bytes::copy_from_slice(s.as_bytes()));
+    let info = shared.gate.function().unwrap_or_default();
+    let running = Reply::Map(vec![
+        (bulk("name"), bulk(&info.name)),
+        (
+            bulk("command"),
+            Reply::Array(info.argv.iter().cloned().map(Reply::Bulk).collect()),
+        ),
+        (
+            bulk("duration_ms"),
+            Reply::Int(crate::now_ms() - shared.gate.started_ms()),
+        ),
+    ]);
+    Reply::Map(vec![
+        (bulk("running_script"), running),
+        (
+            bulk("engines"),
+            Reply::Map(vec![(
+                bulk("LUA"),
+                Reply::Map(vec![
+                    (bulk("libraries_count"), Reply::Int(info.libraries as i64)),
+                    (bulk("functions_count"), Reply::Int(info.functions as i64)),
+                ]),
+            )]),
+        ),
+    ])
 }

@@ -37,6 +37,8 @@ struct Conn {
     retry_attend: bool,
     /// `proto-max-bulk-len`, remembered for parsing while the engine is busy.
     max_bulk: u64,
+    /// The client's protocol, remembered for replies made while the engine is busy.
+    proto: resp::Proto,
 }
 
 /// Serves one client until it quits, errs, is killed, idles out, or the server stops.
@@ -60,6 +62,7 @@ pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
         retry: false,
         retry_attend: false,
         max_bulk: 512 * 1024 * 1024,
+        proto: resp::Proto::Resp2,
     };
     loop {
         let (timeout_secs, deadline) = match shared.lock_unless_script() {
@@ -249,7 +252,7 @@ impl Conn {
                 return;
             };
             if let crate::busy::BusyAnswer::Shutdown =
-                crate::busy::answer(&self.shared, &args, &mut self.out)
+                crate::busy::answer(&self.shared, &args, self.proto, &mut self.out)
             {
                 self.out.clear();
                 self.pending.clear();
@@ -282,6 +285,7 @@ impl Conn {
             }
             if let Some(s) = eng.clients.get_mut(&self.id) {
                 s.qbuf = self.buf.len();
+                self.proto = s.proto;
             }
             std::mem::take(&mut eng.actions)
         };

@@ -190,9 +190,17 @@ fn fcall_generic(ctx: &mut Ctx, a: &[Bytes], ro_command: bool) -> Reply {
     if ro_command && !def.no_writes() {
         return Reply::err("ERR Can not execute a script with write flag using *_ro command.");
     }
+    let functions = &ctx.eng.scripting.functions;
+    let info = crate::script::busy::RunningFunction {
+        name: def.name.clone(),
+        argv: a.to_vec(),
+        libraries: functions.libraries.len(),
+        functions: functions.function_count(),
+    };
     let call = Call {
         client: ctx.client_id,
         now_ms: ctx.now_ms,
+        function: Some(info),
         readonly: ro_command || def.no_writes(),
         eval: false,
         name: &def.name,

@@ -227,6 +227,7 @@ fn eval_generic(ctx: &mut Ctx, a: &[Bytes], by_sha: bool, readonly: bool) -> Rep
     let call = Call {
         client: ctx.client_id,
         now_ms: ctx.now_ms,
+        function: None,
         readonly,
         eval: true,
         name: &sha,

@@ -4,8 +4,9 @@
 //! `busy-reply-threshold` they answer `-BUSY` themselves, and SCRIPT KILL / FUNCTION KILL /
 //! SHUTDOWN NOSAVE only raise flags here that the script's instruction hook observes.
 
+use bytes::Bytes;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// A wall clock in milliseconds, handed to the engine by its host (the engine never reads the
 /// clock itself).
@@ -14,7 +15,7 @@ pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 #[derive(Default, Debug)]
 pub struct BusyGate {
     /// A script or function is executing.
-    running: AtomicBool,
+    active: AtomicBool,
     /// It ran past the threshold: other clients get -BUSY.
     busy: AtomicBool,
     /// The running code is an EVAL script (false: a function called by FCALL).
@@ -26,6 +27,17 @@ pub struct BusyGate {
     /// SHUTDOWN NOSAVE asked it to stop; the shell then stops the server.
     shutdown: AtomicBool,
     started_ms: AtomicI64,
+    /// What FUNCTION STATS reports while a function is busy.
+    running: Mutex<Option<RunningFunction>>,
+}
+
+/// The running function and the library counts, for FUNCTION STATS during a busy function.
+#[derive(Clone, Debug, Default)]
+pub struct RunningFunction {
+    pub name: String,
+    pub argv: Vec<Bytes>,
+    pub libraries: usize,
+    pub functions: usize,
 }
 
 /// What a kill request from another connection gets back.
@@ -49,17 +61,18 @@ impl BusyGate {
         self.wrote.store(false, Ordering::SeqCst);
         self.kill.store(false, Ordering::SeqCst);
         self.busy.store(false, Ordering::SeqCst);
-        self.running.store(true, Ordering::SeqCst);
+        self.active.store(true, Ordering::SeqCst);
     }
 
     pub(crate) fn end(&self) {
-        self.running.store(false, Ordering::SeqCst);
+        self.active.store(false, Ordering::SeqCst);
+        *self.running.lock().unwrap_or_else(|p| p.into_inner()) = None;
         self.busy.store(false, Ordering::SeqCst);
         self.kill.store(false, Ordering::SeqCst);
     }
 
     pub fn running(&self) -> bool {
-        self.running.load(Ordering::SeqCst)
+        self.active.load(Ordering::SeqCst)
     }
 
     /// True while a script runs past the threshold.
@@ -73,6 +86,18 @@ impl BusyGate {
 
     pub fn is_eval(&self) -> bool {
         self.eval.load(Ordering::SeqCst)
+    }
+
+    /// Remembers the function being called (FUNCTION STATS shows it while busy).
+    pub(crate) fn set_function(&self, info: RunningFunction) {
+        *self.running.lock().unwrap_or_else(|p| p.into_inner()) = Some(info);
+    }
+
+    pub fn function(&self) -> Option<RunningFunction> {
+        self.running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub(crate) fn mark_wrote(&self) {

@@ -50,6 +50,8 @@ pub struct Scripting {
 pub struct Call<'a> {
     pub client: u64,
     pub now_ms: i64,
+    /// For FCALL: what FUNCTION STATS shows while it runs.
+    pub function: Option<busy::RunningFunction>,
     pub readonly: bool,
     /// EVAL (KEYS/ARGV globals, SCRIPT KILL) or FCALL (keys/args as arguments, FUNCTION KILL).
     pub eval: bool,
@@ -171,6 +173,9 @@ pub(crate) fn run(eng: &mut Engine, functions: bool, func: &Function, call: &Cal
     vm.threshold_ms
         .store(eng.config.busy_reply_threshold_ms, Ordering::Relaxed);
     eng.scripting.gate.begin(call.eval, call.now_ms);
+    if let Some(info) = &call.function {
+        eng.scripting.gate.set_function(info.clone());
+    }
     let gate = eng.scripting.gate.clone();
     let state = Mutex::new(RunState {
         eng: &mut *eng,
