@@ -181,7 +181,8 @@ impl<'a> Ctx<'a> {
     pub fn touch_watched(&mut self, db: usize, key: &[u8]) {
         crate::watch::touch(self.eng, db, key, self.now_ms);
         // Tracking clients caching it hear about it (one table for all dbs, as Redis).
-        self.eng.tracking_invalidate(key, self.client_id);
+        let writer = self.eng.scripting.on_behalf_of(self.client_id);
+        self.eng.tracking_invalidate(key, writer);
     }
 
     /// Adds `n` to the change counter without naming a key (FLUSHDB and friends).

@@ -417,6 +417,7 @@ impl Engine {
         let block = ctx.block_request.take();
         let db = ctx.db;
         // Redis remembers the keys of read-only commands for tracking clients.
+        // (Keys a script reads are not remembered for its caller: Redis 7.0.15 does not.)
         if cmd.has(crate::command::flags::READONLY) && !cmd.has(crate::command::flags::PUBSUB) {
             self.remember_keys(client, cmd, args);
         }

@@ -33,6 +33,64 @@ use vm::Vm;
 pub struct Script {
     pub body: Bytes,
     pub func: Function,
+    /// Flags from a `#!lua flags=...` first line; `None` without one (Redis's compat mode).
+    pub flags: Option<Vec<&'static str>>,
+}
+
+impl Script {
+    /// A script with a shebang that does not declare `no-writes` may write: EVAL_RO refuses it.
+    pub fn may_write(&self) -> bool {
+        self.flags
+            .as_ref()
+            .is_some_and(|f| !f.contains(&"no-writes"))
+    }
+
+    pub fn no_writes(&self) -> bool {
+        self.flags
+            .as_ref()
+            .is_some_and(|f| f.contains(&"no-writes"))
+    }
+}
+
+/// Reads an EVAL script's optional `#!lua [flags=a,b]` first line, with Redis's errors.
+/// Returns the flags and where the code starts (the line stays, emptied, for line numbers).
+fn parse_shebang(body: &[u8]) -> Result<(Option<Vec<&'static str>>, usize), Reply> {
+    if !body.starts_with(b"#!") {
+        return Ok((None, 0));
+    }
+    let eol = body
+        .iter()
+        .position(|&c| c == b'\n')
+        .ok_or_else(|| Reply::err("ERR Invalid script shebang"))?;
+    let mut parts = body[..eol].split(|&c| c == b' ').filter(|p| !p.is_empty());
+    let engine = parts.next().unwrap_or_default();
+    if engine != b"#!lua" {
+        return Err(Reply::error(format!(
+            "ERR Unexpected engine in script shebang: {}",
+            String::from_utf8_lossy(engine)
+        )));
+    }
+    let mut flags = Vec::new();
+    for part in parts {
+        let Some(list) = part.strip_prefix(b"flags=") else {
+            return Err(Reply::error(format!(
+                "ERR Unknown lua shebang option: {}",
+                String::from_utf8_lossy(part)
+            )));
+        };
+        for flag in list.split(|&c| c == b',').filter(|f| !f.is_empty()) {
+            match functions::FLAG_NAMES.iter().find(|n| n.as_bytes() == flag) {
+                Some(name) => flags.push(*name),
+                None => {
+                    return Err(Reply::error(format!(
+                        "ERR Unexpected flag in script shebang: {}",
+                        String::from_utf8_lossy(flag)
+                    )))
+                }
+            }
+        }
+    }
+    Ok((Some(flags), eol))
 }
 
 pub struct Scripting {
@@ -43,6 +101,8 @@ pub struct Scripting {
     pub scripts: HashMap<String, Script>,
     /// The session scripts run their commands as, kept between calls.
     client: Option<Session>,
+    /// The client whose script is running: tracking treats the script's commands as its.
+    pub caller: Option<u64>,
     pub functions: functions::Functions,
 }
 
@@ -69,6 +129,7 @@ impl Scripting {
             vm: None,
             scripts: HashMap::new(),
             client: None,
+            caller: None,
             functions: Default::default(),
         }
     }
@@ -97,15 +158,17 @@ impl Scripting {
         if self.scripts.contains_key(&sha) {
             return Ok(sha);
         }
+        let (flags, code_at) = parse_shebang(body)?;
         let func = self
             .vm()?
-            .compile("user_script", body)
+            .compile("user_script", &body[code_at..])
             .map_err(|e| compile_error("new function", &e))?;
         self.scripts.insert(
             sha.clone(),
             Script {
                 body: body.clone(),
                 func,
+                flags,
             },
         );
         Ok(sha)
@@ -115,6 +178,14 @@ impl Scripting {
     pub fn flush(&mut self) {
         self.scripts.clear();
         self.vm = None;
+    }
+
+    /// The client a command runs for: the script's caller for the script client.
+    pub fn on_behalf_of(&self, client: u64) -> u64 {
+        match self.caller {
+            Some(caller) if client == SCRIPT_CLIENT => caller,
+            _ => client,
+        }
     }
 
     /// Whether a script is running now (Ctx::block refuses to park inside one).
@@ -139,9 +210,21 @@ pub fn compile_error_text(prefix: &str, e: &mlua::Error) -> Reply {
 
 /// Runs a cached script (EVAL/EVALSHA).
 pub fn run_script(eng: &mut Engine, sha: &str, call: &Call) -> Reply {
-    let Some(func) = eng.scripting.scripts.get(sha).map(|s| s.func.clone()) else {
+    let Some(script) = eng.scripting.scripts.get(sha) else {
         return Reply::err("NOSCRIPT No matching script. Please use EVAL.");
     };
+    if call.readonly && script.may_write() {
+        return Reply::err("ERR Can not execute a script with write flag using *_ro command.");
+    }
+    let func = script.func.clone();
+    if script.no_writes() && !call.readonly {
+        let call = Call {
+            readonly: true,
+            function: None,
+            ..*call
+        };
+        return run(eng, false, &func, &call);
+    }
     run(eng, false, &func, call)
 }
 
@@ -172,6 +255,7 @@ pub(crate) fn run(eng: &mut Engine, functions: bool, func: &Function, call: &Cal
     vm.reset_random();
     vm.threshold_ms
         .store(eng.config.busy_reply_threshold_ms, Ordering::Relaxed);
+    eng.scripting.caller = Some(call.client);
     eng.scripting.gate.begin(call.eval, call.now_ms);
     if let Some(info) = &call.function {
         eng.scripting.gate.set_function(info.clone());
@@ -187,6 +271,7 @@ pub(crate) fn run(eng: &mut Engine, functions: bool, func: &Function, call: &Cal
     let result = invoke(vm, func, call, &state);
     let _ = state.into_inner();
     gate.end();
+    eng.scripting.caller = None;
     if let Some(s) = eng.clients.remove(&SCRIPT_CLIENT) {
         eng.scripting.client = Some(s);
     }
