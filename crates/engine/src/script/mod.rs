@@ -104,6 +104,8 @@ pub struct Scripting {
     /// The client whose script is running: tracking treats the script's commands as its.
     pub caller: Option<u64>,
     pub functions: functions::Functions,
+    /// `math.random`'s generator state, shared by both VMs and kept across SCRIPT FLUSH.
+    rand: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// What to call and how.
@@ -131,11 +133,12 @@ impl Scripting {
             client: None,
             caller: None,
             functions: Default::default(),
+            rand: Arc::new(std::sync::atomic::AtomicU64::new(vm::RAND48_INITIAL)),
         }
     }
 
     pub(crate) fn new_vm(&self) -> Result<Vm, Reply> {
-        Vm::new(self.gate.clone(), self.clock.clone()).map_err(|e| {
+        Vm::new(self.gate.clone(), self.clock.clone(), self.rand.clone()).map_err(|e| {
             Reply::error(format!(
                 "ERR Error creating Lua VM: {}",
                 redis_api::innermost(&e)
@@ -252,7 +255,6 @@ pub(crate) fn run(eng: &mut Engine, functions: bool, func: &Function, call: &Cal
     session.db = caller_db;
     session.proto = resp::Proto::Resp2;
     eng.clients.insert(SCRIPT_CLIENT, session);
-    vm.reset_random();
     vm.threshold_ms
         .store(eng.config.busy_reply_threshold_ms, Ordering::Relaxed);
     eng.scripting.caller = Some(call.client);

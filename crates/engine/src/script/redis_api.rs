@@ -223,7 +223,17 @@ pub fn error_handler(lua: &Lua, err: Value) -> mlua::Result<Table> {
         other => {
             let text = match &other {
                 Value::String(s) => s.as_bytes().to_vec(),
-                Value::Error(e) => innermost(e).into_bytes(),
+                // A Rust library function's error reads like luaL_error's: with the position.
+                Value::Error(e) => {
+                    let msg = innermost(e);
+                    match user_frame(lua) {
+                        Some((source, line)) if msg != KILLED => {
+                            let short = source.strip_prefix('@').unwrap_or(&source);
+                            format!("{short}:{line}: {msg}").into_bytes()
+                        }
+                        _ => msg.into_bytes(),
+                    }
+                }
                 Value::Nil => b"nil".to_vec(),
                 Value::Boolean(b) => b.to_string().into_bytes(),
                 Value::Number(n) => resp::reply::format_g(*n, 14).into_bytes(),

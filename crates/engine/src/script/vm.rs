@@ -26,7 +26,7 @@ pub struct Vm {
     /// The real `redis` table (scripts see a read-only view of it).
     pub redis: Table,
     pub prelude: Prelude,
-    /// State of Redis's 48-bit `rand48` generator behind `math.random`.
+    /// State of Redis's 48-bit `rand48` generator behind `math.random` (shared by both VMs).
     rand: Arc<AtomicU64>,
     /// Busy threshold in ms for the running call (read by the hook).
     pub threshold_ms: Arc<AtomicI64>,
@@ -35,7 +35,11 @@ pub struct Vm {
 impl Vm {
     /// Builds the VM. `clock` (from the host) lets the hook measure how long a script runs;
     /// without one, scripts never become busy (tests, simulation).
-    pub fn new(gate: Arc<BusyGate>, clock: Option<Clock>) -> mlua::Result<Vm> {
+    pub fn new(
+        gate: Arc<BusyGate>,
+        clock: Option<Clock>,
+        rand: Arc<AtomicU64>,
+    ) -> mlua::Result<Vm> {
         let libs = StdLib::TABLE | StdLib::STRING | StdLib::MATH;
         let lua = Lua::new_with(libs, LuaOptions::default())?;
         lualibs::register_all(&lua)?;
@@ -60,7 +64,6 @@ impl Vm {
         hooks.raw_set("errtext", lua.create_function(super::redis_api::errtext)?)?;
         let handler = lua.create_function(super::redis_api::error_handler)?;
         let prelude = sandbox::install(&lua, &globals, &backing, &hooks, handler)?;
-        let rand = Arc::new(AtomicU64::new(rand48_seed(0)));
         let threshold_ms = Arc::new(AtomicI64::new(5000));
         let redis = lua.create_table()?;
         let vm = Vm {
@@ -97,8 +100,8 @@ impl Vm {
         Ok(())
     }
 
-    /// Redis's `math.random` / `math.randomseed`: its own rand48 generator, reseeded for
-    /// every call so scripts are deterministic.
+    /// Redis's `math.random` / `math.randomseed`: its own rand48 generator, the same on every
+    /// platform. Redis 7.0 never reseeds it between calls: one sequence for the process.
     fn install_math(&self) -> mlua::Result<()> {
         let math: Table = self.backing.raw_get("math")?;
         let state = self.rand.clone();
@@ -138,11 +141,6 @@ impl Vm {
         Ok(())
     }
 
-    /// Reseeds `math.random` (every script call starts from the same sequence).
-    pub fn reset_random(&self) {
-        self.rand.store(rand48_seed(0), Ordering::Relaxed);
-    }
-
     /// Every `HOOK_EVERY` instructions: mark the gate busy past the threshold, and stop the
     /// script when SCRIPT KILL / FUNCTION KILL / SHUTDOWN NOSAVE asked for it.
     fn install_hook(&self, gate: Arc<BusyGate>, clock: Option<Clock>) {
@@ -174,6 +172,9 @@ impl Vm {
 
 /// The marker the hook raises to stop a killed script.
 pub const KILLED: &str = "Script killed by user with SCRIPT KILL...";
+
+/// rand48's state before any seeding (what Redis scripts start from).
+pub const RAND48_INITIAL: u64 = 0x1234_ABCD_330E;
 
 fn rand48_seed(seed: i32) -> u64 {
     (((seed as u32) as u64) << 16) | 0x330E
