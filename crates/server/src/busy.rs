@@ -10,6 +10,8 @@ use resp::{Proto, Reply};
 /// What answering one command during a busy script led to.
 pub enum BusyAnswer {
     Continue,
+    /// QUIT: +OK, then the connection closes.
+    Quit,
     /// SHUTDOWN NOSAVE: the server stops; this connection closes without a reply.
     Shutdown,
 }
@@ -35,6 +37,11 @@ pub fn may_run_script(args: &[Bytes]) -> bool {
 /// Answers `args` while a script is busy, appending the reply to `out`.
 pub fn answer(shared: &Shared, args: &[Bytes], proto: Proto, out: &mut Vec<u8>) -> BusyAnswer {
     let gate = &shared.gate;
+    // Unknown commands and arity errors come first, as in Redis (the table is static: no lock).
+    if let Err(reply) = engine::engine::lookup(args) {
+        reply.encode(proto, out);
+        return BusyAnswer::Continue;
+    }
     let is = |i: usize, s: &str| {
         args.get(i)
             .is_some_and(|a| a.eq_ignore_ascii_case(s.as_bytes()))
@@ -66,6 +73,10 @@ pub fn answer(shared: &Shared, args: &[Bytes], proto: Proto, out: &mut Vec<u8>) 
         Some(KillOutcome::Unkillable) => error(out, replies::UNKILLABLE),
         // The other kind of KILL is refused like any command (as Redis does).
         Some(KillOutcome::WrongKind) => error(out, busy_text),
+        None if is(0, "quit") => {
+            out.extend_from_slice(b"+OK\r\n");
+            return BusyAnswer::Quit;
+        }
         None if args.len() == 2 && is(0, "function") && is(1, "stats") && !gate.is_eval() => {
             function_stats(shared).encode(proto, out);
         }

@@ -42,7 +42,14 @@ struct Conn {
 }
 
 /// Serves one client until it quits, errs, is killed, idles out, or the server stops.
-pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
+/// `buf` and `parser` carry input read before the client was registered (crate::admit).
+pub async fn serve(
+    shared: Arc<Shared>,
+    mut stream: TcpStream,
+    id: u64,
+    buf: BytesMut,
+    parser: RequestParser,
+) {
     let attention = Arc::new(Notify::new());
     shared
         .attention
@@ -53,9 +60,9 @@ pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
     let mut c = Conn {
         shared: shared.clone(),
         id,
-        buf: BytesMut::with_capacity(16 * 1024),
+        buf,
         out: Vec::with_capacity(16 * 1024),
-        parser: RequestParser::new(),
+        parser,
         pending: VecDeque::new(),
         blocked: false,
         close: false,
@@ -64,6 +71,9 @@ pub async fn serve(shared: Arc<Shared>, mut stream: TcpStream, id: u64) {
         max_bulk: 512 * 1024 * 1024,
         proto: resp::Proto::Resp2,
     };
+    if !c.buf.is_empty() {
+        c.parse_and_run();
+    }
     loop {
         let (timeout_secs, deadline) = match shared.lock_unless_script() {
             Some(eng) => (eng.config.timeout_secs, eng.block_deadline(id)),
@@ -251,13 +261,19 @@ impl Conn {
             let Some(args) = self.pending.pop_front() else {
                 return;
             };
-            if let crate::busy::BusyAnswer::Shutdown =
-                crate::busy::answer(&self.shared, &args, self.proto, &mut self.out)
-            {
-                self.out.clear();
-                self.pending.clear();
-                self.close = true;
-                return;
+            match crate::busy::answer(&self.shared, &args, self.proto, &mut self.out) {
+                crate::busy::BusyAnswer::Continue => {}
+                crate::busy::BusyAnswer::Quit => {
+                    self.pending.clear();
+                    self.close = true;
+                    return;
+                }
+                crate::busy::BusyAnswer::Shutdown => {
+                    self.out.clear();
+                    self.pending.clear();
+                    self.close = true;
+                    return;
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 //! The I/O shell: listeners, connections, pipelining and timers around the sans-IO engine.
 //! Everything here is plumbing; semantics live in `engine`.
 
+pub mod admit;
 pub mod alloc;
 pub mod busy;
 pub mod connection;

@@ -104,37 +104,26 @@ async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
             .map(|a| a.to_string())
             .unwrap_or_default();
         let fd = stream.as_raw_fd() as i64;
-        // A running script holds the engine: wait it out without holding a worker.
-        let admitted = loop {
-            if let Some(mut eng) = shared.lock_unless_script() {
-                if eng.clients.len() as u64 >= eng.config.maxclients {
-                    eng.stats.rejected_connections += 1;
-                    break None;
-                }
-                set_keepalive(&stream, eng.config.tcp_keepalive_secs);
-                break Some(eng.connect(peer.to_string(), laddr, fd, crate::now_ms()));
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        };
-        match admitted {
-            Some(id) => {
-                tokio::spawn(crate::connection::serve(shared.clone(), stream, id));
-            }
-            None => {
-                tokio::spawn(reject(stream));
-            }
-        }
+        // Registering needs the engine, which a running script holds: the new connection's
+        // own task waits for it (and answers -BUSY meanwhile), never the accept loop.
+        tokio::spawn(crate::admit::admit(
+            shared.clone(),
+            stream,
+            peer.to_string(),
+            laddr,
+            fd,
+        ));
     }
 }
 
-async fn reject(mut stream: TcpStream) {
+pub(crate) async fn reject(mut stream: TcpStream) {
     let _ = stream
         .write_all(b"-ERR max number of clients reached\r\n")
         .await;
     let _ = stream.shutdown().await;
 }
 
-fn set_keepalive(stream: &TcpStream, secs: u64) {
+pub(crate) fn set_keepalive(stream: &TcpStream, secs: u64) {
     if secs == 0 {
         return;
     }
