@@ -116,8 +116,10 @@ fn table_to_reply(t: &Table, resp3: bool, depth: usize) -> Reply {
     if let Value::String(s) = field(t, "ok") {
         return status(&s.as_bytes());
     }
-    if let Value::Number(d) = field(t, "double") {
-        return Reply::Double(d);
+    match field(t, "double") {
+        Value::Number(d) => return Reply::Double(d),
+        Value::Integer(n) => return Reply::Double(n as f64),
+        _ => {}
     }
     if let Value::String(s) = field(t, "big_number") {
         return Reply::BigNumber(Bytes::copy_from_slice(&s.as_bytes()));

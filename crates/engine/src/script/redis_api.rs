@@ -295,6 +295,15 @@ pub fn call(lua: &Lua, state: &Mutex<RunState>, args: MultiValue) -> mlua::Resul
         Err(msg) => return err_table(lua, msg.as_bytes()),
         Ok(()) => {
             let now = st.now_ms;
+            // Commands whose reply shape depends on the protocol see the script's choice.
+            let proto = if st.resp3 {
+                resp::Proto::Resp3
+            } else {
+                resp::Proto::Resp2
+            };
+            if let Some(s) = st.eng.clients.get_mut(&SCRIPT_CLIENT) {
+                s.proto = proto;
+            }
             let mark = st.eng.effects.as_ref().map(|e| e.len());
             let dirty = st.eng.dirty;
             let outcome = st.eng.dispatch(SCRIPT_CLIENT, &argv, now, None);
