@@ -160,3 +160,55 @@ fn script_errors_never_panic() {
     }
     assert_eq!(run(&mut e, a, &["PING"]), "+PONG\r\n");
 }
+
+/// Every key of every db with its value and TTL, sorted.
+fn snapshot(e: &Engine) -> Vec<(usize, Vec<u8>, crate::value::Value, Option<i64>)> {
+    let mut out = Vec::new();
+    for (i, db) in e.dbs.iter().enumerate() {
+        for (k, entry) in db.iter() {
+            out.push((i, k.to_vec(), entry.value.clone(), db.expire_at(k)));
+        }
+    }
+    out.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    out
+}
+
+#[test]
+fn replaying_script_effects_reproduces_the_keyspace() {
+    let (mut a, c, _) = engine();
+    a.effects = Some(Vec::new());
+    let scripts: &[&[&str]] = &[
+        &["EVAL", "redis.call('sadd', KEYS[1], 'a', 'b', 'c') return redis.call('spop', KEYS[1])", "1", "s"],
+        &["EVAL", "redis.call('set', 'k', '1') return redis.call('expire', 'k', 100)", "0"],
+        &["EVAL", "return redis.call('incrbyfloat', 'f', '1.5')", "0"],
+        &["EVAL", "redis.call('select', 3) redis.call('rpush', 'l', 'x', 'y') return redis.call('lpop', 'l')", "0"],
+        &["EVAL", "redis.call('set', 'gone', 'v') redis.call('del', 'gone') return 1", "0"],
+        &["FUNCTION", "LOAD", "#!lua name=l\nredis.register_function('w', function(k, a) return redis.call('hset', k[1], 'f', a[1]) end)"],
+        &["FCALL", "w", "1", "h", "v"],
+        &["EVAL", "redis.call('set', 'ro', 'x') return redis.pcall('incr', 'ro')", "0"],
+    ];
+    for s in scripts {
+        run(&mut a, c, s);
+    }
+    let (mut b, r, _) = engine();
+    let mut db = usize::MAX;
+    for eff in a.effects.take().unwrap_or_default() {
+        if eff.db != db {
+            db = eff.db;
+            run(&mut b, r, &["SELECT", &db.to_string()]);
+        }
+        let args: Vec<String> = eff
+            .argv
+            .iter()
+            .map(|x| String::from_utf8_lossy(x).into_owned())
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&mut b, r, &args);
+    }
+    assert_eq!(snapshot(&a), snapshot(&b));
+    assert_eq!(
+        b.scripting.functions.libraries.len(),
+        1,
+        "FUNCTION LOAD is an effect too"
+    );
+}
