@@ -197,6 +197,40 @@ impl Scripting {
     }
 }
 
+/// INFO memory's scripting fields, in Redis's order: the VMs' own memory, the cached scripts'
+/// and libraries' code, and their counts.
+pub fn info_memory(s: &Scripting, kv: &mut dyn FnMut(&str, String), human: fn(usize) -> String) {
+    let vm_eval = s.vm.as_ref().map_or(0, |vm| vm.lua.used_memory());
+    let vm_functions = s.functions.vm.as_ref().map_or(0, |vm| vm.lua.used_memory());
+    let scripts_eval: usize = s.scripts.values().map(|sc| sc.body.len()).sum();
+    let functions_code: usize = s.functions.libraries.values().map(|l| l.code.len()).sum();
+    kv("used_memory_lua", vm_eval.to_string());
+    kv("used_memory_vm_eval", vm_eval.to_string());
+    kv("used_memory_lua_human", human(vm_eval));
+    kv("used_memory_scripts_eval", scripts_eval.to_string());
+    kv("number_of_cached_scripts", s.scripts.len().to_string());
+    kv(
+        "number_of_functions",
+        s.functions.function_count().to_string(),
+    );
+    kv(
+        "number_of_libraries",
+        s.functions.libraries.len().to_string(),
+    );
+    kv("used_memory_vm_functions", vm_functions.to_string());
+    kv("used_memory_vm_total", (vm_eval + vm_functions).to_string());
+    kv("used_memory_vm_total_human", human(vm_eval + vm_functions));
+    kv("used_memory_functions", functions_code.to_string());
+    kv(
+        "used_memory_scripts",
+        (scripts_eval + functions_code).to_string(),
+    );
+    kv(
+        "used_memory_scripts_human",
+        human(scripts_eval + functions_code),
+    );
+}
+
 /// `ERR Error compiling script (<what>): <lua message>`.
 pub fn compile_error(what: &str, e: &mlua::Error) -> Reply {
     compile_error_text(&format!("Error compiling script ({what})"), e)
