@@ -10,6 +10,7 @@ use bytes::Bytes;
 use mlua::{Function, Lua, MultiValue, Table, Value};
 use resp::Reply;
 use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 /// Flags `register_function` accepts, as Redis spells them.
@@ -163,7 +164,12 @@ impl Scripting {
             .unwrap_or_else(|p| p.into_inner())
             .clear();
         vm.hooks.raw_set("loading", true).ok();
+        if let Some(clock) = &self.clock {
+            let deadline = clock() + super::vm::LOAD_TIMEOUT_MS;
+            vm.load_deadline_ms.store(deadline, Ordering::Relaxed);
+        }
         let out = vm.prelude.run.call::<MultiValue>(func);
+        vm.load_deadline_ms.store(0, Ordering::Relaxed);
         vm.hooks.raw_set("loading", Value::Nil).ok();
         let registered = std::mem::take(
             &mut *self

@@ -95,7 +95,7 @@ fn parse_shebang(body: &[u8]) -> Result<(Option<Vec<&'static str>>, usize), Repl
 
 pub struct Scripting {
     pub gate: Arc<BusyGate>,
-    clock: Option<Clock>,
+    pub(crate) clock: Option<Clock>,
     /// The EVAL VM; `None` until first use, and while a call has it out.
     vm: Option<Vm>,
     pub scripts: HashMap<String, Script>,

@@ -3,7 +3,7 @@
 //! engine's script client, with Redis's refusals for scripts.
 
 use super::convert::{lua_arg, lua_to_reply, reply_to_lua};
-use super::vm::{Vm, KILLED};
+use super::vm::{Vm, KILLED, LOAD_TIMEOUT};
 use crate::command::{flags, table};
 use crate::engine::Engine;
 use bytes::Bytes;
@@ -227,7 +227,7 @@ pub fn error_handler(lua: &Lua, err: Value) -> mlua::Result<Table> {
                 Value::Error(e) => {
                     let msg = innermost(e);
                     match user_frame(lua) {
-                        Some((source, line)) if msg != KILLED => {
+                        Some((source, line)) if msg != KILLED && msg != LOAD_TIMEOUT => {
                             let short = source.strip_prefix('@').unwrap_or(&source);
                             format!("{short}:{line}: {msg}").into_bytes()
                         }

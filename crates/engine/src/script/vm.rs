@@ -30,6 +30,8 @@ pub struct Vm {
     rand: Arc<AtomicU64>,
     /// Busy threshold in ms for the running call (read by the hook).
     pub threshold_ms: Arc<AtomicI64>,
+    /// While a function library loads: when it must have finished (0: no load running).
+    pub load_deadline_ms: Arc<AtomicI64>,
 }
 
 impl Vm {
@@ -65,6 +67,7 @@ impl Vm {
         let handler = lua.create_function(super::redis_api::error_handler)?;
         let prelude = sandbox::install(&lua, &globals, &backing, &hooks, handler)?;
         let threshold_ms = Arc::new(AtomicI64::new(5000));
+        let load_deadline_ms = Arc::new(AtomicI64::new(0));
         let redis = lua.create_table()?;
         let vm = Vm {
             lua,
@@ -74,6 +77,7 @@ impl Vm {
             prelude,
             rand,
             threshold_ms,
+            load_deadline_ms,
         };
         vm.install_math()?;
         super::redis_api::install(&vm)?;
@@ -145,9 +149,18 @@ impl Vm {
     /// script when SCRIPT KILL / FUNCTION KILL / SHUTDOWN NOSAVE asked for it.
     fn install_hook(&self, gate: Arc<BusyGate>, clock: Option<Clock>) {
         let threshold = self.threshold_ms.clone();
+        let load_deadline = self.load_deadline_ms.clone();
         let triggers = HookTriggers::new().every_nth_instruction(HOOK_EVERY);
         self.lua.set_hook(triggers, move |_, _| {
             if let Some(clock) = &clock {
+                let deadline = load_deadline.load(Ordering::Relaxed);
+                if deadline > 0 {
+                    // Loading a library is not a script run: only its own time limit applies.
+                    if clock() >= deadline {
+                        return Err(mlua::Error::runtime(LOAD_TIMEOUT));
+                    }
+                    return Ok(VmState::Continue);
+                }
                 let limit = threshold.load(Ordering::Relaxed);
                 if !gate.busy() && clock() - gate.started_ms() >= limit {
                     gate.set_busy();
@@ -172,6 +185,12 @@ impl Vm {
 
 /// The marker the hook raises to stop a killed script.
 pub const KILLED: &str = "Script killed by user with SCRIPT KILL...";
+
+/// The error of a library whose load-time code runs too long.
+pub const LOAD_TIMEOUT: &str = "FUNCTION LOAD timeout";
+
+/// How long a library's load-time code may run (Redis's fixed limit).
+pub const LOAD_TIMEOUT_MS: i64 = 500;
 
 /// rand48's state before any seeding (what Redis scripts start from).
 pub const RAND48_INITIAL: u64 = 0x1234_ABCD_330E;
