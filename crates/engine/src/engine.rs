@@ -31,6 +31,9 @@ pub enum Action {
     /// These clients have bytes waiting in `blocking.outbox`: a parked client's reply, or
     /// pub/sub messages for a subscriber.
     Wake(Vec<u64>),
+    /// Write a line to the server log (`redis.log` from a script); level 0 debug, 1 verbose,
+    /// 2 notice, 3 warning, already filtered by `loglevel`.
+    Log { level: u8, message: Vec<u8> },
 }
 
 /// What the process around the engine reports for INFO (memory, pid, ports).

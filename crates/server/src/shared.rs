@@ -67,6 +67,14 @@ impl Shared {
                         }
                     }
                 }
+                Action::Log { level, message } => {
+                    let message = String::from_utf8_lossy(&message);
+                    match level {
+                        0 | 1 => tracing::debug!("{message}"),
+                        2 => tracing::info!("{message}"),
+                        _ => tracing::warn!("{message}"),
+                    }
+                }
                 Action::Shutdown => {
                     tracing::warn!("User requested shutdown...");
                     self.shutdown.send_replace(true);

@@ -170,6 +170,8 @@ impl Scripting {
         }
         let out = vm.prelude.run.call::<MultiValue>(func);
         vm.load_deadline_ms.store(0, Ordering::Relaxed);
+        // (Lines a library logs while loading are dropped: this has no engine at hand.)
+        vm.logs.lock().unwrap_or_else(|p| p.into_inner()).clear();
         vm.hooks.raw_set("loading", Value::Nil).ok();
         let registered = std::mem::take(
             &mut *self

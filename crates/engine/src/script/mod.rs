@@ -306,6 +306,7 @@ pub(crate) fn run(eng: &mut Engine, functions: bool, func: &Function, call: &Cal
     });
     let result = invoke(vm, func, call, &state);
     let _ = state.into_inner();
+    redis_api::drain_logs(vm, eng);
     gate.end();
     eng.scripting.caller = None;
     if let Some(s) = eng.clients.remove(&SCRIPT_CLIENT) {

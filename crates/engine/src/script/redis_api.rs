@@ -36,10 +36,6 @@ pub fn install(vm: &Vm) -> mlua::Result<()> {
         "sha1hex",
         lua.create_function(|lua, a| raise(lua, sha1hex(lua, a)?))?,
     )?;
-    redis.raw_set(
-        "log",
-        lua.create_function(|lua, a| raise(lua, log(lua, a)?))?,
-    )?;
     redis.raw_set("error_reply", lua.create_function(error_reply)?)?;
     redis.raw_set("status_reply", lua.create_function(status_reply)?)?;
     redis.raw_set(
@@ -157,8 +153,50 @@ fn sha1hex(lua: &Lua, args: MultiValue) -> mlua::Result<(bool, Value)> {
     Ok((true, Value::String(lua.create_string(hex)?)))
 }
 
-/// Validates like Redis; the message itself is not written anywhere (the engine has no log).
-fn log(lua: &Lua, args: MultiValue) -> mlua::Result<(bool, Value)> {
+/// `redis.log` lines waiting to be handed to the shell: (level, message).
+pub type Logs = std::sync::Arc<Mutex<Vec<(u8, Vec<u8>)>>>;
+
+/// `redis.log(level, ...)`: the arguments joined by spaces become one log line.
+pub fn install_log(vm: &Vm) -> mlua::Result<()> {
+    let logs = vm.logs.clone();
+    let f = vm.lua.create_function(move |lua, args: MultiValue| {
+        let outcome = log(lua, &args)?;
+        if outcome.0 {
+            let level = number(args.front()).unwrap_or(0) as u8;
+            let parts: Vec<Vec<u8>> = args
+                .iter()
+                .skip(1)
+                .filter_map(lua_arg)
+                .map(|b| b.to_vec())
+                .collect();
+            logs.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((level, parts.join(&b' ')));
+        }
+        raise(lua, outcome)
+    })?;
+    vm.redis.raw_set("log", f)
+}
+
+/// Moves what `redis.log` wrote into the engine's actions, dropping lines below `loglevel`.
+pub fn drain_logs(vm: &Vm, eng: &mut Engine) {
+    let lines = std::mem::take(&mut *vm.logs.lock().unwrap_or_else(|p| p.into_inner()));
+    let verbosity = match eng.config.get("loglevel") {
+        Some("debug") => 0,
+        Some("verbose") => 1,
+        Some("notice") => 2,
+        _ => 3,
+    };
+    for (level, message) in lines {
+        if level >= verbosity {
+            eng.actions
+                .push(crate::engine::Action::Log { level, message });
+        }
+    }
+}
+
+/// Checks `redis.log`'s arguments as Redis does.
+fn log(lua: &Lua, args: &MultiValue) -> mlua::Result<(bool, Value)> {
     if args.len() < 2 {
         return err_table(lua, b"ERR redis.log() requires two arguments or more.");
     }

@@ -212,3 +212,21 @@ fn replaying_script_effects_reproduces_the_keyspace() {
         "FUNCTION LOAD is an effect too"
     );
 }
+
+#[test]
+fn redis_log_reaches_the_shell_above_loglevel() {
+    let (mut e, a, _) = engine();
+    e.actions.clear();
+    let body =
+        "redis.log(redis.LOG_WARNING, 'disk', 42) redis.log(redis.LOG_DEBUG, 'quiet') return 1";
+    assert_eq!(run(&mut e, a, &["EVAL", body, "0"]), ":1\r\n");
+    let logs: Vec<_> = e
+        .actions
+        .iter()
+        .filter_map(|x| match x {
+            crate::engine::Action::Log { level, message } => Some((*level, message.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(logs, vec![(3, b"disk 42".to_vec())]);
+}

@@ -32,6 +32,8 @@ pub struct Vm {
     pub threshold_ms: Arc<AtomicI64>,
     /// While a function library loads: when it must have finished (0: no load running).
     pub load_deadline_ms: Arc<AtomicI64>,
+    /// Lines `redis.log` wrote during the current call, for the engine to hand to the shell.
+    pub logs: super::redis_api::Logs,
 }
 
 impl Vm {
@@ -78,8 +80,10 @@ impl Vm {
             rand,
             threshold_ms,
             load_deadline_ms,
+            logs: Default::default(),
         };
         vm.install_math()?;
+        super::redis_api::install_log(&vm)?;
         super::redis_api::install(&vm)?;
         vm.protect_libraries()?;
         vm.install_hook(gate, clock);
