@@ -230,3 +230,32 @@ fn redis_log_reaches_the_shell_above_loglevel() {
         .collect();
     assert_eq!(logs, vec![(3, b"disk 42".to_vec())]);
 }
+
+#[test]
+fn every_command_called_from_a_script_answers_without_panicking() {
+    let (mut e, a, _) = engine();
+    run(&mut e, a, &["SET", "s", "v"]);
+    run(&mut e, a, &["RPUSH", "l", "x"]);
+    let mut names = Vec::new();
+    for cmd in crate::command::table::all() {
+        if cmd.subcommands.is_empty() {
+            names.push((cmd.name.to_string(), None));
+        }
+        for sub in cmd.subcommands {
+            let short = crate::command::table::short_name(sub);
+            names.push((cmd.name.to_string(), Some(short.to_string())));
+        }
+    }
+    for (name, sub) in names {
+        for extra in [&[][..], &["l"][..], &["s", "1", "2"][..]] {
+            let mut args = vec![format!("'{name}'")];
+            args.extend(sub.iter().map(|s| format!("'{s}'")));
+            args.extend(extra.iter().map(|s| format!("'{s}'")));
+            let body = format!("return redis.pcall({})", args.join(", "));
+            let r = run(&mut e, a, &["EVAL", &body, "0"]);
+            assert!(!r.is_empty(), "{body}");
+        }
+    }
+    assert_eq!(run(&mut e, a, &["PING"]), "+PONG\r\n");
+    assert!(!e.clients.contains_key(&super::redis_api::SCRIPT_CLIENT));
+}
