@@ -143,3 +143,21 @@ fn busy_function_stats_and_kill() {
         assert_eq!(r, l, "{what}: redis {} lattice {}", show(r), show(l));
     }
 }
+
+/// A connection opened while a (short) script runs is registered after it and served: its
+/// early input is not lost.
+#[test]
+fn connection_opened_during_a_script_is_served_after_it() {
+    let lattice = start_lattice(&[]);
+    let mut a = lattice.connect();
+    a.call(&[b"CONFIG", b"SET", b"busy-reply-threshold", b"60000"]);
+    a.send_raw(&Conn::encode(&[
+        b"EVAL",
+        b"local t = 0 for i = 1, 20000000 do t = t + i end return 1",
+        b"0",
+    ]));
+    std::thread::sleep(Duration::from_millis(20));
+    let mut c = lattice.connect();
+    assert_eq!(c.call(&[b"PING"]), b"+PONG\r\n");
+    assert_eq!(read(&mut a), b":1\r\n");
+}

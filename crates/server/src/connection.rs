@@ -71,8 +71,13 @@ pub async fn serve(
         max_bulk: 512 * 1024 * 1024,
         proto: resp::Proto::Resp2,
     };
+    // Input that arrived before registration (crate::admit) runs first.
     if !c.buf.is_empty() {
         c.parse_and_run();
+        if !c.out.is_empty() && stream.write_all(&c.out).await.is_err() {
+            c.close = true;
+        }
+        c.out.clear();
     }
     loop {
         let (timeout_secs, deadline) = match shared.lock_unless_script() {
