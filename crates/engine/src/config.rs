@@ -199,6 +199,15 @@ const PARAMS: &[Param] = &[
         },
         "64",
     ),
+    pa(
+        "busy-reply-threshold",
+        "lua-time-limit",
+        Kind::Int {
+            min: 0,
+            max: i64::MAX,
+        },
+        "5000",
+    ),
 ];
 
 /// A mutable parameter that also answers to its pre-7.0 name.
@@ -250,6 +259,8 @@ pub struct Config {
     /// Enabled keyspace event classes (notify.rs bits). Kept apart from the printed text,
     /// which omits `n` when it prints `A`.
     pub notify_keyspace_events: u32,
+    /// How long a script runs before other clients get -BUSY (`lua-time-limit`).
+    pub busy_reply_threshold_ms: i64,
 }
 
 /// One class's output buffer limit; 0 disables a bound.
@@ -288,6 +299,7 @@ impl Default for Config {
             zset_max_listpack_value: 64,
             obuf_limits: [ObufLimit::default(); 3],
             notify_keyspace_events: 0,
+            busy_reply_threshold_ms: 5000,
         };
         c.refresh_typed();
         c
@@ -374,6 +386,7 @@ impl Config {
         self.hz = self.int("hz").clamp(1, 500) as u32;
         self.threads = self.int("threads") as usize;
         self.active_expire_effort = self.int("active-expire-effort") as u32;
+        self.busy_reply_threshold_ms = self.int("busy-reply-threshold");
         self.lazyfree_user_flush = self.get("lazyfree-lazy-user-flush") == Some("yes");
         self.list_max_listpack_size = self.int("list-max-listpack-size");
         self.list_compress_depth = self.int("list-compress-depth") as u64;

@@ -181,7 +181,8 @@ impl<'a> Ctx<'a> {
     pub fn touch_watched(&mut self, db: usize, key: &[u8]) {
         crate::watch::touch(self.eng, db, key, self.now_ms);
         // Tracking clients caching it hear about it (one table for all dbs, as Redis).
-        self.eng.tracking_invalidate(key, self.client_id);
+        let writer = self.eng.scripting.on_behalf_of(self.client_id);
+        self.eng.tracking_invalidate(key, writer);
     }
 
     /// Adds `n` to the change counter without naming a key (FLUSHDB and friends).
@@ -202,7 +203,8 @@ impl<'a> Ctx<'a> {
     /// Inside EXEC nothing may block (Redis's `CLIENT_DENY_BLOCKING`): the request is dropped,
     /// so the handler's own reply, its timeout reply, goes out at once.
     pub fn block(&mut self, keys: Vec<Bytes>, deadline_ms: Option<i64>, timeout_reply: Reply) {
-        if self.eng.tx.in_exec {
+        // Nor inside a script: blocking commands answer at once there too.
+        if self.eng.tx.in_exec || self.eng.scripting.running() {
             return;
         }
         self.block_request = Some(BlockRequest {

@@ -31,6 +31,9 @@ pub enum Action {
     /// These clients have bytes waiting in `blocking.outbox`: a parked client's reply, or
     /// pub/sub messages for a subscriber.
     Wake(Vec<u64>),
+    /// Write a line to the server log (`redis.log` from a script); level 0 debug, 1 verbose,
+    /// 2 notice, 3 warning, already filtered by `loglevel`.
+    Log { level: u8, message: Vec<u8> },
 }
 
 /// What the process around the engine reports for INFO (memory, pid, ports).
@@ -44,6 +47,11 @@ pub trait Host: Send {
     fn config_file(&self) -> String;
     /// CPU seconds used so far: (system, user).
     fn cpu_seconds(&self) -> (f64, f64);
+    /// A wall clock for measuring how long a script runs (busy scripts). None: scripts are
+    /// never reported busy (tests and simulation, where time only moves between commands).
+    fn clock(&self) -> Option<crate::script::busy::Clock> {
+        None
+    }
 }
 
 /// A host for tests and simulation: fixed, deterministic numbers.
@@ -117,6 +125,8 @@ pub struct Engine {
     pub tx: crate::watch::TxRegistry,
     /// Client-side caching: tracking clients, remembered keys, BCAST prefixes (tracking.rs).
     pub tracking: crate::tracking::Tracking,
+    /// Lua scripts and functions: the VM, the script cache, libraries, the busy gate.
+    pub scripting: crate::script::Scripting,
     next_client_id: u64,
 }
 
@@ -129,6 +139,7 @@ pub(crate) struct Outcome {
 
 impl Engine {
     pub fn new(config: Config, seed: u64, now_ms: i64, host: Box<dyn Host>) -> Engine {
+        let clock = host.clock();
         let dbs = (0..config.databases)
             .map(|i| Db::with_seed(((seed as u128) << 64) | (i as u128 + 1)))
             .collect();
@@ -152,6 +163,7 @@ impl Engine {
             pubsub: Default::default(),
             tx: crate::watch::TxRegistry::default(),
             tracking: Default::default(),
+            scripting: crate::script::Scripting::new(clock),
             next_client_id: 1,
         }
     }
@@ -408,6 +420,7 @@ impl Engine {
         let block = ctx.block_request.take();
         let db = ctx.db;
         // Redis remembers the keys of read-only commands for tracking clients.
+        // (Keys a script reads are not remembered for its caller: Redis 7.0.15 does not.)
         if cmd.has(crate::command::flags::READONLY) && !cmd.has(crate::command::flags::PUBSUB) {
             self.remember_keys(client, cmd, args);
         }

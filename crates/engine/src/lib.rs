@@ -15,6 +15,7 @@ pub mod expire;
 pub mod notify;
 pub mod pubsub;
 pub mod rng;
+pub mod script;
 pub mod session;
 pub mod tracking;
 pub mod util;

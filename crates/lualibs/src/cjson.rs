@@ -5,8 +5,7 @@ use crate::util::{
     add, arg_error, check_number, f64_to_i64, ret, type_error, Args, LResult, PLAIN,
 };
 use mlua::{Lua, MultiValue, Table, Value};
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Per-module settings; `cjson.new()` returns a module with fresh ones.
 #[derive(Clone)]
@@ -39,7 +38,12 @@ impl Default for Config {
     }
 }
 
-type Cfg = Rc<RefCell<Config>>;
+/// Shared by one cjson table's functions; a Mutex only because the engine's VM must be Send.
+type Cfg = Arc<Mutex<Config>>;
+
+fn lock(cfg: &Cfg) -> MutexGuard<'_, Config> {
+    cfg.lock().unwrap_or_else(|p| p.into_inner())
+}
 
 /// `json_arg_init`: at most `n` arguments.
 fn arg_init(lua: &Lua, args: &Args, n: usize) -> LResult<()> {
@@ -124,11 +128,11 @@ fn config_fn<F>(
     f: F,
 ) -> mlua::Result<()>
 where
-    F: Fn(&Lua, &Args, &mut Config) -> LResult<Vec<Value>> + 'static,
+    F: Fn(&Lua, &Args, &mut Config) -> LResult<Vec<Value>> + mlua::MaybeSend + 'static,
 {
     let cfg = cfg.clone();
     add(lua, m, name, PLAIN, move |lua, args| {
-        let r = arg_init(lua, &args, nargs).and_then(|_| f(lua, &args, &mut cfg.borrow_mut()));
+        let r = arg_init(lua, &args, nargs).and_then(|_| f(lua, &args, &mut lock(&cfg)));
         match r {
             Ok(v) => ret(lua, MultiValue::from_iter(v)),
             Err(e) => Ok(Err(e)),
@@ -139,14 +143,14 @@ where
 /// Builds one module table sharing a fresh configuration.
 pub fn module(lua: &Lua) -> mlua::Result<Table> {
     let m = lua.create_table()?;
-    let cfg: Cfg = Rc::new(RefCell::new(Config::default()));
+    let cfg: Cfg = Arc::new(Mutex::new(Config::default()));
     let c = cfg.clone();
     let step = crate::cjson_encode::stepper(lua)?;
     add(lua, &m, "encode", PLAIN, move |lua, args| {
         if args.len() != 1 {
             return Ok(Err(arg_error(lua, 1, "encode", "expected 1 argument")));
         }
-        let conf = c.borrow().clone();
+        let conf = lock(&c).clone();
         match crate::cjson_encode::encode(lua, &conf, &step, args.get(1).unwrap_or(Value::Nil))? {
             Ok(s) => ret(lua, lua.create_string(&s)?),
             Err(e) => Ok(Err(e)),
@@ -161,7 +165,7 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
             Ok(t) => t,
             Err(e) => return Ok(Err(e)),
         };
-        let conf = c.borrow().clone();
+        let conf = lock(&c).clone();
         match crate::cjson_decode::decode(lua, &conf, &text)? {
             Ok(v) => ret(lua, v),
             Err(e) => Ok(Err(e)),

@@ -88,7 +88,7 @@ pub fn exact(t: &Table, key: &Value, v: Value) -> Value {
 /// Installs `name` in `module` as a wrapper around `f`.
 pub fn add<F>(lua: &Lua, module: &Table, name: &'static str, mode: Mode, f: F) -> mlua::Result<()>
 where
-    F: Fn(&Lua, Args) -> mlua::Result<LResult<MultiValue>> + 'static,
+    F: Fn(&Lua, Args) -> mlua::Result<LResult<MultiValue>> + mlua::MaybeSend + 'static,
 {
     let listed = mode.listed;
     let func = lua.create_function(move |lua, (n, t): (usize, Table)| {

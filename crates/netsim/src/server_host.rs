@@ -1,5 +1,5 @@
 //! The simulated server host: the production connection code (`server::connection::serve`)
-//! and cron task over turmoil's TCP, around a real engine. Only the accept loop is the
+//! admission and cron task over turmoil's TCP, around a real engine. Only the accept loop is the
 //! simulator's own, because turmoil's listener is not tokio's.
 
 use engine::config::Config;
@@ -44,20 +44,17 @@ pub fn install(sim: &mut turmoil::Sim<'_>, seed: u64, plan: &crate::Plan) -> Arc
             let listener = turmoil::net::TcpListener::bind(("0.0.0.0", PORT)).await?;
             loop {
                 let (stream, peer) = listener.accept().await?;
-                match server::listener::admit(
-                    &shared,
-                    peer.to_string(),
-                    "server:6379".into(),
-                    0,
-                    |_| {},
-                ) {
-                    Some(id) => {
-                        tokio::spawn(server::connection::serve(shared.clone(), stream, id));
-                    }
-                    None => {
-                        tokio::spawn(server::listener::reject(stream));
-                    }
-                }
+                let peer = server::admit::Peer {
+                    addr: peer.to_string(),
+                    laddr: format!("server:{PORT}"),
+                    fd: 0,
+                };
+                tokio::spawn(server::admit::admit(
+                    shared.clone(),
+                    stream,
+                    peer,
+                    |_, _| {},
+                ));
             }
         }
     });

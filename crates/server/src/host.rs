@@ -33,6 +33,10 @@ impl Host for ProcessHost {
         self.config_file.clone()
     }
 
+    fn clock(&self) -> Option<engine::script::busy::Clock> {
+        Some(std::sync::Arc::new(crate::now_ms))
+    }
+
     fn cpu_seconds(&self) -> (f64, f64) {
         // /proc/self/stat fields 14 and 15 (utime, stime) in clock ticks (100 per second).
         let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {

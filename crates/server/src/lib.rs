@@ -1,7 +1,10 @@
 //! The I/O shell: listeners, connections, pipelining and timers around the sans-IO engine.
 //! Everything here is plumbing; semantics live in `engine`.
 
+pub mod admit;
 pub mod alloc;
+pub mod busy;
+mod conn;
 pub mod connection;
 pub mod host;
 pub mod listener;

@@ -1,5 +1,6 @@
 //! Listening sockets, the accept loop with `maxclients`, the cron timer, and shutdown.
 
+use crate::admit::Peer;
 use crate::shared::Shared;
 use crate::workers::Workers;
 use engine::Engine;
@@ -8,7 +9,6 @@ use std::net::SocketAddr;
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
 /// A started server.
@@ -117,45 +117,18 @@ async fn accept_loop(shared: Arc<Shared>, workers: Arc<Workers>, listener: TcpLi
             .map(|a| a.to_string())
             .unwrap_or_default();
         let fd = stream.as_raw_fd() as i64;
-        let admitted = admit(&shared, peer.to_string(), laddr, fd, |secs| {
-            set_keepalive(&stream, secs)
-        });
-        match admitted {
-            Some(id) => workers.deal(&shared, stream, id),
-            None => {
-                tokio::spawn(reject(stream));
-            }
-        }
+        // Registering needs the engine, which a running script may hold: the connection's
+        // own task (on the I/O thread it is dealt to) waits for it, never the accept loop.
+        let peer = Peer {
+            addr: peer.to_string(),
+            laddr,
+            fd,
+        };
+        workers.deal(&shared, stream, peer);
     }
 }
 
-/// Registers a new connection with the engine, unless `maxclients` is reached (then `None`,
-/// counted as rejected). `keepalive` applies the configured TCP keepalive to the socket.
-pub fn admit(
-    shared: &Shared,
-    peer: String,
-    laddr: String,
-    fd: i64,
-    keepalive: impl FnOnce(u64),
-) -> Option<u64> {
-    let mut eng = shared.lock();
-    if eng.clients.len() as u64 >= eng.config.maxclients {
-        eng.stats.rejected_connections += 1;
-        return None;
-    }
-    keepalive(eng.config.tcp_keepalive_secs);
-    Some(eng.connect(peer, laddr, fd, shared.now_ms()))
-}
-
-/// Answers a connection over `maxclients` with Redis's error and closes it.
-pub async fn reject<S: tokio::io::AsyncWrite + Unpin>(mut stream: S) {
-    let _ = stream
-        .write_all(b"-ERR max number of clients reached\r\n")
-        .await;
-    let _ = stream.shutdown().await;
-}
-
-fn set_keepalive(stream: &TcpStream, secs: u64) {
+pub(crate) fn set_keepalive(stream: &TcpStream, secs: u64) {
     if secs == 0 {
         return;
     }

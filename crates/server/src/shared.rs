@@ -1,9 +1,10 @@
 //! State shared by all connection tasks: the engine behind one lock (for now), and the
 //! handles the shell needs to act on the engine's `Action`s.
 
+use engine::script::busy::BusyGate;
 use engine::{Action, Engine};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use tokio::sync::{watch, Notify};
 
 /// Where the shell reads the time it hands the engine: the system clock in production, a
@@ -32,6 +33,9 @@ pub struct Shared {
     pub attention: Mutex<HashMap<u64, Arc<Notify>>>,
     /// Flips to true once shutdown starts; every task watches it.
     pub shutdown: watch::Sender<bool>,
+    /// The engine's busy-script gate, readable without the engine lock (a running script
+    /// holds that lock for as long as it runs).
+    pub gate: Arc<BusyGate>,
 }
 
 impl Shared {
@@ -41,7 +45,9 @@ impl Shared {
 
     pub fn with_clock(engine: Engine, clock: Clock) -> Arc<Shared> {
         let (shutdown, _) = watch::channel(false);
+        let gate = engine.scripting.gate.clone();
         Arc::new(Shared {
+            gate,
             engine: Mutex::new(engine),
             clock,
             attention: Mutex::new(HashMap::new()),
@@ -58,6 +64,25 @@ impl Shared {
         self.engine.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Locks the engine unless a script is running (then `None`: the caller answers by itself
+    /// or retries later, instead of parking a runtime worker for the script's whole run).
+    pub fn lock_unless_script(&self) -> Option<MutexGuard<'_, Engine>> {
+        for _ in 0..64 {
+            match self.engine.try_lock() {
+                Ok(g) => return Some(g),
+                Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+                Err(TryLockError::WouldBlock) => {}
+            }
+            if self.gate.running() {
+                return None;
+            }
+            std::thread::yield_now();
+        }
+        // Held by an ordinary command: wait for it. (Should a script start meanwhile, this
+        // client waits for it; the script's own connection left its worker, see connection.rs.)
+        Some(self.lock())
+    }
+
     /// Carries out what the engine asked for.
     pub fn perform(&self, actions: Vec<Action>) {
         for action in actions {
@@ -68,6 +93,14 @@ impl Shared {
                         if let Some(n) = attention.get(&id) {
                             n.notify_one();
                         }
+                    }
+                }
+                Action::Log { level, message } => {
+                    let message = String::from_utf8_lossy(&message);
+                    match level {
+                        0 | 1 => tracing::debug!("{message}"),
+                        2 => tracing::info!("{message}"),
+                        _ => tracing::warn!("{message}"),
                     }
                 }
                 Action::Shutdown => {

@@ -3,13 +3,14 @@
 //! connections round-robin. Thread 0 is the runtime that called [`Workers::start`]: with
 //! one thread nothing crosses threads at all.
 
+use crate::admit::Peer;
 use crate::shared::Shared;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
-type Handoff = (std::net::TcpStream, u64);
+type Handoff = (std::net::TcpStream, Peer);
 
 pub struct Workers {
     /// Threads 1..N; thread 0 is the caller's runtime.
@@ -43,19 +44,17 @@ impl Workers {
         self.others.len() + 1
     }
 
-    /// Gives an admitted connection (engine client `id`) to the next thread in turn.
-    pub fn deal(&self, shared: &Arc<Shared>, stream: TcpStream, id: u64) {
+    /// Gives a new connection to the next thread in turn, which registers and serves it.
+    pub fn deal(&self, shared: &Arc<Shared>, stream: TcpStream, peer: Peer) {
         let turn = self.next.fetch_add(1, Ordering::Relaxed) % self.threads();
         if turn == 0 {
-            tokio::spawn(crate::connection::serve(shared.clone(), stream, id));
+            tokio::spawn(start(shared.clone(), stream, peer));
             return;
         }
-        let sent = stream
-            .into_std()
-            .ok()
-            .is_some_and(|s| self.others[turn - 1].send((s, id)).is_ok());
-        if !sent {
-            shared.lock().disconnect(id);
+        // A stream that cannot move (or a thread gone at shutdown) is dropped: the client
+        // sees the connection close.
+        if let Ok(s) = stream.into_std() {
+            let _ = self.others[turn - 1].send((s, peer));
         }
     }
 }
@@ -64,7 +63,7 @@ impl Workers {
 async fn serve_handoffs(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Handoff>) {
     let mut shutdown = shared.shutdown.subscribe();
     loop {
-        let (stream, id) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             biased;
             h = rx.recv() => match h {
                 Some(h) => h,
@@ -72,11 +71,13 @@ async fn serve_handoffs(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Han
             },
             _ = shutdown.changed() => return,
         };
-        match TcpStream::from_std(stream) {
-            Ok(stream) => {
-                tokio::spawn(crate::connection::serve(shared.clone(), stream, id));
-            }
-            Err(_) => shared.lock().disconnect(id),
+        if let Ok(stream) = TcpStream::from_std(stream) {
+            tokio::spawn(start(shared.clone(), stream, peer));
         }
     }
+}
+
+/// Registers and serves one connection on the current I/O thread.
+async fn start(shared: Arc<Shared>, stream: TcpStream, peer: Peer) {
+    crate::admit::admit(shared, stream, peer, crate::listener::set_keepalive).await;
 }

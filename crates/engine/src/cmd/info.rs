@@ -108,6 +108,7 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
             kv(out, "used_memory_human", &human(used));
             kv(out, "used_memory_rss", &rss);
             kv(out, "used_memory_rss_human", &human(rss));
+            crate::script::info_memory(&eng.scripting, &mut |k, v| kv(out, k, &v), human);
             kv(out, "maxmemory", &0);
             kv(out, "maxmemory_human", &"0B");
             kv(out, "maxmemory_policy", &"noeviction");

@@ -321,7 +321,7 @@ fn set_reply_mode(eng: &mut Engine, client: u64, mode: ReplyMode) {
 
 /// Like Redis 7.0, the effects of a transaction that wrote more than one go out wrapped in
 /// MULTI ... EXEC, so a replica or the log applies them atomically too.
-fn wrap_effects(eng: &mut Engine, mark: Option<usize>) {
+pub(crate) fn wrap_effects(eng: &mut Engine, mark: Option<usize>) {
     let (Some(mark), Some(effects)) = (mark, eng.effects.as_mut()) else {
         return;
     };

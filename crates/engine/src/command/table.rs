@@ -5,7 +5,7 @@ use crate::cmd;
 use std::sync::OnceLock;
 
 /// Every family's commands. Adding a family means adding its list here.
-pub fn families() -> [&'static [Command]; 18] {
+pub fn families() -> [&'static [Command]; 20] {
     [
         super::introspect::COMMANDS,
         cmd::connection::COMMANDS,
@@ -25,6 +25,8 @@ pub fn families() -> [&'static [Command]; 18] {
         cmd::zsets::COMMANDS,
         cmd::pubsub::COMMANDS,
         cmd::transactions::COMMANDS,
+        cmd::scripting::COMMANDS,
+        cmd::functions::COMMANDS,
     ]
 }
 

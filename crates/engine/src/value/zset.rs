@@ -142,7 +142,12 @@ impl ZSet {
             for e in &mut entries {
                 e.1 = listpack_score(e.1);
             }
-            entries.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+            // -0 and 0 tie (then members decide), as Redis compares scores with `<`.
+            entries.sort_by(|a, b| {
+                a.1.partial_cmp(&b.1)
+                    .unwrap_or_else(|| a.1.total_cmp(&b.1))
+                    .then_with(|| a.0.cmp(&b.0))
+            });
             ZSet::Listpack(ScorePack::from_sorted(&entries))
         } else {
             let mut big = Big::default();

@@ -208,7 +208,12 @@ fn generic(ctx: &mut Ctx, a: &[Bytes], dst: Option<usize>, op: Op, card: bool) -
         }
         None => {
             let mut result = result;
-            result.sort_by(|x, y| x.1.total_cmp(&y.1).then_with(|| x.0.cmp(&y.0)));
+            // -0 and 0 tie (then members decide), as Redis compares scores with `<`.
+            result.sort_by(|x, y| {
+                x.1.partial_cmp(&y.1)
+                    .unwrap_or_else(|| x.1.total_cmp(&y.1))
+                    .then_with(|| x.0.cmp(&y.0))
+            });
             let resp3 = util::resp3(ctx);
             util::scored(result, withscores, resp3)
         }

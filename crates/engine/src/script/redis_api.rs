@@ -1,0 +1,439 @@
+//! The `redis` table scripts see, and how `redis.call` / `redis.pcall` run a command: through
+//! the same lookup and dispatch as a client's command (no second parser), on behalf of the
+//! engine's script client, with Redis's refusals for scripts.
+
+use super::convert::{lua_arg, lua_to_reply, reply_to_lua};
+use super::vm::{Vm, KILLED, LOAD_TIMEOUT};
+use crate::command::{flags, table};
+use crate::engine::Engine;
+use bytes::Bytes;
+use mlua::{Lua, MultiValue, Table, Value};
+use resp::Reply;
+use std::sync::Mutex;
+
+/// Client id the engine runs script commands as (Redis's fake Lua client).
+pub const SCRIPT_CLIENT: u64 = u64::MAX;
+
+/// What one script call's `redis.call` needs while it runs.
+pub struct RunState<'e> {
+    pub eng: &'e mut Engine,
+    pub now_ms: i64,
+    /// Write commands are refused (EVAL_RO, FCALL_RO, `no-writes` functions).
+    pub readonly: bool,
+    /// The script's `redis.setresp` choice.
+    pub resp3: bool,
+    /// `redis.set_repl` flags: bit 1 AOF, bit 2 replicas.
+    pub repl: u8,
+}
+
+/// Fills the `redis` table: library functions, constants, and the wrappers that reach the
+/// per-run callbacks in `vm.hooks`.
+pub fn install(vm: &Vm) -> mlua::Result<()> {
+    let lua = &vm.lua;
+    let redis = &vm.redis;
+    // call, pcall, setresp and set_repl need the engine: each run sets them (script/mod.rs).
+    redis.raw_set(
+        "sha1hex",
+        lua.create_function(|lua, a| raise(lua, sha1hex(lua, a)?))?,
+    )?;
+    redis.raw_set("error_reply", lua.create_function(error_reply)?)?;
+    redis.raw_set("status_reply", lua.create_function(status_reply)?)?;
+    redis.raw_set(
+        "replicate_commands",
+        lua.create_function(|_, _: MultiValue| Ok(true))?,
+    )?;
+    // Outside the debugger these do nothing, as in Redis.
+    redis.raw_set(
+        "breakpoint",
+        lua.create_function(|_, _: MultiValue| Ok(false))?,
+    )?;
+    redis.raw_set("debug", lua.create_function(|_, _: MultiValue| Ok(()))?)?;
+    for (name, v) in [
+        ("LOG_DEBUG", 0),
+        ("LOG_VERBOSE", 1),
+        ("LOG_NOTICE", 2),
+        ("LOG_WARNING", 3),
+        ("REPL_NONE", 0),
+        ("REPL_AOF", 1),
+        ("REPL_SLAVE", 2),
+        ("REPL_REPLICA", 2),
+        ("REPL_ALL", 3),
+    ] {
+        redis.raw_set(name, v)?;
+    }
+    redis.raw_set("REDIS_VERSION", crate::REDIS_VERSION)?;
+    redis.raw_set("REDIS_VERSION_NUM", 0x00_07_00_0f)?;
+    vm.backing.raw_set("redis", redis.clone())?;
+    Ok(())
+}
+
+/// An error raised by a `redis` library function, with where in the user's code it was
+/// called from (a Rust callback called from Lua keeps its caller's frame, even in a tail call).
+#[derive(Debug)]
+pub struct ScriptError {
+    pub msg: Vec<u8>,
+    pub place: Option<(String, i32)>,
+}
+
+impl std::fmt::Display for ScriptError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&String::from_utf8_lossy(&self.msg))
+    }
+}
+
+impl std::error::Error for ScriptError {}
+
+/// The first frame, from `lua`'s current one down, that is user code (neither C nor ours).
+fn user_frame(lua: &Lua) -> Option<(String, i32)> {
+    for level in 1..64 {
+        let frame = lua.inspect_stack(level)?;
+        let src = frame.source();
+        if src.what == "C" {
+            continue;
+        }
+        let source = src.source.as_deref().unwrap_or("?").to_string();
+        if source.starts_with('=') {
+            continue;
+        }
+        return Some((source, frame.curr_line()));
+    }
+    None
+}
+
+/// Turns `(false, {err=...})` into a raised error, `(true, v)` into `v`.
+pub fn raise(lua: &Lua, (ok, v): (bool, Value)) -> mlua::Result<Value> {
+    if ok {
+        return Ok(v);
+    }
+    let msg = match &v {
+        Value::Table(t) => t
+            .raw_get::<mlua::String>("err")
+            .map(|s| s.as_bytes().to_vec())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    Err(mlua::Error::external(ScriptError {
+        msg,
+        place: user_frame(lua),
+    }))
+}
+
+/// The ScriptError inside an mlua error, if that is what it is.
+pub fn script_error(e: &mlua::Error) -> Option<&ScriptError> {
+    match e {
+        mlua::Error::CallbackError { cause, .. } => script_error(cause),
+        mlua::Error::ExternalError(inner) => inner.downcast_ref::<ScriptError>(),
+        _ => None,
+    }
+}
+
+/// For the sandbox's `pcall`: the text of a raised library error, so scripts see a string.
+pub fn errtext(lua: &Lua, v: Value) -> mlua::Result<Value> {
+    Ok(match &v {
+        Value::Error(e) => match script_error(e) {
+            Some(se) => Value::String(lua.create_string(&se.msg)?),
+            None => Value::String(lua.create_string(innermost(e))?),
+        },
+        _ => Value::Nil,
+    })
+}
+
+fn err_table(lua: &Lua, msg: &[u8]) -> mlua::Result<(bool, Value)> {
+    let t = lua.create_table()?;
+    t.raw_set("err", lua.create_string(msg)?)?;
+    Ok((false, Value::Table(t)))
+}
+
+fn sha1hex(lua: &Lua, args: MultiValue) -> mlua::Result<(bool, Value)> {
+    if args.len() != 1 {
+        return err_table(lua, b"ERR wrong number of arguments");
+    }
+    let bytes = lua_arg(&args[0]).unwrap_or_default();
+    let hex = super::sha1::sha1_hex(&bytes);
+    Ok((true, Value::String(lua.create_string(hex)?)))
+}
+
+/// `redis.log` lines waiting to be handed to the shell: (level, message).
+pub type Logs = std::sync::Arc<Mutex<Vec<(u8, Vec<u8>)>>>;
+
+/// `redis.log(level, ...)`: the arguments joined by spaces become one log line.
+pub fn install_log(vm: &Vm) -> mlua::Result<()> {
+    let logs = vm.logs.clone();
+    let f = vm.lua.create_function(move |lua, args: MultiValue| {
+        let outcome = log(lua, &args)?;
+        if outcome.0 {
+            let level = number(args.front()).unwrap_or(0) as u8;
+            let parts: Vec<Vec<u8>> = args
+                .iter()
+                .skip(1)
+                .filter_map(lua_arg)
+                .map(|b| b.to_vec())
+                .collect();
+            logs.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((level, parts.join(&b' ')));
+        }
+        raise(lua, outcome)
+    })?;
+    vm.redis.raw_set("log", f)
+}
+
+/// Moves what `redis.log` wrote into the engine's actions, dropping lines below `loglevel`.
+pub fn drain_logs(vm: &Vm, eng: &mut Engine) {
+    let lines = std::mem::take(&mut *vm.logs.lock().unwrap_or_else(|p| p.into_inner()));
+    let verbosity = match eng.config.get("loglevel") {
+        Some("debug") => 0,
+        Some("verbose") => 1,
+        Some("notice") => 2,
+        _ => 3,
+    };
+    for (level, message) in lines {
+        if level >= verbosity {
+            eng.actions
+                .push(crate::engine::Action::Log { level, message });
+        }
+    }
+}
+
+/// Checks `redis.log`'s arguments as Redis does.
+fn log(lua: &Lua, args: &MultiValue) -> mlua::Result<(bool, Value)> {
+    if args.len() < 2 {
+        return err_table(lua, b"ERR redis.log() requires two arguments or more.");
+    }
+    let level = match &args[0] {
+        Value::Number(n) => Some(*n as i64),
+        Value::Integer(n) => Some(*n),
+        _ => None,
+    };
+    match level {
+        None => err_table(lua, b"ERR First argument must be a number (log level)."),
+        Some(0..=3) => Ok((true, Value::Nil)),
+        Some(_) => err_table(lua, b"ERR Invalid debug level."),
+    }
+}
+
+fn error_reply(lua: &Lua, args: MultiValue) -> mlua::Result<Value> {
+    let msg = match args.front() {
+        Some(Value::String(s)) if args.len() == 1 => s.as_bytes().to_vec(),
+        _ => return Ok(err_table(lua, b"ERR wrong number or type of arguments")?.1),
+    };
+    // Redis: a leading '-' is dropped; a message without a code (no space) gets `ERR `.
+    let msg = msg.strip_prefix(b"-").unwrap_or(&msg).to_vec();
+    let text = if msg.contains(&b' ') {
+        msg
+    } else {
+        [b"ERR ".as_slice(), &msg].concat()
+    };
+    Ok(err_table(lua, &text)?.1)
+}
+
+fn status_reply(lua: &Lua, args: MultiValue) -> mlua::Result<Value> {
+    let msg = match args.front() {
+        Some(Value::String(s)) if args.len() == 1 => s.clone(),
+        _ => return Ok(err_table(lua, b"ERR wrong number or type of arguments")?.1),
+    };
+    let t = lua.create_table()?;
+    t.raw_set("ok", msg)?;
+    Ok(Value::Table(t))
+}
+
+/// The message handler of every script call: makes the error an `{err=...}` table carrying
+/// where in the user's code it happened (the first frame that is neither C nor ours).
+pub fn error_handler(lua: &Lua, err: Value) -> mlua::Result<Table> {
+    if let Value::Error(e) = &err {
+        if let Some(se) = script_error(e) {
+            let t = lua.create_table()?;
+            t.raw_set("err", lua.create_string(&se.msg)?)?;
+            if let Some((source, line)) = &se.place {
+                t.raw_set("source", source.as_str())?;
+                t.raw_set("line", *line)?;
+            }
+            return Ok(t);
+        }
+    }
+    let t = match err {
+        Value::Table(t) => {
+            if !matches!(t.raw_get::<Value>("err")?, Value::String(_)) {
+                t.raw_set("err", "ERR unknown error")?;
+            }
+            t
+        }
+        other => {
+            let text = match &other {
+                Value::String(s) => s.as_bytes().to_vec(),
+                // A Rust library function's error reads like luaL_error's: with the position.
+                Value::Error(e) => {
+                    let msg = innermost(e);
+                    match user_frame(lua) {
+                        Some((source, line)) if msg != KILLED && msg != LOAD_TIMEOUT => {
+                            let short = source.strip_prefix('@').unwrap_or(&source);
+                            format!("{short}:{line}: {msg}").into_bytes()
+                        }
+                        _ => msg.into_bytes(),
+                    }
+                }
+                Value::Nil => b"nil".to_vec(),
+                Value::Boolean(b) => b.to_string().into_bytes(),
+                Value::Number(n) => resp::reply::format_g(*n, 14).into_bytes(),
+                Value::Integer(n) => n.to_string().into_bytes(),
+                _ => b"unknown error".to_vec(),
+            };
+            let t = lua.create_table()?;
+            t.raw_set(
+                "err",
+                lua.create_string([b"ERR ".as_slice(), &text].concat())?,
+            )?;
+            t
+        }
+    };
+    if let Some((source, line)) = user_frame(lua) {
+        t.raw_set("source", source)?;
+        t.raw_set("line", line)?;
+    }
+    Ok(t)
+}
+
+/// The message of a Rust-side error, without mlua's wrapping.
+pub fn innermost(e: &mlua::Error) -> String {
+    match e {
+        mlua::Error::CallbackError { cause, .. } => innermost(cause),
+        mlua::Error::RuntimeError(m) => m.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// True when a failed call was stopped by the busy hook.
+pub fn is_kill(err: &Table) -> bool {
+    err.raw_get::<mlua::String>("err")
+        .is_ok_and(|s| s.as_bytes().ends_with(KILLED.as_bytes()))
+}
+
+/// `redis.call` / `redis.pcall`: `(true, reply)` or `(false, {err=...})`.
+pub fn call(lua: &Lua, state: &Mutex<RunState>, args: MultiValue) -> mlua::Result<(bool, Value)> {
+    if args.is_empty() {
+        return err_table(
+            lua,
+            b"ERR Please specify at least one argument for this redis lib call",
+        );
+    }
+    let mut argv = Vec::with_capacity(args.len());
+    for a in args.iter() {
+        match lua_arg(a) {
+            Some(b) => argv.push(b),
+            None => {
+                return err_table(
+                    lua,
+                    b"ERR Lua redis lib command arguments must be strings or integers",
+                )
+            }
+        }
+    }
+    let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
+    let reply = match check(&st, &argv) {
+        Err(msg) => return err_table(lua, msg.as_bytes()),
+        Ok(()) => {
+            let now = st.now_ms;
+            // Commands whose reply shape depends on the protocol see the script's choice.
+            let proto = if st.resp3 {
+                resp::Proto::Resp3
+            } else {
+                resp::Proto::Resp2
+            };
+            if let Some(s) = st.eng.clients.get_mut(&SCRIPT_CLIENT) {
+                s.proto = proto;
+            }
+            let mark = st.eng.effects.as_ref().map(|e| e.len());
+            let dirty = st.eng.dirty;
+            let outcome = st.eng.dispatch(SCRIPT_CLIENT, &argv, now, None);
+            if st.eng.dirty != dirty {
+                st.eng.scripting.gate.mark_wrote();
+            }
+            if st.repl == 0 {
+                if let (Some(mark), Some(e)) = (mark, st.eng.effects.as_mut()) {
+                    e.truncate(mark);
+                }
+            }
+            outcome.reply
+        }
+    };
+    let resp3 = st.resp3;
+    drop(st);
+    if let Reply::Error(e) = &reply {
+        return err_table(lua, e);
+    }
+    Ok((true, reply_to_lua(lua, &reply, resp3)?))
+}
+
+/// Redis's refusals for commands called from scripts, before running them.
+fn check(st: &RunState, argv: &[Bytes]) -> Result<(), &'static str> {
+    let unknown = "ERR Unknown Redis command called from script";
+    let cmd = table::find(&argv[0]).ok_or(unknown)?;
+    let cmd = if !cmd.subcommands.is_empty() && argv.len() > 1 {
+        table::find_sub(cmd, &argv[1]).ok_or(unknown)?
+    } else {
+        cmd
+    };
+    let argc = argv.len() as i32;
+    if (cmd.arity > 0 && cmd.arity != argc) || argc < -cmd.arity || cmd.handler.is_none() {
+        return Err("ERR Wrong number of args calling Redis command from script");
+    }
+    if cmd.has(flags::NOSCRIPT) {
+        return Err("ERR This Redis command is not allowed from script");
+    }
+    if cmd.is_write() && st.readonly {
+        return Err("ERR Write commands are not allowed from read-only scripts.");
+    }
+    Ok(())
+}
+
+/// The final reply of a finished script call.
+pub fn result_reply(value: &Value, resp3: bool) -> Reply {
+    lua_to_reply(value, resp3)
+}
+
+fn number(v: Option<&Value>) -> Option<i64> {
+    match v {
+        Some(Value::Number(n)) => Some(*n as i64),
+        Some(Value::Integer(n)) => Some(*n),
+        _ => None,
+    }
+}
+
+/// `redis.setresp(2|3)`: how later `redis.call` replies reach the script.
+pub fn setresp(
+    lua: &Lua,
+    state: &Mutex<RunState>,
+    args: MultiValue,
+) -> mlua::Result<(bool, Value)> {
+    if args.len() != 1 {
+        return err_table(lua, b"ERR redis.setresp() requires one argument.");
+    }
+    match number(args.front()) {
+        Some(v @ (2 | 3)) => {
+            state.lock().unwrap_or_else(|p| p.into_inner()).resp3 = v == 3;
+            Ok((true, Value::Nil))
+        }
+        _ => err_table(lua, b"ERR RESP version must be 2 or 3."),
+    }
+}
+
+/// `redis.set_repl(flags)`: REPL_NONE keeps later writes out of the effects.
+pub fn set_repl(
+    lua: &Lua,
+    state: &Mutex<RunState>,
+    args: MultiValue,
+) -> mlua::Result<(bool, Value)> {
+    if args.len() != 1 {
+        return err_table(lua, b"ERR redis.set_repl() requires two arguments.");
+    }
+    match number(args.front()) {
+        Some(v @ 0..=3) => {
+            state.lock().unwrap_or_else(|p| p.into_inner()).repl = v as u8;
+            Ok((true, Value::Nil))
+        }
+        _ => err_table(
+            lua,
+            b"ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.",
+        ),
+    }
+}

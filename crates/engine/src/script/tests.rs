@@ -1,0 +1,261 @@
+//! Engine-level checks of scripting: effects of scripts, WATCH, VM reuse, FUNCTION DUMP and
+//! RESTORE round trip.
+
+use crate::config::Config;
+use crate::engine::{Engine, NullHost};
+use bytes::Bytes;
+
+const NOW: i64 = 1_000_000;
+
+fn run(e: &mut Engine, c: u64, args: &[&str]) -> String {
+    let args: Vec<Bytes> = args
+        .iter()
+        .map(|s| Bytes::copy_from_slice(s.as_bytes()))
+        .collect();
+    let mut out = Vec::new();
+    e.execute(c, &args, NOW, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn engine() -> (Engine, u64, u64) {
+    let mut e = Engine::new(Config::default(), 1, NOW, Box::new(NullHost));
+    let a = e.connect("a".into(), "l".into(), 1, NOW);
+    let b = e.connect("b".into(), "l".into(), 2, NOW);
+    (e, a, b)
+}
+
+fn effects(e: &mut Engine) -> Vec<String> {
+    e.effects
+        .replace(Vec::new())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|eff| {
+            eff.argv
+                .iter()
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn a_script_becomes_the_writes_it_made() {
+    let (mut e, a, _) = engine();
+    e.effects = Some(Vec::new());
+    let body = "redis.call('set', KEYS[1], 'x') redis.call('incr', KEYS[2]) return 1";
+    assert_eq!(run(&mut e, a, &["EVAL", body, "2", "k", "n"]), ":1\r\n");
+    assert_eq!(effects(&mut e), ["MULTI", "set k x", "incr n", "EXEC"]);
+    // One write: no wrapping; reads only: nothing.
+    run(&mut e, a, &["EVAL", "return redis.call('del', 'k')", "0"]);
+    assert_eq!(effects(&mut e), ["del k"]);
+    run(&mut e, a, &["EVAL", "return redis.call('get', 'n')", "0"]);
+    assert!(effects(&mut e).is_empty());
+    // REPL_NONE keeps later writes out of the effects.
+    let body = "redis.set_repl(redis.REPL_NONE) redis.call('set', 'q', '1') return 1";
+    run(&mut e, a, &["EVAL", body, "0"]);
+    assert!(effects(&mut e).is_empty());
+    assert_eq!(run(&mut e, a, &["GET", "q"]), "$1\r\n1\r\n");
+}
+
+#[test]
+fn script_writes_invalidate_watch() {
+    let (mut e, a, b) = engine();
+    run(&mut e, a, &["WATCH", "k"]);
+    run(
+        &mut e,
+        b,
+        &["EVAL", "return redis.call('set', 'k', 'v')", "0"],
+    );
+    run(&mut e, a, &["MULTI"]);
+    run(&mut e, a, &["GET", "k"]);
+    assert_eq!(run(&mut e, a, &["EXEC"]), "*-1\r\n");
+}
+
+#[test]
+fn the_vm_is_reused_and_rebuilt_only_by_flush() {
+    let (mut e, a, _) = engine();
+    run(&mut e, a, &["EVAL", "return 1", "0"]);
+    let first = e.scripting.vm.as_ref().map(|vm| vm.lua.used_memory());
+    assert!(first.is_some());
+    // A script cannot leave state behind in globals, but the VM (and cache) stays.
+    run(&mut e, a, &["SCRIPT", "LOAD", "return 2"]);
+    assert_eq!(e.scripting.scripts.len(), 2);
+    assert!(e.scripting.vm.is_some());
+    run(&mut e, a, &["SCRIPT", "FLUSH"]);
+    assert!(e.scripting.vm.is_none());
+    assert!(e.scripting.scripts.is_empty());
+}
+
+#[test]
+fn blocking_commands_inside_scripts_do_not_park() {
+    let (mut e, a, _) = engine();
+    // BLPOP is refused in scripts; a blocking command that is allowed answers at once.
+    let r = run(
+        &mut e,
+        a,
+        &["EVAL", "return redis.pcall('blpop', 'l', 0)", "0"],
+    );
+    assert!(
+        r.starts_with("-ERR This Redis command is not allowed from script"),
+        "{r}"
+    );
+    assert!(!e.is_blocked(a));
+}
+
+#[test]
+fn function_dump_restore_round_trip() {
+    let (mut e, a, _) = engine();
+    let code = "#!lua name=lib\nredis.register_function('f', function(k, a) return 7 end)";
+    assert_eq!(run(&mut e, a, &["FUNCTION", "LOAD", code]), "$3\r\nlib\r\n");
+    let dump = crate::script::functions::dump(&e.scripting.functions);
+    let payload = String::from_utf8(dump.to_vec()).expect("utf-8 payload for the test");
+    assert_eq!(
+        run(&mut e, a, &["FUNCTION", "RESTORE", &payload]),
+        "-ERR Library lib already exists\r\n"
+    );
+    run(&mut e, a, &["FUNCTION", "FLUSH"]);
+    assert_eq!(
+        run(&mut e, a, &["FCALL", "f", "0"]),
+        "-ERR Function not found\r\n"
+    );
+    assert_eq!(
+        run(&mut e, a, &["FUNCTION", "RESTORE", &payload]),
+        "+OK\r\n"
+    );
+    assert_eq!(run(&mut e, a, &["FCALL", "f", "0"]), ":7\r\n");
+    assert_eq!(
+        run(&mut e, a, &["FUNCTION", "RESTORE", &payload, "REPLACE"]),
+        "+OK\r\n"
+    );
+    assert_eq!(
+        run(&mut e, a, &["FUNCTION", "RESTORE", &payload, "FLUSH"]),
+        "+OK\r\n"
+    );
+    // A payload produced by Redis (RDB encoding) is refused with Redis's error.
+    let redis_payload = "\u{f5}\u{c3}@\u{9a}AX\u{1f}#!lua name=y\n\u{0}\u{48}\u{06}rv";
+    assert_eq!(
+        run(&mut e, a, &["FUNCTION", "RESTORE", redis_payload]),
+        "-ERR DUMP payload version or checksum are wrong\r\n"
+    );
+}
+
+#[test]
+fn script_errors_never_panic() {
+    let (mut e, a, _) = engine();
+    for body in [
+        "return {err={}}",
+        "error(setmetatable({}, {__tostring = function() error('x') end}))",
+        "local t = {} t[1] = t return t",
+        "return string.rep('x', -1)",
+        "coroutine.wrap(function() redis.call('ping') end)()",
+        "return redis.call(string.rep('x', 1000))",
+        "local function f() return 1 + f() end return f()",
+        "error({err=1})",
+        "error()",
+        "return math.random(0)",
+    ] {
+        let r = run(&mut e, a, &["EVAL", body, "0"]);
+        assert!(!r.is_empty(), "{body}");
+    }
+    assert_eq!(run(&mut e, a, &["PING"]), "+PONG\r\n");
+}
+
+/// Every key of every db with its value and TTL, sorted.
+fn snapshot(e: &Engine) -> Vec<(usize, Vec<u8>, crate::value::Value, Option<i64>)> {
+    let mut out = Vec::new();
+    for (i, db) in e.dbs.iter().enumerate() {
+        for (k, entry) in db.iter() {
+            out.push((i, k.to_vec(), entry.value.clone(), db.expire_at(k)));
+        }
+    }
+    out.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    out
+}
+
+#[test]
+fn replaying_script_effects_reproduces_the_keyspace() {
+    let (mut a, c, _) = engine();
+    a.effects = Some(Vec::new());
+    let scripts: &[&[&str]] = &[
+        &["EVAL", "redis.call('sadd', KEYS[1], 'a', 'b', 'c') return redis.call('spop', KEYS[1])", "1", "s"],
+        &["EVAL", "redis.call('set', 'k', '1') return redis.call('expire', 'k', 100)", "0"],
+        &["EVAL", "return redis.call('incrbyfloat', 'f', '1.5')", "0"],
+        &["EVAL", "redis.call('select', 3) redis.call('rpush', 'l', 'x', 'y') return redis.call('lpop', 'l')", "0"],
+        &["EVAL", "redis.call('set', 'gone', 'v') redis.call('del', 'gone') return 1", "0"],
+        &["FUNCTION", "LOAD", "#!lua name=l\nredis.register_function('w', function(k, a) return redis.call('hset', k[1], 'f', a[1]) end)"],
+        &["FCALL", "w", "1", "h", "v"],
+        &["EVAL", "redis.call('set', 'ro', 'x') return redis.pcall('incr', 'ro')", "0"],
+    ];
+    for s in scripts {
+        run(&mut a, c, s);
+    }
+    let (mut b, r, _) = engine();
+    let mut db = usize::MAX;
+    for eff in a.effects.take().unwrap_or_default() {
+        if eff.db != db {
+            db = eff.db;
+            run(&mut b, r, &["SELECT", &db.to_string()]);
+        }
+        let args: Vec<String> = eff
+            .argv
+            .iter()
+            .map(|x| String::from_utf8_lossy(x).into_owned())
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&mut b, r, &args);
+    }
+    assert_eq!(snapshot(&a), snapshot(&b));
+    assert_eq!(
+        b.scripting.functions.libraries.len(),
+        1,
+        "FUNCTION LOAD is an effect too"
+    );
+}
+
+#[test]
+fn redis_log_reaches_the_shell_above_loglevel() {
+    let (mut e, a, _) = engine();
+    e.actions.clear();
+    let body =
+        "redis.log(redis.LOG_WARNING, 'disk', 42) redis.log(redis.LOG_DEBUG, 'quiet') return 1";
+    assert_eq!(run(&mut e, a, &["EVAL", body, "0"]), ":1\r\n");
+    let logs: Vec<_> = e
+        .actions
+        .iter()
+        .filter_map(|x| match x {
+            crate::engine::Action::Log { level, message } => Some((*level, message.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(logs, vec![(3, b"disk 42".to_vec())]);
+}
+
+#[test]
+fn every_command_called_from_a_script_answers_without_panicking() {
+    let (mut e, a, _) = engine();
+    run(&mut e, a, &["SET", "s", "v"]);
+    run(&mut e, a, &["RPUSH", "l", "x"]);
+    let mut names = Vec::new();
+    for cmd in crate::command::table::all() {
+        if cmd.subcommands.is_empty() {
+            names.push((cmd.name.to_string(), None));
+        }
+        for sub in cmd.subcommands {
+            let short = crate::command::table::short_name(sub);
+            names.push((cmd.name.to_string(), Some(short.to_string())));
+        }
+    }
+    for (name, sub) in names {
+        for extra in [&[][..], &["l"][..], &["s", "1", "2"][..]] {
+            let mut args = vec![format!("'{name}'")];
+            args.extend(sub.iter().map(|s| format!("'{s}'")));
+            args.extend(extra.iter().map(|s| format!("'{s}'")));
+            let body = format!("return redis.pcall({})", args.join(", "));
+            let r = run(&mut e, a, &["EVAL", &body, "0"]);
+            assert!(!r.is_empty(), "{body}");
+        }
+    }
+    assert_eq!(run(&mut e, a, &["PING"]), "+PONG\r\n");
+    assert!(!e.clients.contains_key(&super::redis_api::SCRIPT_CLIENT));
+}

@@ -1,0 +1,91 @@
+//! A new connection's first steps: register it with the engine (`maxclients` and keepalive
+//! included), then serve it. While a script holds the engine, registration waits, and input
+//! that arrives meanwhile is answered as any client's is during a busy script (so a fresh
+//! `redis-cli SCRIPT KILL` works). Generic over the stream so the simulator runs it too.
+
+use crate::busy::{answer, BusyAnswer};
+use crate::shared::Shared;
+use bytes::BytesMut;
+use resp::request::{Limits, RequestParser};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+/// Who is connecting: the peer and local addresses and the socket's fd, as CLIENT LIST
+/// shows them.
+pub struct Peer {
+    pub addr: String,
+    pub laddr: String,
+    pub fd: i64,
+}
+
+/// Registers the connection (or rejects it past `maxclients`) and serves it to the end.
+/// `keepalive` applies the configured TCP keepalive seconds to the socket.
+pub async fn admit<S>(shared: Arc<Shared>, mut stream: S, peer: Peer, keepalive: impl Fn(&S, u64))
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let mut buf = BytesMut::with_capacity(16 * 1024);
+    let mut parser = RequestParser::new();
+    loop {
+        let registered = shared.lock_unless_script().map(|mut eng| {
+            if eng.clients.len() as u64 >= eng.config.maxclients {
+                eng.stats.rejected_connections += 1;
+                return None;
+            }
+            keepalive(&stream, eng.config.tcp_keepalive_secs);
+            let now = shared.now_ms();
+            Some(eng.connect(peer.addr.clone(), peer.laddr.clone(), peer.fd, now))
+        });
+        match registered {
+            Some(Some(id)) => {
+                crate::connection::serve(shared, stream, id, buf, parser).await;
+                return;
+            }
+            Some(None) => {
+                reject(stream).await;
+                return;
+            }
+            None => {}
+        }
+        if shared.gate.busy() && !buf.is_empty() {
+            let mut out = Vec::new();
+            let mut close = false;
+            while let Ok(Some(args)) = parser.next(&mut buf, &Limits::default()) {
+                match answer(&shared, &args, resp::Proto::Resp2, &mut out) {
+                    BusyAnswer::Continue => {}
+                    BusyAnswer::Quit => {
+                        close = true;
+                        break;
+                    }
+                    BusyAnswer::Shutdown => {
+                        out.clear();
+                        close = true;
+                        break;
+                    }
+                }
+            }
+            if stream.write_all(&out).await.is_err() || close {
+                return;
+            }
+        }
+        let mut shutdown = shared.shutdown.subscribe();
+        tokio::select! {
+            biased;
+            _ = shutdown.changed() => return,
+            r = stream.read_buf(&mut buf) => match r {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            },
+            _ = tokio::time::sleep(Duration::from_millis(5)) => {}
+        }
+    }
+}
+
+/// Answers a connection over `maxclients` with Redis's error and closes it.
+async fn reject<S: AsyncWrite + Unpin>(mut stream: S) {
+    let _ = stream
+        .write_all(b"-ERR max number of clients reached\r\n")
+        .await;
+    let _ = stream.shutdown().await;
+}

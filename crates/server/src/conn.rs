@@ -1,0 +1,280 @@
+//! A connection's state and the work it does with the engine: parse what was read, run it
+//! under the engine lock, take wake-ups. While another connection's script holds the engine,
+//! it never waits on it: past `busy-reply-threshold` it answers by itself (crate::busy),
+//! before that it retries shortly. A batch that may run a script runs on tokio's blocking
+//! pool, so the I/O thread stays free for the other connections (and their SCRIPT KILL).
+
+use crate::shared::Shared;
+use bytes::{Bytes, BytesMut};
+use engine::{Action, Flow};
+use resp::request::{Limits, ProtocolError, RequestParser};
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+pub(crate) struct Conn {
+    pub shared: Arc<Shared>,
+    pub id: u64,
+    pub buf: BytesMut,
+    pub out: Vec<u8>,
+    pub parser: RequestParser,
+    pub pending: VecDeque<Vec<Bytes>>,
+    pub blocked: bool,
+    pub close: bool,
+    /// A script held the engine: run `pending` again shortly.
+    pub retry: bool,
+    /// Likewise for a wake-up (`attend`) that could not take the engine.
+    pub retry_attend: bool,
+    /// `pending` may run a script: the serve loop runs it off the I/O thread (`offload`).
+    pub offload: bool,
+    /// A script command was queued since the last EXEC, so EXEC may run one too.
+    script_queued: bool,
+    /// A protocol error found after commands that are still to run: sent after them.
+    protocol_error: Option<ProtocolError>,
+    /// `proto-max-bulk-len`, remembered for parsing while the engine is busy.
+    max_bulk: u64,
+    /// The client's protocol, remembered for replies made while the engine is busy.
+    proto: resp::Proto,
+}
+
+/// What running a batch under the engine lock led to.
+struct Ran {
+    retry: bool,
+    close: bool,
+    blocked: bool,
+    proto: Option<resp::Proto>,
+    actions: Vec<Action>,
+}
+
+/// Runs `pending` under one engine lock until it empties, a command blocks or closes.
+fn run_batch(
+    shared: &Shared,
+    id: u64,
+    pending: &mut VecDeque<Vec<Bytes>>,
+    out: &mut Vec<u8>,
+    qbuf: usize,
+) -> Ran {
+    let mut ran = Ran {
+        retry: false,
+        close: false,
+        blocked: false,
+        proto: None,
+        actions: Vec::new(),
+    };
+    let Some(mut eng) = shared.lock_unless_script() else {
+        ran.retry = true;
+        return ran;
+    };
+    let now = shared.now_ms();
+    while let Some(args) = pending.pop_front() {
+        match eng.execute(id, &args, now, out) {
+            Flow::Continue => {}
+            Flow::Close => {
+                ran.close = true;
+                pending.clear();
+                break;
+            }
+            Flow::Blocked => {
+                ran.blocked = true;
+                break;
+            }
+        }
+    }
+    if let Some(s) = eng.clients.get_mut(&id) {
+        s.qbuf = qbuf;
+        ran.proto = Some(s.proto);
+    }
+    ran.actions = std::mem::take(&mut eng.actions);
+    ran
+}
+
+impl Conn {
+    pub fn new(shared: Arc<Shared>, id: u64, buf: BytesMut, parser: RequestParser) -> Conn {
+        Conn {
+            shared,
+            id,
+            buf,
+            out: Vec::with_capacity(16 * 1024),
+            parser,
+            pending: VecDeque::new(),
+            blocked: false,
+            close: false,
+            retry: false,
+            retry_attend: false,
+            offload: false,
+            script_queued: false,
+            protocol_error: None,
+            max_bulk: 512 * 1024 * 1024,
+            proto: resp::Proto::Resp2,
+        }
+    }
+
+    /// Parses what is buffered and runs it, unless a command blocks.
+    pub fn parse_and_run(&mut self) {
+        if let Some(eng) = self.shared.lock_unless_script() {
+            self.max_bulk = eng.config.proto_max_bulk_len;
+        }
+        let limits = Limits {
+            proto_max_bulk_len: self.max_bulk,
+            ..Limits::default()
+        };
+        loop {
+            match self.parser.next(&mut self.buf, &limits) {
+                Ok(Some(args)) => self.pending.push_back(args),
+                Ok(None) => break,
+                Err(e) => {
+                    self.protocol_error = Some(e);
+                    break;
+                }
+            }
+        }
+        self.run_pending();
+        self.finish_protocol_error();
+    }
+
+    /// The commands before a bad frame ran; then the error, and the connection ends.
+    fn finish_protocol_error(&mut self) {
+        if self.offload || self.retry || !self.pending.is_empty() && !self.blocked {
+            return;
+        }
+        if let Some(e) = self.protocol_error.take() {
+            if !self.blocked {
+                self.out.extend_from_slice(&e.to_reply());
+            }
+            self.close = true;
+        }
+    }
+
+    /// Runs queued commands under one lock until the queue empties or a command blocks.
+    pub fn run_pending(&mut self) {
+        if self.pending.is_empty() || self.blocked {
+            return;
+        }
+        if self.shared.gate.running() {
+            self.answer_while_busy();
+            if self.pending.is_empty() || self.close {
+                return;
+            }
+        }
+        if self.may_run_script() {
+            self.offload = true;
+            return;
+        }
+        let qbuf = self.buf.len();
+        let ran = run_batch(
+            &self.shared,
+            self.id,
+            &mut self.pending,
+            &mut self.out,
+            qbuf,
+        );
+        self.apply(ran);
+    }
+
+    /// Whether `pending` may run a script (EXEC only if one was queued since the last one).
+    fn may_run_script(&mut self) -> bool {
+        let mut any = false;
+        for args in &self.pending {
+            let exec = args
+                .first()
+                .is_some_and(|n| n.eq_ignore_ascii_case(b"exec"));
+            if exec {
+                any |= std::mem::take(&mut self.script_queued);
+            } else if crate::busy::may_run_script(args) {
+                self.script_queued = true;
+                any = true;
+            }
+        }
+        any
+    }
+
+    /// Runs `pending` on tokio's blocking pool: a script may hold the engine for long.
+    pub async fn run_offloaded(&mut self) {
+        self.offload = false;
+        let shared = self.shared.clone();
+        let (id, qbuf) = (self.id, self.buf.len());
+        let mut pending = std::mem::take(&mut self.pending);
+        let mut out = std::mem::take(&mut self.out);
+        let joined = tokio::task::spawn_blocking(move || {
+            let ran = run_batch(&shared, id, &mut pending, &mut out, qbuf);
+            (ran, pending, out)
+        })
+        .await;
+        match joined {
+            Ok((ran, pending, out)) => {
+                self.pending = pending;
+                self.out = out;
+                self.apply(ran);
+                if !self.blocked && !self.close && !self.retry {
+                    // Commands read meanwhile, or a protocol error after the batch.
+                    self.parse_and_run();
+                }
+            }
+            Err(_) => self.close = true,
+        }
+    }
+
+    fn apply(&mut self, ran: Ran) {
+        self.retry |= ran.retry;
+        self.close |= ran.close;
+        self.blocked |= ran.blocked;
+        if let Some(p) = ran.proto {
+            self.proto = p;
+        }
+        if ran.actions.contains(&Action::Shutdown) || self.shared.gate.shutdown_requested() {
+            // Redis closes the connection of a successful SHUTDOWN without a reply.
+            self.out.clear();
+            self.close = true;
+        }
+        self.shared.perform(ran.actions);
+    }
+
+    /// While another connection's script runs: past the threshold, answer by ourselves;
+    /// before it, try again shortly.
+    fn answer_while_busy(&mut self) {
+        while self.shared.gate.busy() {
+            let Some(args) = self.pending.pop_front() else {
+                return;
+            };
+            match crate::busy::answer(&self.shared, &args, self.proto, &mut self.out) {
+                crate::busy::BusyAnswer::Continue => {}
+                crate::busy::BusyAnswer::Quit => {
+                    self.pending.clear();
+                    self.close = true;
+                    return;
+                }
+                crate::busy::BusyAnswer::Shutdown => {
+                    self.out.clear();
+                    self.pending.clear();
+                    self.close = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The engine signalled this client: it was killed, or woken with a reply.
+    pub fn attend(&mut self) {
+        let (killed, reply, still_blocked) = {
+            let Some(mut eng) = self.shared.lock_unless_script() else {
+                self.retry_attend = true;
+                return;
+            };
+            let killed = eng.clients.get(&self.id).is_none_or(|s| s.killed);
+            (killed, eng.take_outbox(self.id), eng.is_blocked(self.id))
+        };
+        if let Some(bytes) = reply {
+            self.out.extend_from_slice(&bytes);
+        }
+        if killed {
+            self.close = true;
+            return;
+        }
+        if self.blocked && !still_blocked {
+            self.blocked = false;
+            self.run_pending();
+            if !self.blocked && !self.close && !self.offload {
+                self.parse_and_run();
+            }
+        }
+    }
+}
