@@ -39,10 +39,17 @@ pub async fn serve<S>(
     // Input that arrived before registration runs first.
     if !c.buf.is_empty() {
         c.parse_and_run();
+        while c.offload {
+            c.run_offloaded().await;
+        }
+        if !c.out.is_empty() && stream.write_all(&c.out).await.is_err() {
+            c.close = true;
+        }
+        c.out.clear();
     }
     loop {
-        if c.offload {
-            c.run_offloaded().await;
+        if c.close {
+            break;
         }
         let (timeout_secs, deadline) = match shared.lock_unless_script() {
             Some(eng) => (eng.config.timeout_secs, eng.block_deadline(id)),
@@ -107,8 +114,9 @@ pub async fn serve<S>(
                 }
             }
         }
-        if c.offload && c.out.is_empty() {
-            continue;
+        // A batch that may run a script runs off this thread, then its replies go out below.
+        while c.offload {
+            c.run_offloaded().await;
         }
         if c.close && c.out.is_empty() {
             break;

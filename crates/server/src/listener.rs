@@ -143,7 +143,9 @@ pub(crate) fn set_keepalive(stream: &TcpStream, secs: u64) {
 pub async fn cron(shared: Arc<Shared>) {
     let mut shutdown = shared.shutdown.subscribe();
     loop {
-        let hz = shared.lock().config.hz.max(1);
+        let hz = shared
+            .lock_unless_script()
+            .map_or(10, |eng| eng.config.hz.max(1));
         tokio::select! {
             biased;
             _ = tokio::time::sleep(Duration::from_millis(1000 / hz as u64)) => {}
@@ -151,7 +153,10 @@ pub async fn cron(shared: Arc<Shared>) {
         }
         // Expiry in the cycle may owe tracking clients invalidations: wake them.
         let actions = {
-            let mut eng = shared.lock();
+            // Skip a tick while a script holds the engine.
+            let Some(mut eng) = shared.lock_unless_script() else {
+                continue;
+            };
             eng.cron(shared.now_ms());
             std::mem::take(&mut eng.actions)
         };

@@ -65,9 +65,13 @@ impl Shared {
     }
 
     /// Locks the engine unless a script is running (then `None`: the caller answers by itself
-    /// or retries later, instead of parking a runtime worker for the script's whole run).
+    /// or retries later, instead of parking its I/O thread for the script's whole run).
+    /// Never blocks on the lock itself: a script may take it at any moment, and an I/O
+    /// thread stuck behind it could not pass on a SCRIPT KILL. Ordinary commands hold the
+    /// lock briefly, so this spins, then naps in short steps.
     pub fn lock_unless_script(&self) -> Option<MutexGuard<'_, Engine>> {
-        for _ in 0..64 {
+        let mut tries = 0u32;
+        loop {
             match self.engine.try_lock() {
                 Ok(g) => return Some(g),
                 Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
@@ -76,11 +80,13 @@ impl Shared {
             if self.gate.running() {
                 return None;
             }
-            std::thread::yield_now();
+            tries += 1;
+            if tries < 64 {
+                std::thread::yield_now();
+            } else {
+                std::thread::sleep(std::time::Duration::from_micros(20));
+            }
         }
-        // Held by an ordinary command: wait for it. (Should a script start meanwhile, this
-        // client waits for it; the script's own connection left its worker, see connection.rs.)
-        Some(self.lock())
     }
 
     /// Carries out what the engine asked for.
