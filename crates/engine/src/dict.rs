@@ -312,7 +312,8 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
     /// checks this from its cron; we do it on removal, deterministically).
     /// Returns true when a resize was started.
     pub fn shrink_if_needed(&mut self) -> bool {
-        if self.rehash_idx.is_some() {
+        // Not shrinking is legal (Redis only shrinks from its cron): only memory differs.
+        if self.rehash_idx.is_some() || crate::buggify!("dict.skip-shrink") {
             return false;
         }
         let size = self.tables[0].buckets.len();
@@ -342,7 +343,13 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
 
     /// One bucket of incremental rehash work.
     fn rehash_step(&mut self) {
-        self.rehash(1);
+        // A burst finishes a rehash sooner; lookups and SCAN must not care when it happens.
+        let n = if crate::buggify!("dict.rehash-burst") {
+            64
+        } else {
+            1
+        };
+        self.rehash(n);
     }
 
     /// Migrates up to `n` non-empty buckets (visiting at most `10 * n` empty

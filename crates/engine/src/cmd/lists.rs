@@ -275,7 +275,10 @@ pub(crate) fn push_values(
         }
     };
     ctx.signal_modified(key);
-    ctx.signal_key_ready(key);
+    // Planted bug (simulator tests only): parked clients are never told.
+    if !crate::planted!("lost-wakeup") {
+        ctx.signal_key_ready(key);
+    }
     ctx.notify(notify::LIST, push_event(end), key);
     Ok(Some(len))
 }
@@ -360,7 +363,15 @@ fn lrange(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     };
     match list_ref(ctx, &a[1]) {
         Ok(Some(l)) => match normalize_range(start, end, l.len()) {
-            Some((s, e)) => Reply::Array(l.range(s, e).map(bulk).collect()),
+            Some((s, e)) => {
+                // Planted bug (simulator tests only): one element too many.
+                let e = if crate::planted!("lrange-off-by-one") && e + 1 < l.len() {
+                    e + 1
+                } else {
+                    e
+                };
+                Reply::Array(l.range(s, e).map(bulk).collect())
+            }
             None => Reply::Array(Vec::new()),
         },
         Ok(None) => Reply::Array(Vec::new()),
