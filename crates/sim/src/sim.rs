@@ -1,0 +1,396 @@
+//! One simulated run: a seed draws the swarm configuration, then many clients (real engine
+//! client ids) take turns sending command batches to the real `Engine` under a simulated
+//! clock. Every reply is checked against the reference model, invariants after every step,
+//! and at the end the live keyspace against the model and the effects replay.
+
+use crate::expect::Expect;
+use crate::gen::Gen;
+use crate::model::{Model, Verdict};
+use crate::rng::SimRng;
+use crate::swarm::Swarm;
+use crate::trace::Trace;
+use crate::{invariants, replay};
+use bytes::Bytes;
+use engine::config::Config;
+use engine::{Action, Effect, Engine, Flow, NullHost};
+use resp::Frame;
+use std::collections::BTreeSet;
+
+/// The simulated clock starts here (unix ms), far from any edge.
+pub const START_MS: i64 = 1_700_000_000_000;
+
+/// Family indexes with special handling (see `swarm::FAMILIES`).
+const MULTI: usize = 6;
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub seed: u64,
+    /// Scheduling steps (one client batch each).
+    pub steps: usize,
+    pub workload: String,
+    /// BUGGIFY point name prefixes allowed to fire; None: all; empty: faults off.
+    pub faults: Option<Vec<String>>,
+    /// Events shown in a failure report.
+    pub keep_events: usize,
+}
+
+impl Options {
+    pub fn new(seed: u64, steps: usize) -> Options {
+        Options {
+            seed,
+            steps,
+            workload: "swarm".into(),
+            faults: None,
+            keep_events: crate::trace::KEEP,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub seed: u64,
+    pub trace_hash: u64,
+    pub events: u64,
+    /// Replies checked against the model (wake-ups included).
+    pub ops_checked: u64,
+    pub sim_ms: i64,
+    pub effects: usize,
+    pub swarm: String,
+    /// BUGGIFY points that fired: (name, times).
+    pub faults_fired: Vec<(&'static str, u64)>,
+    pub failure: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Plan {
+    Normal,
+    Watching,
+    InMulti(usize),
+}
+
+struct Sim {
+    eng: Engine,
+    model: Model,
+    gen: Gen,
+    rng: SimRng,
+    trace: Trace,
+    swarm: Swarm,
+    now: i64,
+    clients: Vec<(u64, Plan)>,
+    effects: Vec<(i64, Effect)>,
+    ops: u64,
+}
+
+/// Runs one seed to completion (or to its first failure).
+pub fn run(opts: &Options) -> Report {
+    let mut rng = SimRng::new(opts.seed);
+    let swarm = Swarm::draw(&mut rng, &opts.workload);
+    let faults_on = swarm.faults && opts.faults.as_ref().is_none_or(|f| !f.is_empty());
+    if faults_on {
+        engine::buggify::configure(opts.seed, swarm.fire_pct, opts.faults.clone());
+    } else {
+        engine::buggify::disable();
+    }
+    let mut sim = Sim::new(opts.seed, rng, swarm, opts.keep_events);
+    let result = sim.setup().and_then(|()| {
+        for step in 0..opts.steps {
+            sim.step().map_err(|e| format!("step {step}: {e}"))?;
+        }
+        sim.finish()
+    });
+    let faults_fired = engine::buggify::report()
+        .into_iter()
+        .filter(|p| p.2 > 0)
+        .map(|p| (p.0, p.2))
+        .collect();
+    engine::buggify::disable();
+    let failure = result.err().map(|e| {
+        format!(
+            "seed {} (rerun: lattice-sim --seed {} --workload {}): {e}\n  swarm: {}\n  last events:\n{}",
+            opts.seed,
+            opts.seed,
+            opts.workload,
+            sim.swarm.describe(),
+            sim.trace.recent()
+        )
+    });
+    Report {
+        seed: opts.seed,
+        trace_hash: sim.trace.hash(),
+        events: sim.trace.events(),
+        ops_checked: sim.ops,
+        sim_ms: sim.now - START_MS,
+        effects: sim.effects.len(),
+        swarm: sim.swarm.describe(),
+        faults_fired,
+        failure,
+    }
+}
+
+/// Parses exactly one reply frame from `bytes`.
+fn one_frame(bytes: &[u8]) -> Result<Frame, String> {
+    match resp::parse_frame(bytes) {
+        Ok(Some((f, n))) if n == bytes.len() => Ok(f),
+        other => Err(format!(
+            "reply is not one frame: {:?} ({other:?})",
+            crate::trace::show(bytes)
+        )),
+    }
+}
+
+impl Sim {
+    fn new(seed: u64, mut rng: SimRng, swarm: Swarm, keep: usize) -> Sim {
+        let gen = Gen::new(rng.fork(), &swarm);
+        let mut trace = Trace::with_keep(keep);
+        trace.event(
+            "start",
+            0,
+            &[&seed.to_le_bytes(), swarm.describe().as_bytes()],
+        );
+        Sim {
+            eng: Engine::new(Config::default(), seed, START_MS, Box::new(NullHost)),
+            model: Model::default(),
+            gen,
+            rng,
+            trace,
+            swarm,
+            now: START_MS,
+            clients: Vec::new(),
+            effects: Vec::new(),
+            ops: 0,
+        }
+    }
+
+    fn setup(&mut self) -> Result<(), String> {
+        let admin = self
+            .eng
+            .connect("sim:admin".into(), "sim:0".into(), -1, self.now);
+        for (name, value) in &self.swarm.config {
+            let argv: Vec<Bytes> = ["CONFIG", "SET", name, value]
+                .iter()
+                .map(|s| Bytes::from(s.to_string()))
+                .collect();
+            let mut out = Vec::new();
+            self.eng.execute(admin, &argv, self.now, &mut out);
+            if out != b"+OK\r\n" {
+                return Err(format!(
+                    "CONFIG SET {name} {value}: {:?}",
+                    crate::trace::show(&out)
+                ));
+            }
+        }
+        self.eng.disconnect(admin);
+        for i in 0..self.swarm.clients {
+            let id = self
+                .eng
+                .connect(format!("sim:{i}"), "sim:0".into(), i as i64, self.now);
+            self.model.connect(id);
+            self.clients.push((id, Plan::Normal));
+        }
+        self.eng.effects = Some(Vec::new());
+        Ok(())
+    }
+
+    fn step(&mut self) -> Result<(), String> {
+        if self.rng.pct(self.swarm.advance_pct) {
+            self.now += self.rng.range(1, self.swarm.max_jump_ms);
+            self.trace
+                .event("clock", 0, &[self.now.to_string().as_bytes()]);
+        }
+        self.timeouts()?;
+        if self.rng.pct(self.swarm.cron_pct) {
+            self.trace.event("cron", 0, &[]);
+            self.eng.cron(self.now);
+            self.check_wakes(Vec::new())?;
+        }
+        let runnable: Vec<usize> = (0..self.clients.len())
+            .filter(|&i| !self.model.is_blocked(self.clients[i].0))
+            .collect();
+        if runnable.is_empty() {
+            // Everyone is parked: time passes until the first deadline.
+            self.now = self
+                .model
+                .next_deadline()
+                .ok_or("all clients parked forever")?;
+            self.trace
+                .event("clock", 0, &[self.now.to_string().as_bytes()]);
+            return self.timeouts();
+        }
+        let ci = *self.rng.pick(&runnable);
+        for _ in 0..self.rng.range(1, self.swarm.batch_depth as i64) {
+            let argv = self.next_command(ci);
+            if self.exec(ci, argv)? == Flow::Blocked {
+                break;
+            }
+        }
+        self.collect_effects();
+        invariants::check(&self.eng)?;
+        for &(id, _) in &self.clients {
+            if self.eng.is_blocked(id) != self.model.is_blocked(id) {
+                return Err(format!(
+                    "client {id}: engine blocked={}",
+                    self.eng.is_blocked(id)
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn collect_effects(&mut self) {
+        let now = self.now;
+        if let Some(effs) = self.eng.effects.as_mut() {
+            self.effects.extend(effs.drain(..).map(|e| (now, e)));
+        }
+    }
+
+    /// The next command of client `ci`, following its transaction plan.
+    fn next_command(&mut self, ci: usize) -> Vec<Bytes> {
+        let plan = self.clients[ci].1;
+        let data_family = |s: &mut Self| loop {
+            let f = s.gen.family();
+            if f != MULTI {
+                return f;
+            }
+        };
+        let (argv, next) = match plan {
+            Plan::Normal => match self.gen.family() {
+                MULTI if self.rng.pct(50) => {
+                    let fam = self.rng.below(6) as usize;
+                    let k = self.gen.key(fam);
+                    (
+                        vec![Bytes::from_static(b"WATCH"), Bytes::from(k)],
+                        Plan::Watching,
+                    )
+                }
+                MULTI => {
+                    let n = self.rng.range(1, 4) as usize;
+                    (vec![Bytes::from_static(b"MULTI")], Plan::InMulti(n))
+                }
+                fam => (self.gen.command(fam), Plan::Normal),
+            },
+            Plan::Watching => match self.rng.below(10) {
+                0..=6 => {
+                    let n = self.rng.range(1, 4) as usize;
+                    (vec![Bytes::from_static(b"MULTI")], Plan::InMulti(n))
+                }
+                7 => (vec![Bytes::from_static(b"UNWATCH")], Plan::Normal),
+                _ => {
+                    let fam = data_family(self);
+                    (self.gen.command(fam), Plan::Watching)
+                }
+            },
+            Plan::InMulti(0) => {
+                let word: &'static [u8] = if self.rng.pct(90) {
+                    b"EXEC"
+                } else {
+                    b"DISCARD"
+                };
+                (vec![Bytes::from_static(word)], Plan::Normal)
+            }
+            Plan::InMulti(n) => {
+                let fam = data_family(self);
+                (self.gen.command(fam), Plan::InMulti(n - 1))
+            }
+        };
+        self.clients[ci].1 = next;
+        argv
+    }
+
+    /// Runs one command on the engine and checks its reply and any wake-ups it caused.
+    fn exec(&mut self, ci: usize, argv: Vec<Bytes>) -> Result<Flow, String> {
+        let id = self.clients[ci].0;
+        let fields: Vec<&[u8]> = argv.iter().map(|a| &a[..]).collect();
+        self.trace.event("cmd", id, &fields);
+        let mut out = Vec::new();
+        let flow = self.eng.execute(id, &argv, self.now, &mut out);
+        self.trace.event("reply", id, &[&out]);
+        let is_exec = argv[0].eq_ignore_ascii_case(b"EXEC") && self.model.in_multi(id);
+        let run_exec = !is_exec
+            || match self.model.exec_verdict(id, self.now) {
+                Verdict::Run => true,
+                Verdict::Abort => false,
+                Verdict::Either => out != b"*-1\r\n",
+            };
+        let want = self.model.command(id, &argv, self.now, run_exec);
+        self.ops += 1;
+        let show_cmd = || {
+            argv.iter()
+                .map(|a| crate::trace::show(a))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        if want == Expect::Blocked {
+            if flow != Flow::Blocked || !out.is_empty() {
+                return Err(format!(
+                    "client {id}: {} should block, engine replied {:?}",
+                    show_cmd(),
+                    crate::trace::show(&out)
+                ));
+            }
+        } else {
+            let got = one_frame(&out).map_err(|e| format!("client {id}: {}: {e}", show_cmd()))?;
+            if !want.matches(&got) {
+                return Err(format!(
+                    "client {id}: {}: engine replied {got:?}, model expects {want:?}",
+                    show_cmd()
+                ));
+            }
+        }
+        let served = self.model.serve_ready(self.now);
+        self.check_wakes(served)?;
+        Ok(flow)
+    }
+
+    /// Compares the clients the engine woke (and their replies) with the model's.
+    fn check_wakes(&mut self, mut want: Vec<(u64, Expect)>) -> Result<(), String> {
+        let mut woken = BTreeSet::new();
+        for a in self.eng.actions.drain(..) {
+            if let Action::Wake(ids) = a {
+                woken.extend(ids);
+            }
+        }
+        want.sort_by_key(|w| w.0);
+        let want_ids: BTreeSet<u64> = want.iter().map(|w| w.0).collect();
+        if woken != want_ids {
+            return Err(format!("engine woke {woken:?}, model expects {want_ids:?}"));
+        }
+        for (id, exp) in want {
+            let bytes = self.eng.take_outbox(id).unwrap_or_default();
+            self.trace.event("wake", id, &[&bytes]);
+            let got = one_frame(&bytes).map_err(|e| format!("wake of client {id}: {e}"))?;
+            self.ops += 1;
+            if !exp.matches(&got) {
+                return Err(format!(
+                    "wake of client {id}: engine replied {got:?}, model expects {exp:?}"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Times out parked clients whose deadline has passed, as the I/O shell's timer would.
+    fn timeouts(&mut self) -> Result<(), String> {
+        self.eng.expire_blocked(self.now);
+        let want = self
+            .model
+            .expire_blocked(self.now)
+            .into_iter()
+            .map(|id| (id, Expect::Exact(Frame::NullArray)))
+            .collect();
+        self.check_wakes(want)
+    }
+
+    /// Lets every parked client time out, then the whole-keyspace checks.
+    fn finish(&mut self) -> Result<(), String> {
+        while let Some(d) = self.model.next_deadline() {
+            self.now = self.now.max(d);
+            self.timeouts()?;
+        }
+        self.collect_effects();
+        replay::model_matches(&self.eng, &self.model.live(self.now), self.now)?;
+        replay::replay_matches(&self.eng, &self.swarm.config, &self.effects, START_MS)?;
+        self.trace
+            .event("end", 0, &[self.now.to_string().as_bytes()]);
+        Ok(())
+    }
+}
