@@ -11,7 +11,12 @@
 //! run time), so tests can prove the simulator finds bugs of that kind.
 
 /// Names of the planted bugs, for the simulator's tests and `--planted`.
-pub const PLANTED_BUGS: &[&str] = &["lrange-off-by-one", "lost-wakeup", "exec-ignores-watch"];
+pub const PLANTED_BUGS: &[&str] = &[
+    "lrange-off-by-one",
+    "lost-wakeup",
+    "exec-ignores-watch",
+    "scan-misses-key",
+];
 
 /// True when the fault point `name` fires now (always false without the `sim` feature).
 #[cfg(feature = "sim")]

@@ -14,7 +14,7 @@ use bytes::Bytes;
 use engine::config::Config;
 use engine::{Action, Effect, Engine, Flow, NullHost};
 use resp::Frame;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The simulated clock starts here (unix ms), far from any edge.
 pub const START_MS: i64 = 1_700_000_000_000;
@@ -55,6 +55,8 @@ pub struct Report {
     pub ops_checked: u64,
     pub sim_ms: i64,
     pub effects: usize,
+    /// Complete SCAN iterations whose guarantee was checked.
+    pub scans: u64,
     pub swarm: String,
     /// BUGGIFY points that fired: (name, times).
     pub faults_fired: Vec<(&'static str, u64)>,
@@ -66,7 +68,22 @@ enum Plan {
     Normal,
     Watching,
     InMulti(usize),
+    /// A SCAN iteration in progress (state in `Sim::scans`).
+    Scanning,
 }
+
+/// One client's SCAN iteration: the keys it must report (with their removal counts when
+/// the scan began), what it reported so far, and where it is.
+struct ScanState {
+    must: BTreeMap<Vec<u8>, u64>,
+    seen: BTreeSet<Vec<u8>>,
+    cursor: Bytes,
+    count: u32,
+    calls: u32,
+}
+
+/// More SCAN calls than this for a small keyspace means the cursor never ends.
+const MAX_SCAN_CALLS: u32 = 10_000;
 
 struct Sim {
     eng: Engine,
@@ -79,6 +96,8 @@ struct Sim {
     clients: Vec<(u64, Plan)>,
     effects: Vec<(i64, Effect)>,
     ops: u64,
+    scans: BTreeMap<u64, ScanState>,
+    scans_done: u64,
 }
 
 /// Runs one seed to completion (or to its first failure).
@@ -121,6 +140,7 @@ pub fn run(opts: &Options) -> Report {
         ops_checked: sim.ops,
         sim_ms: sim.now - START_MS,
         effects: sim.effects.len(),
+        scans: sim.scans_done,
         swarm: sim.swarm.describe(),
         faults_fired,
         failure,
@@ -158,6 +178,8 @@ impl Sim {
             clients: Vec::new(),
             effects: Vec::new(),
             ops: 0,
+            scans: BTreeMap::new(),
+            scans_done: 0,
         }
     }
 
@@ -266,8 +288,24 @@ impl Sim {
                     let n = self.rng.range(1, 4) as usize;
                     (vec![Bytes::from_static(b"MULTI")], Plan::InMulti(n))
                 }
+                0 | 1 if self.rng.pct(5) => {
+                    let id = self.clients[ci].0;
+                    let st = ScanState {
+                        must: self.model.scan_snapshot(self.now),
+                        seen: BTreeSet::new(),
+                        cursor: Bytes::from_static(b"0"),
+                        count: *self.rng.pick(&[1, 2, 10]),
+                        calls: 0,
+                    };
+                    self.scans.insert(id, st);
+                    (self.scan_argv(id), Plan::Scanning)
+                }
                 fam => (self.gen.command(fam), Plan::Normal),
             },
+            Plan::Scanning => {
+                let id = self.clients[ci].0;
+                (self.scan_argv(id), Plan::Scanning)
+            }
             Plan::Watching => match self.rng.below(10) {
                 0..=6 => {
                     let n = self.rng.range(1, 4) as usize;
@@ -294,6 +332,57 @@ impl Sim {
         };
         self.clients[ci].1 = next;
         argv
+    }
+
+    fn scan_argv(&self, id: u64) -> Vec<Bytes> {
+        let st = &self.scans[&id];
+        vec![
+            Bytes::from_static(b"SCAN"),
+            st.cursor.clone(),
+            Bytes::from_static(b"COUNT"),
+            Bytes::from(st.count.to_string()),
+        ]
+    }
+
+    /// Takes in one SCAN reply; at cursor 0, checks Redis's guarantee: every key present for
+    /// the whole iteration was reported.
+    fn scan_reply(&mut self, ci: usize, got: &Frame) -> Result<(), String> {
+        let id = self.clients[ci].0;
+        let Frame::Array(parts) = got else {
+            return Err(format!("SCAN reply {got:?}"));
+        };
+        let (Some(Frame::Bulk(cursor)), Some(Frame::Array(keys))) = (parts.first(), parts.get(1))
+        else {
+            return Err(format!("SCAN reply {got:?}"));
+        };
+        let st = self.scans.get_mut(&id).ok_or("SCAN without a scan")?;
+        st.calls += 1;
+        for k in keys {
+            if let Frame::Bulk(k) = k {
+                st.seen.insert(k.to_vec());
+            }
+        }
+        st.cursor = cursor.clone();
+        if st.calls > MAX_SCAN_CALLS {
+            return Err(format!("SCAN did not finish after {MAX_SCAN_CALLS} calls"));
+        }
+        if &cursor[..] != b"0" {
+            return Ok(());
+        }
+        let st = self.scans.remove(&id).expect("present");
+        self.clients[ci].1 = Plan::Normal;
+        self.scans_done += 1;
+        for (k, removals) in &st.must {
+            if !st.seen.contains(k) && self.model.stayed(k, *removals, self.now) {
+                return Err(format!(
+                    "client {id}: SCAN (COUNT {}, {} calls) never reported {:?}, present throughout",
+                    st.count,
+                    st.calls,
+                    crate::trace::show(k)
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Runs one command on the engine and checks its reply and any wake-ups it caused.
@@ -334,6 +423,9 @@ impl Sim {
                     "client {id}: {}: engine replied {got:?}, model expects {want:?}",
                     show_cmd()
                 ));
+            }
+            if self.clients[ci].1 == Plan::Scanning && argv[0][..] == b"SCAN"[..] {
+                self.scan_reply(ci, &got)?;
             }
         }
         let served = self.model.serve_ready(self.now);

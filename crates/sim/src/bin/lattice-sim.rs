@@ -139,12 +139,19 @@ fn main() {
         ops += r.ops_checked;
         sim_ms += r.sim_ms;
         if count == 1 || !args.quiet {
+            let fired: Vec<String> = r
+                .faults_fired
+                .iter()
+                .map(|(n, c)| format!("{n}:{c}"))
+                .collect();
             eprintln!(
-                "seed {seed}: trace {:016x} ops {} sim {:.1}s effects {} {}",
+                "seed {seed}: trace {:016x} ops {} sim {:.1}s effects {} scans {} faults [{}] {}",
                 r.trace_hash,
                 r.ops_checked,
                 r.sim_ms as f64 / 1000.0,
                 r.effects,
+                r.scans,
+                fired.join(" "),
                 if r.failure.is_some() { "FAILED" } else { "ok" }
             );
         } else if runs % 10 == 0 {

@@ -69,6 +69,8 @@ pub struct Model {
     versions: BTreeMap<Key, u64>,
     /// Changes Redis may or may not signal (no-op writes, expiry), for WATCH.
     maybe: BTreeMap<Key, u64>,
+    /// Times each key left the keyspace (deleted, emptied, expired), for SCAN's guarantee.
+    removals: BTreeMap<Key, u64>,
     clients: BTreeMap<u64, Client>,
     /// Keys pushed to during the current top-level command, in first-push order.
     ready: Vec<Key>,
@@ -107,6 +109,27 @@ impl Model {
             .collect()
     }
 
+    /// Live keys at `now` with their removal counts: a SCAN must return each key that is
+    /// still live, with the same count, when the scan ends.
+    pub fn scan_snapshot(&self, now: i64) -> BTreeMap<Key, u64> {
+        self.live(now)
+            .into_keys()
+            .map(|k| {
+                let n = self.removals.get(&k).copied().unwrap_or(0);
+                (k, n)
+            })
+            .collect()
+    }
+
+    /// True when `key` is live at `now` and has not left the keyspace since `removals`.
+    pub fn stayed(&self, key: &[u8], removals: u64, now: i64) -> bool {
+        self.removals.get(key).copied().unwrap_or(0) == removals
+            && self
+                .keys
+                .get(key)
+                .is_some_and(|it| it.expire_at.is_none_or(|at| at > now))
+    }
+
     // ---- keyspace helpers used by the command files ----
 
     /// The live item at `key`, dropping it first if its TTL has passed.
@@ -116,7 +139,7 @@ impl Model {
             .get(key)
             .is_some_and(|it| it.expire_at.is_some_and(|at| at <= self.now))
         {
-            self.keys.remove(key);
+            self.remove(key);
             self.touch_maybe(key);
         }
         self.keys.get_mut(key)
@@ -131,12 +154,15 @@ impl Model {
     }
 
     /// Stores a new value (dropping any TTL unless `keep_ttl`) and counts the modification.
+    fn remove(&mut self, key: &[u8]) {
+        self.keys.remove(key);
+        *self.removals.entry(key.to_vec()).or_default() += 1;
+    }
+
     fn put(&mut self, key: &[u8], val: MVal, keep_ttl: bool) {
-        let expire_at = if keep_ttl {
-            self.get(key).and_then(|it| it.expire_at)
-        } else {
-            None
-        };
+        // Through `get`, so a key whose TTL passed counts as removed first.
+        let old_ttl = self.get(key).and_then(|it| it.expire_at);
+        let expire_at = if keep_ttl { old_ttl } else { None };
         self.keys.insert(key.to_vec(), Item { val, expire_at });
         self.touch(key);
     }
@@ -144,7 +170,7 @@ impl Model {
     fn del(&mut self, key: &[u8]) -> bool {
         let existed = self.get(key).is_some();
         if existed {
-            self.keys.remove(key);
+            self.remove(key);
             self.touch(key);
         }
         existed
@@ -160,7 +186,7 @@ impl Model {
             _ => false,
         };
         if empty {
-            self.keys.remove(key);
+            self.remove(key);
         }
     }
 

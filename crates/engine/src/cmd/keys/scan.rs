@@ -101,6 +101,10 @@ pub fn scan(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
             steps -= 1;
         }
     }
+    // Planted bug (simulator tests only): a batch of several keys loses its last one.
+    if crate::planted!("scan-misses-key") && found.len() > 1 {
+        found.pop();
+    }
     // Step 2: filter by pattern, then type, then expiry (deleting expired keys).
     let mut keys = Vec::with_capacity(found.len());
     for key in found {
