@@ -462,7 +462,10 @@ fn ltrim(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     if removed > 0 || empty {
         after_removal(ctx, &a[1], empty, "ltrim");
     } else {
-        // Redis raises `ltrim` even when nothing was trimmed.
+        // Redis raises `ltrim` and signals the key (WATCH, tracking) even when nothing was
+        // trimmed; with nothing changed it counts no change, so nothing is propagated.
+        let db = ctx.db;
+        ctx.touch_watched(db, &a[1]);
         ctx.notify(notify::LIST, "ltrim", &a[1]);
     }
     Reply::ok()
