@@ -18,6 +18,8 @@ pub enum Expect {
     Blocked,
     /// Not checked.
     Any,
+    /// The reply is already known to be wrong, for this reason (an illegal random pick).
+    Bad(String),
 }
 
 pub fn bulk(b: &[u8]) -> Frame {
@@ -74,7 +76,7 @@ impl Expect {
         match self {
             Expect::Exact(f) => f == got,
             Expect::Any => true,
-            Expect::Blocked => false,
+            Expect::Blocked | Expect::Bad(_) => false,
             Expect::Unordered(want) => match got {
                 Frame::Array(items) => {
                     let mut a: Vec<Vec<u8>> = want.iter().map(sort_key).collect();

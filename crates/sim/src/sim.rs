@@ -5,7 +5,7 @@
 
 use crate::expect::Expect;
 use crate::gen::Gen;
-use crate::model::{Model, Verdict};
+use crate::model::Model;
 use crate::rng::SimRng;
 use crate::swarm::Swarm;
 use crate::trace::Trace;
@@ -240,6 +240,7 @@ impl Sim {
         }
         let ci = *self.rng.pick(&runnable);
         for _ in 0..self.rng.range(1, self.swarm.batch_depth as i64) {
+            self.gen.now_ms = self.now;
             let argv = self.next_command(ci);
             if self.exec(ci, argv)? == Flow::Blocked {
                 break;
@@ -393,14 +394,15 @@ impl Sim {
         let mut out = Vec::new();
         let flow = self.eng.execute(id, &argv, self.now, &mut out);
         self.trace.event("reply", id, &[&out]);
-        let is_exec = argv[0].eq_ignore_ascii_case(b"EXEC") && self.model.in_multi(id);
-        let run_exec = !is_exec
-            || match self.model.exec_verdict(id, self.now) {
-                Verdict::Run => true,
-                Verdict::Abort => false,
-                Verdict::Either => out != b"*-1\r\n",
-            };
-        let want = self.model.command(id, &argv, self.now, run_exec);
+        // The engine's reply, parsed (a parked client has none yet).
+        let got = if flow == Flow::Blocked && out.is_empty() {
+            None
+        } else {
+            Some(one_frame(&out).map_err(|e| format!("client {id}: {e}"))?)
+        };
+        let want = self
+            .model
+            .command(id, &argv, self.now, got.as_ref().unwrap_or(&Frame::Null));
         self.ops += 1;
         let show_cmd = || {
             argv.iter()
@@ -417,7 +419,7 @@ impl Sim {
                 ));
             }
         } else {
-            let got = one_frame(&out).map_err(|e| format!("client {id}: {}: {e}", show_cmd()))?;
+            let got = got.ok_or_else(|| format!("client {id}: {} parked", show_cmd()))?;
             if !want.matches(&got) {
                 return Err(format!(
                     "client {id}: {}: engine replied {got:?}, model expects {want:?}",
@@ -463,12 +465,7 @@ impl Sim {
     /// Times out parked clients whose deadline has passed, as the I/O shell's timer would.
     fn timeouts(&mut self) -> Result<(), String> {
         self.eng.expire_blocked(self.now);
-        let want = self
-            .model
-            .expire_blocked(self.now)
-            .into_iter()
-            .map(|id| (id, Expect::Exact(Frame::NullArray)))
-            .collect();
+        let want = self.model.expire_blocked(self.now);
         self.check_wakes(want)
     }
 

@@ -10,9 +10,11 @@ const FIXED_SEEDS: u64 = 300;
 const STEPS: usize = 2000;
 
 /// Seeds that once failed (a model mistake or an engine bug), kept so they stay fixed.
-/// 120, 222, 355, 367: ZINCRBY by 0 leaves the score alone, and Redis then does not
-/// count it as a modification for WATCH (the model used to).
-const REGRESSION_SEEDS: &[u64] = &[120, 222, 355, 367];
+/// - 120, 222, 355, 367 (model): ZINCRBY by 0 leaves the score alone, and Redis then does
+///   not count it as a modification for WATCH.
+/// - 1015, 1039 (engine): RENAME of a list onto a key with blocked clients did not wake them.
+/// - 2160, 2419, 2488 (engine): a no-op LTRIM did not fail a WATCH on its key.
+const REGRESSION_SEEDS: &[u64] = &[120, 222, 355, 367, 1015, 1039, 2160, 2419, 2488];
 
 fn check(seed: u64, workload: &str) {
     let mut o = Options::new(seed, STEPS);

@@ -36,7 +36,41 @@ impl Model {
                 Some(MVal::Str(s)) => expect::int(s.len() as i64),
                 Some(_) => expect::wrongtype(),
             },
-            b"DEL" => {
+            b"MSET" => {
+                for p in a[1..].chunks(2) {
+                    self.put(&p[0], MVal::Str(p[1].to_vec()), false);
+                }
+                expect::ok()
+            }
+            b"MGET" => {
+                let mut out = Vec::new();
+                for k in &a[1..] {
+                    out.push(match self.get(k).map(|it| &it.val) {
+                        Some(MVal::Str(s)) => expect::bulk(s),
+                        _ => Frame::NullBulk,
+                    });
+                }
+                Expect::Exact(Frame::Array(out))
+            }
+            b"SETNX" => {
+                if self.get(&a[1]).is_some() {
+                    expect::int(0)
+                } else {
+                    self.put(&a[1], MVal::Str(a[2].to_vec()), false);
+                    expect::int(1)
+                }
+            }
+            b"GETDEL" => match self.get(&a[1]).map(|it| &it.val) {
+                None => expect::nil(),
+                Some(MVal::Str(s)) => {
+                    let v = expect::bulk_or_nil(Some(s));
+                    self.del(&a[1]);
+                    v
+                }
+                Some(_) => expect::wrongtype(),
+            },
+            b"RENAME" => self.rename(&a[1], &a[2]),
+            b"DEL" | b"UNLINK" => {
                 let mut n = 0;
                 for k in &a[1..] {
                     n += self.del(k) as i64;
@@ -61,8 +95,9 @@ impl Model {
                 };
                 Expect::Exact(Frame::Simple(Bytes::from_static(t)))
             }
-            b"PEXPIRE" => self.expire(&a[1], num(&a[2])),
-            b"EXPIRE" => self.expire(&a[1], num(&a[2]) * 1000),
+            b"PEXPIRE" => self.expire(&a[1], now + num(&a[2]), a.get(3)),
+            b"EXPIRE" => self.expire(&a[1], now + num(&a[2]) * 1000, a.get(3)),
+            b"PEXPIREAT" => self.expire(&a[1], num(&a[2]), a.get(3)),
             b"PTTL" | b"TTL" => match self.get(&a[1]) {
                 None => expect::int(-2),
                 Some(it) => match it.expire_at {
@@ -83,9 +118,9 @@ impl Model {
         })
     }
 
-    /// `SET k v [PX ms | EX s] [NX | XX]` (the forms the generator makes).
+    /// `SET k v [PX ms | EX s | KEEPTTL] [NX | XX] [GET]` (the forms the generator makes).
     fn set(&mut self, a: &[Bytes]) -> Expect {
-        let (mut ttl, mut nx, mut xx) = (None, false, false);
+        let (mut ttl, mut nx, mut xx, mut get, mut keep) = (None, false, false, false, false);
         let mut i = 3;
         while i < a.len() {
             match &a[i].to_ascii_uppercase()[..] {
@@ -99,20 +134,34 @@ impl Model {
                 }
                 b"NX" => nx = true,
                 b"XX" => xx = true,
+                b"GET" => get = true,
+                b"KEEPTTL" => keep = true,
                 _ => return Expect::Any,
             }
             i += 1;
         }
-        let exists = self.get(&a[1]).is_some();
+        let old = match self.get(&a[1]).map(|it| &it.val) {
+            None => None,
+            Some(MVal::Str(s)) => Some(Some(s.clone())),
+            // SET ... GET refuses a non-string before changing anything.
+            Some(_) if get => return expect::wrongtype(),
+            Some(_) => Some(None),
+        };
+        let exists = old.is_some();
+        let reply = if get {
+            expect::bulk_or_nil(old.as_ref().and_then(|o| o.as_deref()))
+        } else {
+            expect::ok()
+        };
         if (nx && exists) || (xx && !exists) {
-            return expect::nil();
+            return if get { reply } else { expect::nil() };
         }
-        self.put(&a[1], MVal::Str(a[2].to_vec()), false);
+        self.put(&a[1], MVal::Str(a[2].to_vec()), keep);
         if let Some(ms) = ttl {
             let at = self.now + ms;
             self.keys.get_mut(&a[1][..]).expect("just set").expire_at = Some(at);
         }
-        expect::ok()
+        reply
     }
 
     fn incr(&mut self, key: &[u8], by: i64) -> Expect {
@@ -131,19 +180,55 @@ impl Model {
         expect::int(n)
     }
 
-    /// PEXPIRE: a deadline at or before now deletes the key (and still answers 1).
-    fn expire(&mut self, key: &[u8], ms: i64) -> Expect {
+    /// The EXPIRE family with an absolute deadline `at` and an optional NX/XX/GT/LT flag
+    /// (checked first, a missing TTL counting as infinite); a deadline at or before now
+    /// deletes the key and still answers 1.
+    fn expire(&mut self, key: &[u8], at: i64, flag: Option<&Bytes>) -> Expect {
         let now = self.now;
         let Some(it) = self.get(key) else {
             return expect::int(0);
         };
-        let at = now + ms;
+        let cur = it.expire_at;
+        let refused = match flag.map(|f| f.to_ascii_uppercase()).as_deref() {
+            Some(b"NX") => cur.is_some(),
+            Some(b"XX") => cur.is_none(),
+            Some(b"GT") => cur.is_none_or(|c| at <= c),
+            Some(b"LT") => cur.is_some_and(|c| at >= c),
+            _ => false,
+        };
+        if refused {
+            return expect::int(0);
+        }
         if at <= now {
             self.del(key);
         } else {
-            it.expire_at = Some(at);
+            self.keys.get_mut(key).expect("live").expire_at = Some(at);
             self.touch(key);
         }
         expect::int(1)
+    }
+
+    /// RENAME: the value and its TTL move; an existing destination is deleted first (a
+    /// removal, so SCAN may miss it), and a list arriving at a key with waiters serves them.
+    fn rename(&mut self, src: &[u8], dst: &[u8]) -> Expect {
+        if self.get(src).is_none() {
+            return expect::err("ERR no such key");
+        }
+        if src == dst {
+            return expect::ok();
+        }
+        let item = self.keys.get(src).cloned().expect("live");
+        self.remove(src);
+        self.touch(src);
+        if self.get(dst).is_some() {
+            self.remove(dst);
+        }
+        let is_list = matches!(item.val, MVal::List(_));
+        self.keys.insert(dst.to_vec(), item);
+        self.touch(dst);
+        if is_list {
+            self.mark_ready(dst);
+        }
+        expect::ok()
     }
 }
