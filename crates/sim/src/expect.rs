@@ -12,6 +12,10 @@ pub enum Expect {
     Unordered(Vec<Frame>),
     /// A flat array of pairs in any pair order (HGETALL).
     Pairs(Vec<(Frame, Frame)>),
+    /// A RESP3 set with these elements (SMEMBERS to a RESP3 client).
+    UnorderedSet(Vec<Frame>),
+    /// A RESP3 map with these pairs in any order (HGETALL to a RESP3 client).
+    Map(Vec<(Frame, Frame)>),
     /// An array whose elements match one by one (EXEC).
     Array(Vec<Expect>),
     /// The client parks: no reply now.
@@ -84,6 +88,19 @@ impl Expect {
                     a.sort();
                     b.sort();
                     a == b
+                }
+                _ => false,
+            },
+            Expect::UnorderedSet(want) => match got {
+                Frame::Set(items) => {
+                    Expect::Unordered(want.clone()).matches(&Frame::Array(items.clone()))
+                }
+                _ => false,
+            },
+            Expect::Map(want) => match got {
+                Frame::Map(pairs) => {
+                    let flat = pairs.iter().flat_map(|(k, v)| [k.clone(), v.clone()]);
+                    Expect::Pairs(want.clone()).matches(&Frame::Array(flat.collect()))
                 }
                 _ => false,
             },

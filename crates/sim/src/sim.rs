@@ -208,6 +208,16 @@ impl Sim {
                 .connect(format!("sim:{i}"), "sim:0".into(), i as i64, self.now);
             self.model.connect(id);
             self.clients.push((id, Plan::Normal));
+            if self.rng.pct(self.swarm.resp3_pct) {
+                let mut out = Vec::new();
+                let hello = [Bytes::from_static(b"HELLO"), Bytes::from_static(b"3")];
+                self.eng.execute(id, &hello, self.now, &mut out);
+                self.trace.event("hello3", id, &[&out]);
+                if !matches!(one_frame(&out)?, Frame::Map(_)) {
+                    return Err(format!("HELLO 3: {:?}", crate::trace::show(&out)));
+                }
+                self.model.set_resp3(id);
+            }
         }
         self.eng.effects = Some(Vec::new());
         Ok(())

@@ -15,6 +15,8 @@ pub const WORKLOADS: &[&str] = &["swarm", "mixed", "lists", "tx", "expiry"];
 #[derive(Clone, Debug)]
 pub struct Swarm {
     pub clients: usize,
+    /// Percent of clients that switch to RESP3 (`HELLO 3`) before their first command.
+    pub resp3_pct: u64,
     /// Commands a client sends back to back before another client runs (pipelining).
     pub batch_depth: usize,
     /// Distinct keys per family.
@@ -89,14 +91,16 @@ impl Swarm {
             cron_pct: *rng.pick(&[1, 5, 20]),
             faults: rng.pct(80),
             fire_pct: *rng.pick(&[1, 5, 25]),
+            resp3_pct: *rng.pick(&[0, 0, 30, 100]),
         }
     }
 
     /// One line for progress output and failure reports.
     pub fn describe(&self) -> String {
         format!(
-            "clients={} depth={} keys={} skew={} cross={}% weights={:?} clock={}%/{}ms cron={}% faults={}",
+            "clients={} resp3={}% depth={} keys={} skew={} cross={}% weights={:?} clock={}%/{}ms cron={}% faults={}",
             self.clients,
+            self.resp3_pct,
             self.batch_depth,
             self.keys,
             self.skew,

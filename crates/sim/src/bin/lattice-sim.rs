@@ -155,14 +155,16 @@ fn main() {
                 if r.failure.is_some() { "FAILED" } else { "ok" }
             );
         } else if runs % 10 == 0 {
+            let el = started.elapsed().as_secs_f64();
             eprint!(
-                "\r{runs} seeds, {} failures, {:.0}s",
+                "\r{runs} seeds ({:.1}/s), {ops} ops, {} failures, {el:.0}s   ",
+                runs as f64 / el.max(1e-9),
                 failures.len(),
-                started.elapsed().as_secs_f64()
             );
         }
         if let Some(f) = r.failure {
-            eprintln!("{f}");
+            // On its own lines, after any progress line.
+            eprintln!("\n{f}");
             failures.push(seed);
         }
     }

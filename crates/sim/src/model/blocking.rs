@@ -114,7 +114,8 @@ impl Model {
                     }
                 };
                 self.clients.get_mut(&id).expect("known client").blocked = None;
-                served.push((id, reply));
+                let name = [Bytes::from_static(b"BLPOP")];
+                served.push((id, self.for_client(id, &name, reply)));
             }
         }
         served
@@ -130,7 +131,12 @@ impl Model {
                 .is_some_and(|b| b.deadline.is_some_and(|d| d <= now))
             {
                 c.blocked = None;
-                out.push((id, Expect::Exact(Frame::NullArray)));
+                let null = if c.resp3 {
+                    Frame::Null
+                } else {
+                    Frame::NullArray
+                };
+                out.push((id, Expect::Exact(null)));
             }
         }
         out

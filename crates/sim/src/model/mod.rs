@@ -8,6 +8,7 @@ mod blocking;
 mod collections;
 mod hashes;
 mod lists;
+mod resp3;
 mod sets;
 mod strings;
 mod tx;
@@ -66,6 +67,8 @@ struct Blocked {
 
 #[derive(Clone, Debug, Default)]
 struct Client {
+    /// The client said `HELLO 3`: replies are converted by `resp3.rs`.
+    resp3: bool,
     multi: Option<Vec<Vec<Bytes>>>,
     watches: Vec<Watch>,
     blocked: Option<Blocked>,
@@ -99,6 +102,27 @@ pub struct Model {
 impl Model {
     pub fn connect(&mut self, id: u64) {
         self.clients.insert(id, Client::default());
+    }
+
+    /// Records that the client switched to RESP3.
+    pub fn set_resp3(&mut self, id: u64) {
+        if let Some(c) = self.clients.get_mut(&id) {
+            c.resp3 = true;
+        }
+    }
+
+    /// `e` as client `id` receives it (its protocol), for the command `argv`.
+    fn for_client(
+        &self,
+        id: u64,
+        argv: &[Bytes],
+        e: crate::expect::Expect,
+    ) -> crate::expect::Expect {
+        if self.clients.get(&id).is_some_and(|c| c.resp3) {
+            resp3::convert(argv, e)
+        } else {
+            e
+        }
     }
 
     pub fn is_blocked(&self, id: u64) -> bool {

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 fn picked(got: &Frame) -> Option<Vec<Vec<u8>>> {
     match got {
         Frame::Bulk(b) => Some(vec![b.to_vec()]),
-        Frame::Array(items) => items
+        Frame::Array(items) | Frame::Set(items) => items
             .iter()
             .map(|f| match f {
                 Frame::Bulk(b) => Some(b.to_vec()),
@@ -113,8 +113,10 @@ impl Model {
         let MVal::Set(d) = self.coll(&a[2], Kind::Set) else {
             unreachable!("type checked")
         };
-        d.insert(a[3].to_vec());
-        self.touch(&a[2]);
+        // Redis signals the destination only when the member was new there.
+        if d.insert(a[3].to_vec()) {
+            self.touch(&a[2]);
+        }
         expect::int(1)
     }
 

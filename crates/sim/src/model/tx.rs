@@ -11,6 +11,11 @@ impl Model {
     /// pick, SRANDMEMBER's, an EXEC whose WATCH outcome the model cannot decide) after
     /// checking it is one of them.
     pub fn command(&mut self, client: u64, argv: &[Bytes], now: i64, got: &Frame) -> Expect {
+        let e = self.command_resp2(client, argv, now, got);
+        self.for_client(client, argv, e)
+    }
+
+    fn command_resp2(&mut self, client: u64, argv: &[Bytes], now: i64, got: &Frame) -> Expect {
         self.now = now;
         let name = argv[0].to_ascii_uppercase();
         let multi = self.clients.get(&client).is_some_and(|c| c.multi.is_some());
@@ -105,7 +110,7 @@ impl Model {
         let run = match self.exec_verdict(client, self.now) {
             Verdict::Run => true,
             Verdict::Abort => false,
-            Verdict::Either => *got != Frame::NullArray,
+            Verdict::Either => !matches!(got, Frame::NullArray | Frame::Null),
         };
         let queue = self
             .clients
@@ -125,7 +130,8 @@ impl Model {
         for (i, argv) in queue.iter().enumerate() {
             let name = argv[0].to_ascii_uppercase();
             let g = got_items.get(i).unwrap_or(&Frame::Null);
-            replies.push(self.run_command(client, &name, argv, g));
+            let e = self.run_command(client, &name, argv, g);
+            replies.push(self.for_client(client, argv, e));
         }
         self.in_exec = false;
         Expect::Array(replies)
