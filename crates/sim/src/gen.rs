@@ -339,6 +339,15 @@ impl Gen {
     fn blocking_cmd(&mut self) -> Argv {
         let k = self.key(2);
         let t = *self.rng.pick(&["0.25", "0.5", "1", "2"]);
+        if self.rng.pct(20) {
+            let name: &[u8] = if self.rng.pct(50) {
+                b"BZPOPMIN"
+            } else {
+                b"BZPOPMAX"
+            };
+            let z = self.key(5);
+            return argv(&[name, &z, t.as_bytes()]);
+        }
         if self.rng.pct(25) {
             let src = if self.rng.pct(50) { self.move_dst() } else { k };
             let dst = self.move_dst();

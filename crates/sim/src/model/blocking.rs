@@ -30,6 +30,50 @@ impl Model {
         self.park(client, keys, Waiter::Pop { left }, timeout)
     }
 
+    /// BZPOPMIN/BZPOPMAX: serve from the first sorted set, else park.
+    pub(super) fn bzpop(&mut self, client: u64, argv: &[Bytes], max: bool) -> Expect {
+        let keys: Vec<Key> = argv[1..argv.len() - 1].iter().map(|k| k.to_vec()).collect();
+        for k in &keys {
+            match self.get(k).map(|it| &it.val) {
+                None => continue,
+                Some(MVal::ZSet(_)) => return self.zpop_one(k, max),
+                Some(_) => return expect::wrongtype(),
+            }
+        }
+        if self.in_exec {
+            return Expect::Exact(Frame::NullArray);
+        }
+        let timeout = &argv[argv.len() - 1];
+        self.park(client, keys, Waiter::ZPop { max }, timeout)
+    }
+
+    /// Pops the lowest (or highest) member of the non-empty sorted set at `key`:
+    /// `[key, member, score]`.
+    fn zpop_one(&mut self, key: &[u8], max: bool) -> Expect {
+        let Some(MVal::ZSet(z)) = self.get(key).map(|it| &mut it.val) else {
+            unreachable!("caller checked the type")
+        };
+        let order = |a: &(&Vec<u8>, &f64), b: &(&Vec<u8>, &f64)| {
+            a.1.total_cmp(b.1).then_with(|| a.0.cmp(b.0))
+        };
+        let pick = if max {
+            z.iter().max_by(order)
+        } else {
+            z.iter().min_by(order)
+        };
+        let (m, s) = pick
+            .map(|(m, s)| (m.clone(), *s))
+            .expect("stored zsets are not empty");
+        z.remove(&m);
+        self.touch(key);
+        self.drop_if_empty(key);
+        Expect::Exact(Frame::Array(vec![
+            expect::bulk(key),
+            expect::bulk(&m),
+            expect::score(s),
+        ]))
+    }
+
     /// BLMOVE src dst LEFT|RIGHT LEFT|RIGHT timeout.
     pub(super) fn blmove(&mut self, client: u64, argv: &[Bytes]) -> Expect {
         let from_left = argv[3].eq_ignore_ascii_case(b"LEFT");
@@ -89,10 +133,19 @@ impl Model {
                 .collect();
             waiting.sort_by_key(|w| (w.0, w.1));
             for (_, id, waiter) in waiting {
-                if !matches!(self.get(&key).map(|it| &it.val), Some(MVal::List(_))) {
-                    continue;
-                }
+                let (is_list, is_zset) = match self.get(&key).map(|it| &it.val) {
+                    Some(MVal::List(_)) => (true, false),
+                    Some(MVal::ZSet(_)) => (false, true),
+                    _ => (false, false),
+                };
+                // Each waiter is served only by the type it waits for.
+                let name: &'static [u8] = match waiter {
+                    Waiter::ZPop { .. } if is_zset => b"BZPOPMIN",
+                    Waiter::Pop { .. } | Waiter::Move { .. } if is_list => b"BLPOP",
+                    _ => continue,
+                };
                 let reply = match waiter {
+                    Waiter::ZPop { max } => self.zpop_one(&key, max),
                     Waiter::Pop { left } => {
                         let v = self
                             .pop_one(&key, left)
@@ -114,7 +167,7 @@ impl Model {
                     }
                 };
                 self.clients.get_mut(&id).expect("known client").blocked = None;
-                let name = [Bytes::from_static(b"BLPOP")];
+                let name = [Bytes::from_static(name)];
                 served.push((id, self.for_client(id, &name, reply)));
             }
         }

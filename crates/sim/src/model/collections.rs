@@ -113,6 +113,10 @@ impl Model {
             Kind::ZSet => self.zset(name, key, a),
         };
         self.drop_if_empty(key);
+        // A sorted set coming into existence wakes BZPOPMIN/BZPOPMAX waiters (Redis's dbAdd).
+        if kind == Kind::ZSet && !exists && self.keys.contains_key(key) {
+            self.mark_ready(key);
+        }
         Some(r)
     }
 }

@@ -55,6 +55,8 @@ enum Waiter {
         from_left: bool,
         to_left: bool,
     },
+    /// BZPOPMIN / BZPOPMAX (max).
+    ZPop { max: bool },
 }
 
 #[derive(Clone, Debug)]

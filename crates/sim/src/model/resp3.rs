@@ -53,6 +53,14 @@ pub fn convert(argv: &[Bytes], e: Expect) -> Expect {
                 b"ZSCORE" | b"ZINCRBY" => double(f),
                 b"ZRANGE" | b"ZRANGEBYSCORE" if with_scores => pairs(f),
                 b"ZPOPMIN" | b"ZPOPMAX" if argv.len() > 2 => pairs(f),
+                b"BZPOPMIN" | b"BZPOPMAX" => match f {
+                    Frame::Array(mut items) if items.len() == 3 => {
+                        let s = items.pop().expect("three items");
+                        items.push(double(s));
+                        Frame::Array(items)
+                    }
+                    f => f,
+                },
                 b"ZPOPMIN" | b"ZPOPMAX" => match f {
                     Frame::Array(mut items) if items.len() == 2 => {
                         let s = items.pop().expect("two items");

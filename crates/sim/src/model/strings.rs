@@ -209,7 +209,8 @@ impl Model {
     }
 
     /// RENAME: the value and its TTL move; an existing destination is deleted first (a
-    /// removal, so SCAN may miss it), and a list arriving at a key with waiters serves them.
+    /// removal, so SCAN may miss it), and a list or sorted set arriving at a key with waiters
+    /// serves them.
     fn rename(&mut self, src: &[u8], dst: &[u8]) -> Expect {
         if self.get(src).is_none() {
             return expect::err("ERR no such key");
@@ -223,10 +224,10 @@ impl Model {
         if self.get(dst).is_some() {
             self.remove(dst);
         }
-        let is_list = matches!(item.val, MVal::List(_));
+        let wakes = matches!(item.val, MVal::List(_) | MVal::ZSet(_));
         self.keys.insert(dst.to_vec(), item);
         self.touch(dst);
-        if is_list {
+        if wakes {
             self.mark_ready(dst);
         }
         expect::ok()

@@ -70,6 +70,7 @@ impl Model {
         match name {
             b"BLPOP" | b"BRPOP" => self.bpop(client, argv, name == b"BLPOP"),
             b"BLMOVE" => self.blmove(client, argv),
+            b"BZPOPMIN" | b"BZPOPMAX" => self.bzpop(client, argv, name == b"BZPOPMAX"),
             _ => self
                 .string_command(name, argv)
                 .or_else(|| self.collection_command(name, argv, got))
