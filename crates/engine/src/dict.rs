@@ -305,6 +305,9 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
             self.resize_to(INITIAL_SIZE);
         } else if self.tables[0].used >= size {
             self.resize_to(self.tables[0].used + 1);
+        } else if self.tables[0].used * 2 >= size && crate::buggify!("dict.grow-early") {
+            // Growing at half full is legal: only memory and bucket layout differ.
+            self.resize_to(size * 2);
         }
     }
 
@@ -454,7 +457,12 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
         };
         // Random probes; the fill is normally >= 10%, so this rarely fails.
         // Afterwards walk forward so a degenerate rng cannot loop forever.
-        let mut i = (rng() % span as u64) as usize;
+        // Starting the probe at the first slot is legal (a skewed but valid pick).
+        let mut i = if crate::buggify!("dict.random-skewed") {
+            0
+        } else {
+            (rng() % span as u64) as usize
+        };
         let mut tries = 0;
         while pick(i).is_none() {
             tries += 1;
