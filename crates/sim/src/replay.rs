@@ -1,6 +1,6 @@
-//! End-of-run checks on the whole keyspace: the effects the run recorded, replayed into a
-//! fresh engine at their original times, must rebuild the same keyspace; and the engine's live
-//! keyspace must equal the reference model's.
+//! Whole-keyspace checks: the effects the run records, replayed into a fresh engine (a
+//! replica) at their original times, must rebuild the same keyspace (checked every few steps
+//! and at the end); and at the end the engine's live keyspace must equal the model's.
 
 use crate::model::{Item, MVal};
 use bytes::Bytes;
@@ -29,61 +29,81 @@ fn same_value(a: &Value, b: &Value) -> bool {
         || matches!((a, b), (Value::Str(x @ RString::Raw(_)), Value::Str(y)) if x.as_bytes() == y.as_bytes())
 }
 
-/// Replays `effects` (each with the time it was recorded) into a fresh engine configured with
-/// `config_set`, and compares its keyspace with `original`'s.
-pub fn replay_matches(
-    original: &Engine,
-    config_set: &[(String, String)],
-    effects: &[(i64, Effect)],
-    start_ms: i64,
-) -> Result<usize, String> {
-    let mut r = Engine::new(Config::default(), 1, start_ms, Box::new(NullHost));
-    let c = r.connect("sim:replay".into(), "sim:0".into(), -1, start_ms);
-    let mut out = Vec::new();
-    for (name, value) in config_set {
-        let argv = [
-            Bytes::from_static(b"CONFIG"),
-            Bytes::from_static(b"SET"),
-            Bytes::from(name.clone()),
-            Bytes::from(value.clone()),
-        ];
-        r.execute(c, &argv, start_ms, &mut out);
+/// A fresh engine fed the original's effects, in order and at their original times: a
+/// replica, as the WAL and replication will build one.
+pub struct Replica {
+    eng: Engine,
+    client: u64,
+    db: usize,
+    pub applied: usize,
+}
+
+impl Replica {
+    /// A replica configured with the same `CONFIG SET` pairs as the original.
+    pub fn new(config_set: &[(String, String)], start_ms: i64) -> Replica {
+        let mut eng = Engine::new(Config::default(), 1, start_ms, Box::new(NullHost));
+        let client = eng.connect("sim:replay".into(), "sim:0".into(), -1, start_ms);
+        let mut out = Vec::new();
+        for (name, value) in config_set {
+            let argv = [
+                Bytes::from_static(b"CONFIG"),
+                Bytes::from_static(b"SET"),
+                Bytes::from(name.clone()),
+                Bytes::from(value.clone()),
+            ];
+            eng.execute(client, &argv, start_ms, &mut out);
+        }
+        Replica {
+            eng,
+            client,
+            db: 0,
+            applied: 0,
+        }
     }
-    let mut db = 0;
-    for (now, eff) in effects {
-        if eff.db != db {
+
+    /// Applies one effect at `now`; an error reply is a failure.
+    pub fn apply(&mut self, now: i64, eff: &Effect) -> Result<(), String> {
+        let mut out = Vec::new();
+        if eff.db != self.db {
             let sel = [
                 Bytes::from_static(b"SELECT"),
                 Bytes::from(eff.db.to_string()),
             ];
-            r.execute(c, &sel, *now, &mut out);
-            db = eff.db;
+            self.eng.execute(self.client, &sel, now, &mut out);
+            self.db = eff.db;
+            out.clear();
         }
-        out.clear();
-        r.execute(c, &eff.argv, *now, &mut out);
+        self.eng.execute(self.client, &eff.argv, now, &mut out);
+        self.applied += 1;
         if out.first() == Some(&b'-') {
             return Err(format!(
-                "replaying {:?} failed: {}",
+                "replaying effect {:?} failed: {}",
                 eff.argv,
-                String::from_utf8_lossy(&out)
+                String::from_utf8_lossy(&out).trim_end()
             ));
         }
+        Ok(())
     }
-    let (a, b) = (snapshot(original), snapshot(&r));
-    let keys: std::collections::BTreeSet<_> = a.keys().chain(b.keys()).collect();
-    for k in keys {
-        match (a.get(k), b.get(k)) {
-            (Some(x), Some(y)) if x.1 == y.1 && same_value(&x.0, &y.0) => {}
-            (x, y) => {
-                return Err(format!(
-                    "effects replay differs at db{} {:?}: original {x:?}, replay {y:?}",
-                    k.0,
-                    crate::trace::show(&k.1)
-                ))
+
+    /// The replica's keyspace must equal `original`'s: every key, value, encoding and TTL.
+    pub fn matches(&self, original: &Engine) -> Result<(), String> {
+        let (a, b) = (snapshot(original), snapshot(&self.eng));
+        let keys: std::collections::BTreeSet<_> = a.keys().chain(b.keys()).collect();
+        for k in keys {
+            match (a.get(k), b.get(k)) {
+                (Some(x), Some(y)) if x.1 == y.1 && same_value(&x.0, &y.0) => {}
+                (x, y) => {
+                    return Err(format!(
+                        "effects replay differs at db{} {:?} after {} effects: original {x:?}, replay {y:?}",
+                        k.0,
+                        crate::trace::show(&k.1),
+                        self.applied
+                    ))
+                }
             }
         }
+        Ok(())
     }
-    Ok(effects.len())
 }
 
 /// The engine's db 0 as the model sees values, keys past their TTL at `now` left out.

@@ -5,11 +5,12 @@
 
 use crate::expect::Expect;
 use crate::gen::Gen;
+use crate::invariants;
 use crate::model::Model;
+use crate::replay::{self, Replica};
 use crate::rng::SimRng;
 use crate::swarm::Swarm;
 use crate::trace::Trace;
-use crate::{invariants, replay};
 use bytes::Bytes;
 use engine::config::Config;
 use engine::{Action, Effect, Engine, Flow, NullHost};
@@ -82,6 +83,9 @@ struct ScanState {
     calls: u32,
 }
 
+/// Steps between two comparisons of the replica with the engine.
+const REPLICA_CHECK_EVERY: usize = 100;
+
 /// More SCAN calls than this for a small keyspace means the cursor never ends.
 const MAX_SCAN_CALLS: u32 = 10_000;
 
@@ -94,7 +98,9 @@ struct Sim {
     swarm: Swarm,
     now: i64,
     clients: Vec<(u64, Plan)>,
-    effects: Vec<(i64, Effect)>,
+    /// Effects recorded so far (each applied to the replica as it comes).
+    effects: usize,
+    replica: Replica,
     ops: u64,
     scans: BTreeMap<u64, ScanState>,
     scans_done: u64,
@@ -113,7 +119,14 @@ pub fn run(opts: &Options) -> Report {
     let mut sim = Sim::new(opts.seed, rng, swarm, opts.keep_events);
     let result = sim.setup().and_then(|()| {
         for step in 0..opts.steps {
-            sim.step().map_err(|e| format!("step {step}: {e}"))?;
+            sim.step()
+                .and_then(|()| sim.collect_effects())
+                .map_err(|e| format!("step {step}: {e}"))?;
+            if step % REPLICA_CHECK_EVERY == 0 {
+                sim.replica
+                    .matches(&sim.eng)
+                    .map_err(|e| format!("step {step}: {e}"))?;
+            }
         }
         sim.finish()
     });
@@ -139,7 +152,7 @@ pub fn run(opts: &Options) -> Report {
         events: sim.trace.events(),
         ops_checked: sim.ops,
         sim_ms: sim.now - START_MS,
-        effects: sim.effects.len(),
+        effects: sim.effects,
         scans: sim.scans_done,
         swarm: sim.swarm.describe(),
         faults_fired,
@@ -160,6 +173,7 @@ fn one_frame(bytes: &[u8]) -> Result<Frame, String> {
 
 impl Sim {
     fn new(seed: u64, mut rng: SimRng, swarm: Swarm, keep: usize) -> Sim {
+        let config = swarm.config.clone();
         let gen = Gen::new(rng.fork(), &swarm);
         let mut trace = Trace::with_keep(keep);
         trace.event(
@@ -176,7 +190,8 @@ impl Sim {
             swarm,
             now: START_MS,
             clients: Vec::new(),
-            effects: Vec::new(),
+            effects: 0,
+            replica: Replica::new(&config, START_MS),
             ops: 0,
             scans: BTreeMap::new(),
             scans_done: 0,
@@ -256,7 +271,7 @@ impl Sim {
                 break;
             }
         }
-        self.collect_effects();
+        self.collect_effects()?;
         invariants::check(&self.eng)?;
         for &(id, _) in &self.clients {
             if self.eng.is_blocked(id) != self.model.is_blocked(id) {
@@ -269,11 +284,19 @@ impl Sim {
         Ok(())
     }
 
-    fn collect_effects(&mut self) {
+    /// Moves the effects recorded since the last call into the run's log, applying each to
+    /// the replica at the time it was recorded.
+    fn collect_effects(&mut self) -> Result<(), String> {
         let now = self.now;
-        if let Some(effs) = self.eng.effects.as_mut() {
-            self.effects.extend(effs.drain(..).map(|e| (now, e)));
+        let new: Vec<Effect> = match self.eng.effects.as_mut() {
+            Some(effs) => std::mem::take(effs),
+            None => Vec::new(),
+        };
+        for e in new {
+            self.replica.apply(now, &e)?;
+            self.effects += 1;
         }
+        Ok(())
     }
 
     /// The next command of client `ci`, following its transaction plan.
@@ -485,9 +508,9 @@ impl Sim {
             self.now = self.now.max(d);
             self.timeouts()?;
         }
-        self.collect_effects();
+        self.collect_effects()?;
         replay::model_matches(&self.eng, &self.model.live(self.now), self.now)?;
-        replay::replay_matches(&self.eng, &self.swarm.config, &self.effects, START_MS)?;
+        self.replica.matches(&self.eng)?;
         self.trace
             .event("end", 0, &[self.now.to_string().as_bytes()]);
         Ok(())

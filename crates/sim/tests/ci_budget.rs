@@ -6,7 +6,7 @@ use sim::swarm::WORKLOADS;
 use sim::{run, Options};
 
 /// Seeds run by `fixed_seeds_pass`, and steps per seed.
-const FIXED_SEEDS: u64 = 300;
+const FIXED_SEEDS: u64 = 500;
 const STEPS: usize = 2000;
 
 /// Seeds that once failed (a model mistake or an engine bug), kept so they stay fixed.

@@ -9,6 +9,7 @@
 //! A failing seed prints its rerun command; rerunning it prints the same trace hash.
 
 use sim::{run, Options};
+use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 struct Args {
@@ -124,6 +125,7 @@ fn main() {
         .minutes
         .map(|m| Instant::now() + Duration::from_secs_f64(m * 60.0));
     let started = Instant::now();
+    let tty = std::io::stderr().is_terminal();
     let (mut runs, mut ops, mut sim_ms, mut failures) = (0u64, 0u64, 0i64, Vec::new());
     for i in 0..count {
         if deadline.is_some_and(|d| Instant::now() >= d) {
@@ -154,12 +156,15 @@ fn main() {
                 fired.join(" "),
                 if r.failure.is_some() { "FAILED" } else { "ok" }
             );
-        } else if runs % 10 == 0 {
+        } else if runs % 10 == 0 && (tty || runs % 1000 == 0) {
+            // One rewritten line on a terminal; a line per 1000 seeds into a file.
             let el = started.elapsed().as_secs_f64();
             eprint!(
-                "\r{runs} seeds ({:.1}/s), {ops} ops, {} failures, {el:.0}s   ",
+                "{}{runs} seeds ({:.1}/s), {ops} ops, {} failures, {el:.0}s   {}",
+                if tty { "\r" } else { "" },
                 runs as f64 / el.max(1e-9),
                 failures.len(),
+                if tty { "" } else { "\n" },
             );
         }
         if let Some(f) = r.failure {
