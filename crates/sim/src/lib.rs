@@ -3,6 +3,7 @@
 //! clock, faults), the simulator drives the real `engine` crate (never a copy), a reference
 //! model checks every reply, and the run's trace hash identifies it. See docs/SIMULATION.md.
 
+pub mod clock;
 pub mod expect;
 pub mod gen;
 pub mod invariants;

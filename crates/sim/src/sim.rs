@@ -3,6 +3,7 @@
 //! clock. Every reply is checked against the reference model, invariants after every step,
 //! and at the end the live keyspace against the model and the effects replay.
 
+use crate::clock::SimClock;
 use crate::expect::Expect;
 use crate::gen::Gen;
 use crate::invariants;
@@ -20,6 +21,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The simulated clock starts here (unix ms), far from any edge.
 pub const START_MS: i64 = 1_700_000_000_000;
 
+/// Steps per seed unless told otherwise (`lattice-sim --steps`).
+pub const DEFAULT_STEPS: usize = 2000;
+
 /// Family indexes with special handling (see `swarm::FAMILIES`).
 const MULTI: usize = 6;
 
@@ -33,9 +37,32 @@ pub struct Options {
     pub faults: Option<Vec<String>>,
     /// Events shown in a failure report.
     pub keep_events: usize,
+    /// Overrides the drawn Zipf skew of key popularity (0 = uniform).
+    pub skew: Option<f64>,
 }
 
 impl Options {
+    /// The `lattice-sim` command line that replays this run (planted bugs, if any, are the
+    /// caller's to add).
+    pub fn rerun_command(&self) -> String {
+        let mut cmd = format!(
+            "lattice-sim --seed {} --workload {}",
+            self.seed, self.workload
+        );
+        if self.steps != DEFAULT_STEPS {
+            cmd.push_str(&format!(" --steps {}", self.steps));
+        }
+        match &self.faults {
+            None => {}
+            Some(f) if f.is_empty() => cmd.push_str(" --faults none"),
+            Some(f) => cmd.push_str(&format!(" --faults {}", f.join(","))),
+        }
+        if let Some(skew) = self.skew {
+            cmd.push_str(&format!(" --skew {skew}"));
+        }
+        cmd
+    }
+
     pub fn new(seed: u64, steps: usize) -> Options {
         Options {
             seed,
@@ -43,6 +70,7 @@ impl Options {
             workload: "swarm".into(),
             faults: None,
             keep_events: crate::trace::KEEP,
+            skew: None,
         }
     }
 }
@@ -96,7 +124,7 @@ struct Sim {
     rng: SimRng,
     trace: Trace,
     swarm: Swarm,
-    now: i64,
+    clock: SimClock,
     clients: Vec<(u64, Plan)>,
     /// Effects recorded so far (each applied to the replica as it comes).
     effects: usize,
@@ -109,7 +137,10 @@ struct Sim {
 /// Runs one seed to completion (or to its first failure).
 pub fn run(opts: &Options) -> Report {
     let mut rng = SimRng::new(opts.seed);
-    let swarm = Swarm::draw(&mut rng, &opts.workload);
+    let mut swarm = Swarm::draw(&mut rng, &opts.workload);
+    if let Some(skew) = opts.skew {
+        swarm.skew = skew;
+    }
     let faults_on = swarm.faults && opts.faults.as_ref().is_none_or(|f| !f.is_empty());
     if faults_on {
         engine::buggify::configure(opts.seed, swarm.fire_pct, opts.faults.clone());
@@ -138,10 +169,9 @@ pub fn run(opts: &Options) -> Report {
     engine::buggify::disable();
     let failure = result.err().map(|e| {
         format!(
-            "seed {} (rerun: lattice-sim --seed {} --workload {}): {e}\n  swarm: {}\n  last events:\n{}",
+            "seed {} (rerun: {}): {e}\n  swarm: {}\n  last events:\n{}",
             opts.seed,
-            opts.seed,
-            opts.workload,
+            opts.rerun_command(),
             sim.swarm.describe(),
             sim.trace.recent()
         )
@@ -151,7 +181,7 @@ pub fn run(opts: &Options) -> Report {
         trace_hash: sim.trace.hash(),
         events: sim.trace.events(),
         ops_checked: sim.ops,
-        sim_ms: sim.now - START_MS,
+        sim_ms: sim.clock.now() - START_MS,
         effects: sim.effects,
         scans: sim.scans_done,
         swarm: sim.swarm.describe(),
@@ -188,7 +218,7 @@ impl Sim {
             rng,
             trace,
             swarm,
-            now: START_MS,
+            clock: SimClock::starting_at(START_MS),
             clients: Vec::new(),
             effects: 0,
             replica: Replica::new(&config, START_MS),
@@ -201,14 +231,14 @@ impl Sim {
     fn setup(&mut self) -> Result<(), String> {
         let admin = self
             .eng
-            .connect("sim:admin".into(), "sim:0".into(), -1, self.now);
+            .connect("sim:admin".into(), "sim:0".into(), -1, self.clock.now());
         for (name, value) in &self.swarm.config {
             let argv: Vec<Bytes> = ["CONFIG", "SET", name, value]
                 .iter()
                 .map(|s| Bytes::from(s.to_string()))
                 .collect();
             let mut out = Vec::new();
-            self.eng.execute(admin, &argv, self.now, &mut out);
+            self.eng.execute(admin, &argv, self.clock.now(), &mut out);
             if out != b"+OK\r\n" {
                 return Err(format!(
                     "CONFIG SET {name} {value}: {:?}",
@@ -218,15 +248,18 @@ impl Sim {
         }
         self.eng.disconnect(admin);
         for i in 0..self.swarm.clients {
-            let id = self
-                .eng
-                .connect(format!("sim:{i}"), "sim:0".into(), i as i64, self.now);
+            let id = self.eng.connect(
+                format!("sim:{i}"),
+                "sim:0".into(),
+                i as i64,
+                self.clock.now(),
+            );
             self.model.connect(id);
             self.clients.push((id, Plan::Normal));
             if self.rng.pct(self.swarm.resp3_pct) {
                 let mut out = Vec::new();
                 let hello = [Bytes::from_static(b"HELLO"), Bytes::from_static(b"3")];
-                self.eng.execute(id, &hello, self.now, &mut out);
+                self.eng.execute(id, &hello, self.clock.now(), &mut out);
                 self.trace.event("hello3", id, &[&out]);
                 if !matches!(one_frame(&out)?, Frame::Map(_)) {
                     return Err(format!("HELLO 3: {:?}", crate::trace::show(&out)));
@@ -240,14 +273,15 @@ impl Sim {
 
     fn step(&mut self) -> Result<(), String> {
         if self.rng.pct(self.swarm.advance_pct) {
-            self.now += self.rng.range(1, self.swarm.max_jump_ms);
+            let jump = self.rng.range(1, self.swarm.max_jump_ms);
+            self.clock.advance(jump);
             self.trace
-                .event("clock", 0, &[self.now.to_string().as_bytes()]);
+                .event("clock", 0, &[self.clock.now().to_string().as_bytes()]);
         }
         self.timeouts()?;
         if self.rng.pct(self.swarm.cron_pct) {
             self.trace.event("cron", 0, &[]);
-            self.eng.cron(self.now);
+            self.eng.cron(self.clock.now());
             self.check_wakes(Vec::new())?;
         }
         let runnable: Vec<usize> = (0..self.clients.len())
@@ -255,17 +289,18 @@ impl Sim {
             .collect();
         if runnable.is_empty() {
             // Everyone is parked: time passes until the first deadline.
-            self.now = self
+            let deadline = self
                 .model
                 .next_deadline()
                 .ok_or("all clients parked forever")?;
+            self.clock.advance_to(deadline);
             self.trace
-                .event("clock", 0, &[self.now.to_string().as_bytes()]);
+                .event("clock", 0, &[self.clock.now().to_string().as_bytes()]);
             return self.timeouts();
         }
         let ci = *self.rng.pick(&runnable);
         for _ in 0..self.rng.range(1, self.swarm.batch_depth as i64) {
-            self.gen.now_ms = self.now;
+            self.gen.now_ms = self.clock.now();
             let argv = self.next_command(ci);
             if self.exec(ci, argv)? == Flow::Blocked {
                 break;
@@ -287,7 +322,7 @@ impl Sim {
     /// Moves the effects recorded since the last call into the run's log, applying each to
     /// the replica at the time it was recorded.
     fn collect_effects(&mut self) -> Result<(), String> {
-        let now = self.now;
+        let now = self.clock.now();
         let new: Vec<Effect> = match self.eng.effects.as_mut() {
             Some(effs) => std::mem::take(effs),
             None => Vec::new(),
@@ -325,7 +360,7 @@ impl Sim {
                 0 | 1 if self.rng.pct(5) => {
                     let id = self.clients[ci].0;
                     let st = ScanState {
-                        must: self.model.scan_snapshot(self.now),
+                        must: self.model.scan_snapshot(self.clock.now()),
                         seen: BTreeSet::new(),
                         cursor: Bytes::from_static(b"0"),
                         count: *self.rng.pick(&[1, 2, 10]),
@@ -407,7 +442,7 @@ impl Sim {
         self.clients[ci].1 = Plan::Normal;
         self.scans_done += 1;
         for (k, removals) in &st.must {
-            if !st.seen.contains(k) && self.model.stayed(k, *removals, self.now) {
+            if !st.seen.contains(k) && self.model.stayed(k, *removals, self.clock.now()) {
                 return Err(format!(
                     "client {id}: SCAN (COUNT {}, {} calls) never reported {:?}, present throughout",
                     st.count,
@@ -425,7 +460,7 @@ impl Sim {
         let fields: Vec<&[u8]> = argv.iter().map(|a| &a[..]).collect();
         self.trace.event("cmd", id, &fields);
         let mut out = Vec::new();
-        let flow = self.eng.execute(id, &argv, self.now, &mut out);
+        let flow = self.eng.execute(id, &argv, self.clock.now(), &mut out);
         self.trace.event("reply", id, &[&out]);
         // The engine's reply, parsed (a parked client has none yet).
         let got = if flow == Flow::Blocked && out.is_empty() {
@@ -433,9 +468,12 @@ impl Sim {
         } else {
             Some(one_frame(&out).map_err(|e| format!("client {id}: {e}"))?)
         };
-        let want = self
-            .model
-            .command(id, &argv, self.now, got.as_ref().unwrap_or(&Frame::Null));
+        let want = self.model.command(
+            id,
+            &argv,
+            self.clock.now(),
+            got.as_ref().unwrap_or(&Frame::Null),
+        );
         self.ops += 1;
         let show_cmd = || {
             argv.iter()
@@ -463,7 +501,7 @@ impl Sim {
                 self.scan_reply(ci, &got)?;
             }
         }
-        let served = self.model.serve_ready(self.now);
+        let served = self.model.serve_ready(self.clock.now());
         self.check_wakes(served)?;
         Ok(flow)
     }
@@ -497,22 +535,26 @@ impl Sim {
 
     /// Times out parked clients whose deadline has passed, as the I/O shell's timer would.
     fn timeouts(&mut self) -> Result<(), String> {
-        self.eng.expire_blocked(self.now);
-        let want = self.model.expire_blocked(self.now);
+        self.eng.expire_blocked(self.clock.now());
+        let want = self.model.expire_blocked(self.clock.now());
         self.check_wakes(want)
     }
 
     /// Lets every parked client time out, then the whole-keyspace checks.
     fn finish(&mut self) -> Result<(), String> {
         while let Some(d) = self.model.next_deadline() {
-            self.now = self.now.max(d);
+            self.clock.advance_to(d);
             self.timeouts()?;
         }
         self.collect_effects()?;
-        replay::model_matches(&self.eng, &self.model.live(self.now), self.now)?;
+        replay::model_matches(
+            &self.eng,
+            &self.model.live(self.clock.now()),
+            self.clock.now(),
+        )?;
         self.replica.matches(&self.eng)?;
         self.trace
-            .event("end", 0, &[self.now.to_string().as_bytes()]);
+            .event("end", 0, &[self.clock.now().to_string().as_bytes()]);
         Ok(())
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! lattice-sim [--seed S] [--seeds N] [--minutes M] [--steps K] [--workload NAME]
-//!             [--faults all|none|PREFIX,...] [--planted NAME,...] [--keep EVENTS] [--quiet]
+//!             [--faults all|none|PREFIX,...] [--planted NAME,...] [--keep EVENTS] [--skew S] [--quiet]
 //! ```
 //! `--seed S` runs S (with `--seeds N`: S, S+1, ...); without it the first seed comes from the
 //! system clock (printed). `--minutes M` keeps going until M minutes of real time have passed.
@@ -21,22 +21,24 @@ struct Args {
     faults: Option<Vec<String>>,
     planted: Vec<String>,
     keep: usize,
+    skew: Option<f64>,
     quiet: bool,
 }
 
 const USAGE: &str = "usage: lattice-sim [--seed S] [--seeds N] [--minutes M] [--steps K] \
-[--workload swarm|mixed|lists|tx|expiry] [--faults all|none|PREFIX,...] [--planted NAME,...] [--keep EVENTS] [--quiet]";
+[--workload swarm|mixed|lists|tx|expiry] [--faults all|none|PREFIX,...] [--planted NAME,...] [--keep EVENTS] [--skew S] [--quiet]";
 
 fn parse() -> Result<Args, String> {
     let mut a = Args {
         seed: None,
         seeds: None,
         minutes: None,
-        steps: 2000,
+        steps: sim::sim::DEFAULT_STEPS,
         workload: "swarm".into(),
         faults: None,
         planted: Vec::new(),
         keep: sim::trace::KEEP,
+        skew: None,
         quiet: false,
     };
     let mut it = std::env::args().skip(1);
@@ -63,6 +65,7 @@ fn parse() -> Result<Args, String> {
             }
             "--planted" => a.planted = val()?.split(',').map(String::from).collect(),
             "--keep" => a.keep = num(val()?)? as usize,
+            "--skew" => a.skew = Some(val()?.parse().map_err(|e| format!("{flag}: {e}"))?),
             "--quiet" => a.quiet = true,
             "-h" | "--help" => return Err(USAGE.into()),
             _ => return Err(format!("unknown argument {flag}\n{USAGE}")),
@@ -136,6 +139,7 @@ fn main() {
         opts.workload = args.workload.clone();
         opts.faults = args.faults.clone();
         opts.keep_events = args.keep;
+        opts.skew = args.skew;
         let r = run(&opts);
         runs += 1;
         ops += r.ops_checked;
@@ -168,8 +172,14 @@ fn main() {
             );
         }
         if let Some(f) = r.failure {
-            // On its own lines, after any progress line.
-            eprintln!("\n{f}");
+            // On its own lines, after any progress line; the hash a rerun must print again.
+            eprintln!("\ntrace {:016x}: {f}", r.trace_hash);
+            if !args.planted.is_empty() {
+                eprintln!(
+                    "  (planted bugs on: add --planted {})",
+                    args.planted.join(",")
+                );
+            }
             failures.push(seed);
         }
     }
