@@ -87,7 +87,25 @@ impl Gen {
         let k = self.key(0);
         let v = self.value();
         let k2 = self.key(0);
-        match self.rng.below(18) {
+        match self.rng.below(22) {
+            18 => argv(&[b"GETSET", &k, &v]),
+            19 => match self.rng.below(3) {
+                0 => argv(&[b"GETEX", &k]),
+                1 => argv(&[b"GETEX", &k, b"PX", &self.small(1, 3000)]),
+                _ => argv(&[b"GETEX", &k, b"PERSIST"]),
+            },
+            20 => {
+                let at = (self.now_ms + self.rng.range(1, 3000)).to_string();
+                argv(&[b"SET", &k, &v, b"PXAT", at.as_bytes()])
+            }
+            21 => {
+                let name: &[u8] = if self.rng.pct(50) {
+                    b"EXPIRETIME"
+                } else {
+                    b"PEXPIRETIME"
+                };
+                argv(&[name, &k])
+            }
             0 | 1 => argv(&[b"SET", &k, &v]),
             2 => argv(&[b"SET", &k, &v, b"PX", &self.small(1, 3000)]),
             3 => argv(&[b"SET", &k, &v, b"NX"]),

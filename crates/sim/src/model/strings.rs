@@ -70,6 +70,26 @@ impl Model {
                 Some(_) => expect::wrongtype(),
             },
             b"RENAME" => self.rename(&a[1], &a[2]),
+            b"GETSET" => match self.get(&a[1]).map(|it| &it.val) {
+                Some(v) if !matches!(v, MVal::Str(_)) => expect::wrongtype(),
+                old => {
+                    let reply = match old {
+                        Some(MVal::Str(s)) => expect::bulk_or_nil(Some(s)),
+                        _ => expect::nil(),
+                    };
+                    self.put(&a[1], MVal::Str(a[2].to_vec()), false);
+                    reply
+                }
+            },
+            b"GETEX" => self.getex(a),
+            b"EXPIRETIME" | b"PEXPIRETIME" => match self.get(&a[1]) {
+                None => expect::int(-2),
+                Some(it) => match it.expire_at {
+                    None => expect::int(-1),
+                    Some(at) if name == b"PEXPIRETIME" => expect::int(at),
+                    Some(at) => expect::int((at + 500) / 1000),
+                },
+            },
             b"DEL" | b"UNLINK" => {
                 let mut n = 0;
                 for k in &a[1..] {
@@ -118,7 +138,8 @@ impl Model {
         })
     }
 
-    /// `SET k v [PX ms | EX s | KEEPTTL] [NX | XX] [GET]` (the forms the generator makes).
+    /// `SET k v [PX ms | EX s | PXAT t | KEEPTTL] [NX | XX] [GET]` (the forms the generator
+    /// makes; PXAT always in the future).
     fn set(&mut self, a: &[Bytes]) -> Expect {
         let (mut ttl, mut nx, mut xx, mut get, mut keep) = (None, false, false, false, false);
         let mut i = 3;
@@ -130,6 +151,10 @@ impl Model {
                 }
                 b"EX" => {
                     ttl = Some(num(&a[i + 1]) * 1000);
+                    i += 1;
+                }
+                b"PXAT" => {
+                    ttl = Some(num(&a[i + 1]) - self.now);
                     i += 1;
                 }
                 b"NX" => nx = true,
@@ -178,6 +203,32 @@ impl Model {
         };
         self.put(key, MVal::Str(n.to_string().into_bytes()), true);
         expect::int(n)
+    }
+
+    /// GETEX key [PX ms | PERSIST]: the value, and a TTL change that counts as a modification
+    /// only when something changed (Redis signals a set TTL, and a PERSIST that removed one).
+    fn getex(&mut self, a: &[Bytes]) -> Expect {
+        let now = self.now;
+        let (reply, had_ttl) = match self.get(&a[1]) {
+            None => return expect::nil(),
+            Some(it) => match &it.val {
+                MVal::Str(s) => (expect::bulk_or_nil(Some(s)), it.expire_at.is_some()),
+                _ => return expect::wrongtype(),
+            },
+        };
+        match a.get(2).map(|o| o.to_ascii_uppercase()).as_deref() {
+            Some(b"PX") => {
+                let at = now + num(&a[3]);
+                self.keys.get_mut(&a[1][..]).expect("live").expire_at = Some(at);
+                self.touch(&a[1]);
+            }
+            Some(b"PERSIST") if had_ttl => {
+                self.keys.get_mut(&a[1][..]).expect("live").expire_at = None;
+                self.touch(&a[1]);
+            }
+            _ => {}
+        }
+        reply
     }
 
     /// The EXPIRE family with an absolute deadline `at` and an optional NX/XX/GT/LT flag
