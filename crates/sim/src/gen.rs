@@ -196,7 +196,15 @@ impl Gen {
                 };
                 argv(&[b"LINSERT", &k, side, &pivot, &v])
             }
-            14 => argv(&[b"RPUSHX", &k, &v]),
+            14 => {
+                if self.rng.pct(50) {
+                    argv(&[b"RPUSHX", &k, &v])
+                } else {
+                    let k2 = self.key(2);
+                    let end = end(self);
+                    argv(&[b"LMPOP", b"2", &k, &k2, end, b"COUNT", &self.small(1, 3)])
+                }
+            }
             _ => {
                 // Sources and destinations include the BLMOVE lists (`L:`), which drain here.
                 let src = if self.rng.pct(30) { self.move_dst() } else { k };
@@ -335,6 +343,10 @@ impl Gen {
                 &self.small(-3, 1),
                 &self.small(-2, 2),
             ]),
+            13 if self.rng.pct(50) => {
+                let side: &[u8] = if self.rng.pct(50) { b"MIN" } else { b"MAX" };
+                argv(&[b"ZMPOP", b"1", &k, side, b"COUNT", &self.small(1, 3)])
+            }
             _ => {
                 let (a, b) = (self.small(-4, 3), self.small(-4, 6));
                 if self.rng.pct(50) {
@@ -357,6 +369,28 @@ impl Gen {
     fn blocking_cmd(&mut self) -> Argv {
         let k = self.key(2);
         let t = *self.rng.pick(&["0.25", "0.5", "1", "2"]);
+        if self.rng.pct(15) {
+            let z = self.key(5);
+            let k2 = self.key(2);
+            let c = self.small(1, 3);
+            return if self.rng.pct(50) {
+                let side: &[u8] = if self.rng.pct(50) { b"MIN" } else { b"MAX" };
+                argv(&[b"BZMPOP", t.as_bytes(), b"1", &z, side, b"COUNT", &c])
+            } else if k2 != k {
+                argv(&[
+                    b"BLMPOP",
+                    t.as_bytes(),
+                    b"2",
+                    &k,
+                    &k2,
+                    b"LEFT",
+                    b"COUNT",
+                    &c,
+                ])
+            } else {
+                argv(&[b"BLMPOP", t.as_bytes(), b"1", &k, b"RIGHT"])
+            };
+        }
         if self.rng.pct(20) {
             let name: &[u8] = if self.rng.pct(50) {
                 b"BZPOPMIN"

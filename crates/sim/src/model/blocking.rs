@@ -93,7 +93,13 @@ impl Model {
         self.park(client, vec![argv[1].to_vec()], waiter, &argv[5])
     }
 
-    fn park(&mut self, client: u64, keys: Vec<Key>, waiter: Waiter, timeout: &[u8]) -> Expect {
+    pub(super) fn park(
+        &mut self,
+        client: u64,
+        keys: Vec<Key>,
+        waiter: Waiter,
+        timeout: &[u8],
+    ) -> Expect {
         let ms = (num_f64(timeout) * 1000.0).ceil() as i64;
         self.park_seq += 1;
         let b = Blocked {
@@ -141,10 +147,18 @@ impl Model {
                 // Each waiter is served only by the type it waits for.
                 let name: &'static [u8] = match waiter {
                     Waiter::ZPop { .. } if is_zset => b"BZPOPMIN",
+                    Waiter::MPop { zset: true, .. } if is_zset => b"BZMPOP",
+                    Waiter::MPop { zset: false, .. } if is_list => b"BLMPOP",
                     Waiter::Pop { .. } | Waiter::Move { .. } if is_list => b"BLPOP",
                     _ => continue,
                 };
                 let reply = match waiter {
+                    Waiter::MPop {
+                        zset: true,
+                        first,
+                        count,
+                    } => self.zmpop_from(&key, first, count),
+                    Waiter::MPop { first, count, .. } => self.lmpop_from(&key, first, count),
                     Waiter::ZPop { max } => self.zpop_one(&key, max),
                     Waiter::Pop { left } => {
                         let v = self

@@ -8,6 +8,7 @@ mod blocking;
 mod collections;
 mod hashes;
 mod lists;
+mod mpop;
 mod resp3;
 mod sets;
 mod strings;
@@ -57,6 +58,12 @@ enum Waiter {
     },
     /// BZPOPMIN / BZPOPMAX (max).
     ZPop { max: bool },
+    /// BLMPOP (`zset` false) / BZMPOP: up to `count` from the `first` (LEFT / MIN) end.
+    MPop {
+        zset: bool,
+        first: bool,
+        count: usize,
+    },
 }
 
 #[derive(Clone, Debug)]

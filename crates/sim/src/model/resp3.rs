@@ -53,6 +53,28 @@ pub fn convert(argv: &[Bytes], e: Expect) -> Expect {
                 b"ZSCORE" | b"ZINCRBY" => double(f),
                 b"ZRANGE" | b"ZRANGEBYSCORE" if with_scores => pairs(f),
                 b"ZPOPMIN" | b"ZPOPMAX" if argv.len() > 2 => pairs(f),
+                b"ZMPOP" | b"BZMPOP" => match f {
+                    Frame::Array(mut kv) if kv.len() == 2 => {
+                        let items = kv.pop().expect("two items");
+                        kv.push(match items {
+                            Frame::Array(ps) => Frame::Array(
+                                ps.into_iter()
+                                    .map(|p| match p {
+                                        Frame::Array(mut mp) if mp.len() == 2 => {
+                                            let s = mp.pop().expect("two items");
+                                            mp.push(double(s));
+                                            Frame::Array(mp)
+                                        }
+                                        p => p,
+                                    })
+                                    .collect(),
+                            ),
+                            f => f,
+                        });
+                        Frame::Array(kv)
+                    }
+                    f => f,
+                },
                 b"BZPOPMIN" | b"BZPOPMAX" => match f {
                     Frame::Array(mut items) if items.len() == 3 => {
                         let s = items.pop().expect("three items");

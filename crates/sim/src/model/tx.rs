@@ -71,6 +71,8 @@ impl Model {
             b"BLPOP" | b"BRPOP" => self.bpop(client, argv, name == b"BLPOP"),
             b"BLMOVE" => self.blmove(client, argv),
             b"BZPOPMIN" | b"BZPOPMAX" => self.bzpop(client, argv, name == b"BZPOPMAX"),
+            b"LMPOP" | b"ZMPOP" => self.mpop(client, argv, false, name == b"ZMPOP"),
+            b"BLMPOP" | b"BZMPOP" => self.mpop(client, argv, true, name == b"BZMPOP"),
             _ => self
                 .string_command(name, argv)
                 .or_else(|| self.collection_command(name, argv, got))
