@@ -139,6 +139,14 @@ impl Gen {
                 let at = (self.now_ms + self.rng.range(-100, 3000)).to_string();
                 argv(&[b"PEXPIREAT", &k, at.as_bytes()])
             }
+            5 if self.rng.pct(3) => {
+                // Rare, so the keyspace has time to grow back.
+                if self.rng.pct(50) {
+                    argv(&[b"FLUSHDB"])
+                } else {
+                    argv(&[b"FLUSHALL"])
+                }
+            }
             5 | 6 => argv(&[b"PTTL", &k]),
             7 => argv(&[b"TTL", &k]),
             8 => argv(&[b"PERSIST", &k]),

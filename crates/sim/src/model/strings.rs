@@ -82,6 +82,10 @@ impl Model {
                 }
             },
             b"GETEX" => self.getex(a),
+            b"FLUSHDB" | b"FLUSHALL" => {
+                self.flush();
+                expect::ok()
+            }
             b"EXPIRETIME" | b"PEXPIRETIME" => match self.get(&a[1]) {
                 None => expect::int(-2),
                 Some(it) => match it.expire_at {
@@ -203,6 +207,25 @@ impl Model {
         };
         self.put(key, MVal::Str(n.to_string().into_bytes()), true);
         expect::int(n)
+    }
+
+    /// FLUSHDB / FLUSHALL (the model has one db): every stored key leaves the keyspace; a
+    /// watcher of a live key must see its EXEC fail, one of an expired key may not.
+    fn flush(&mut self) {
+        let now = self.now;
+        let keys: Vec<(Vec<u8>, bool)> = self
+            .keys
+            .iter()
+            .map(|(k, it)| (k.clone(), it.expire_at.is_none_or(|at| at > now)))
+            .collect();
+        for (k, live) in keys {
+            self.remove(&k);
+            if live {
+                self.touch(&k);
+            } else {
+                self.touch_maybe(&k);
+            }
+        }
     }
 
     /// GETEX key [PX ms | PERSIST]: the value, and a TTL change that counts as a modification
