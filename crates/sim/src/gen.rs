@@ -284,6 +284,11 @@ impl Gen {
             }
             10 => argv(&[b"SRANDMEMBER", &k, &self.small(-3, 3)]),
             11 => argv(&[b"SMOVE", &k, &k2, &m]),
+            12 => {
+                let op = *self.rng.pick(&["SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"]);
+                let dst = self.key(4);
+                argv(&[op.as_bytes(), &dst, &k, &k2])
+            }
             _ => {
                 let op = *self.rng.pick(&["SINTER", "SUNION", "SDIFF"]);
                 argv(&[op.as_bytes(), &k, &k2])

@@ -111,7 +111,7 @@ struct ScanState {
     calls: u32,
 }
 
-/// Steps between two comparisons of the replica with the engine.
+/// Steps between two whole-keyspace comparisons (replica vs engine, engine vs model).
 const REPLICA_CHECK_EVERY: usize = 100;
 
 /// More SCAN calls than this for a small keyspace means the cursor never ends.
@@ -154,8 +154,10 @@ pub fn run(opts: &Options) -> Report {
                 .and_then(|()| sim.collect_effects())
                 .map_err(|e| format!("step {step}: {e}"))?;
             if step % REPLICA_CHECK_EVERY == 0 {
+                let now = sim.clock.now();
                 sim.replica
                     .matches(&sim.eng)
+                    .and_then(|()| replay::model_matches(&sim.eng, &sim.model.live(now), now))
                     .map_err(|e| format!("step {step}: {e}"))?;
             }
         }

@@ -84,6 +84,9 @@ impl Model {
             b"LMOVE" | b"RPOPLPUSH" => return Some(self.lmove_cmd(name, a)),
             b"SMOVE" => return Some(self.smove(a)),
             b"SINTER" | b"SUNION" | b"SDIFF" => return Some(self.set_algebra(name, a)),
+            b"SINTERSTORE" | b"SUNIONSTORE" | b"SDIFFSTORE" => {
+                return Some(self.set_store(name, a))
+            }
             _ => {}
         }
         let kind = match name {

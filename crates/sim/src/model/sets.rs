@@ -120,12 +120,44 @@ impl Model {
         expect::int(1)
     }
 
+    /// SINTERSTORE / SUNIONSTORE / SDIFFSTORE dst key...: the result replaces `dst` (in place,
+    /// so not a removal for SCAN) and is signalled; an empty result deletes `dst`, signalled
+    /// only if it existed.
+    pub(super) fn set_store(&mut self, name: &[u8], a: &[Bytes]) -> Expect {
+        let result = match self.set_result(&name[..name.len() - 5], &a[2..]) {
+            Ok(r) => r,
+            Err(e) => return e,
+        };
+        let n = result.len() as i64;
+        if result.is_empty() {
+            self.del(&a[1]);
+        } else {
+            self.get(&a[1]);
+            self.keys.insert(
+                a[1].to_vec(),
+                super::Item {
+                    val: MVal::Set(result),
+                    expire_at: None,
+                },
+            );
+            self.touch(&a[1]);
+        }
+        expect::int(n)
+    }
+
     /// SINTER / SUNION / SDIFF: a missing key is an empty set; any other type is WRONGTYPE.
     pub(super) fn set_algebra(&mut self, name: &[u8], a: &[Bytes]) -> Expect {
+        match self.set_result(name, &a[1..]) {
+            Ok(r) => Expect::Unordered(r.iter().map(|m| bulk(m)).collect()),
+            Err(e) => e,
+        }
+    }
+
+    fn set_result(&mut self, name: &[u8], keys: &[Bytes]) -> Result<BTreeSet<Vec<u8>>, Expect> {
         let mut sets = Vec::new();
-        for k in &a[1..] {
+        for k in keys {
             match self.check(k, Kind::Set) {
-                Err(e) => return e,
+                Err(e) => return Err(e),
                 Ok(false) => sets.push(BTreeSet::new()),
                 Ok(true) => match self.get(k).map(|it| &it.val) {
                     Some(MVal::Set(s)) => sets.push(s.clone()),
@@ -141,6 +173,6 @@ impl Model {
                 _ => acc.difference(s).cloned().collect(),
             };
         }
-        Expect::Unordered(acc.iter().map(|m| bulk(m)).collect())
+        Ok(acc)
     }
 }
