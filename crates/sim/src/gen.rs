@@ -8,6 +8,9 @@ use crate::swarm::Swarm;
 use crate::zipf::Zipf;
 use bytes::Bytes;
 
+/// Databases the generator SELECTs among (MOVE to the current one is an error, also checked).
+const DBS: i64 = 3;
+
 const PREFIXES: &[&str] = &["s", "s", "l", "h", "S", "z", "l", "l"];
 
 pub struct Gen {
@@ -128,7 +131,10 @@ impl Gen {
     fn expiry_cmd(&mut self) -> Argv {
         let fam = self.rng.below(6) as usize;
         let k = self.key(fam);
-        match self.rng.below(11) {
+        match self.rng.below(13) {
+            // Databases 0-2: the same key names live in several, MOVE carries values across.
+            11 => argv(&[b"SELECT", &self.small(0, DBS - 1)]),
+            12 => argv(&[b"MOVE", &k, &self.small(0, DBS - 1)]),
             0 | 1 => argv(&[b"PEXPIRE", &k, &self.small(-10, 3000)]),
             2 => argv(&[b"EXPIRE", &k, &self.small(0, 3)]),
             3 => {

@@ -106,9 +106,9 @@ impl Replica {
     }
 }
 
-/// The engine's db 0 as the model sees values, keys past their TTL at `now` left out.
-fn engine_live(e: &Engine, now: i64) -> BTreeMap<Vec<u8>, Item> {
-    let db = &e.dbs[0];
+/// The engine's db `i` as the model sees values, keys past their TTL at `now` left out.
+fn engine_live(e: &Engine, i: usize, now: i64) -> BTreeMap<Vec<u8>, Item> {
+    let db = &e.dbs[i];
     db.iter()
         .filter(|(k, _)| !db.is_expired(k, now))
         .map(|(k, entry)| {
@@ -130,17 +130,25 @@ fn engine_live(e: &Engine, now: i64) -> BTreeMap<Vec<u8>, Item> {
         .collect()
 }
 
-/// The engine's live keyspace must equal the model's.
-pub fn model_matches(e: &Engine, model: &BTreeMap<Vec<u8>, Item>, now: i64) -> Result<(), String> {
-    let real = engine_live(e, now);
-    let keys: std::collections::BTreeSet<_> = real.keys().chain(model.keys()).collect();
-    for k in keys {
-        let (x, y) = (real.get(k), model.get(k));
-        if x != y {
-            return Err(format!(
-                "final keyspace differs at {:?}: engine {x:?}, model {y:?}",
-                crate::trace::show(k)
-            ));
+/// Every database's live keyspace in the engine must equal the model's.
+pub fn model_matches(
+    e: &Engine,
+    model: &BTreeMap<usize, BTreeMap<Vec<u8>, Item>>,
+    now: i64,
+) -> Result<(), String> {
+    let empty = BTreeMap::new();
+    for i in 0..e.dbs.len() {
+        let real = engine_live(e, i, now);
+        let want = model.get(&i).unwrap_or(&empty);
+        let keys: std::collections::BTreeSet<_> = real.keys().chain(want.keys()).collect();
+        for k in keys {
+            let (x, y) = (real.get(k), want.get(k));
+            if x != y {
+                return Err(format!(
+                    "keyspace differs at db{i} {:?}: engine {x:?}, model {y:?}",
+                    crate::trace::show(k)
+                ));
+            }
         }
     }
     Ok(())

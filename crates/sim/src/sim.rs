@@ -104,6 +104,7 @@ enum Plan {
 /// One client's SCAN iteration: the keys it must report (with their removal counts when
 /// the scan began), what it reported so far, and where it is.
 struct ScanState {
+    db: usize,
     must: BTreeMap<Vec<u8>, u64>,
     seen: BTreeSet<Vec<u8>>,
     cursor: Bytes,
@@ -157,7 +158,10 @@ pub fn run(opts: &Options) -> Report {
                 let now = sim.clock.now();
                 sim.replica
                     .matches(&sim.eng)
-                    .and_then(|()| replay::model_matches(&sim.eng, &sim.model.live(now), now))
+                    .and_then(|()| {
+                        let live = sim.model.live(now);
+                        replay::model_matches(&sim.eng, &live, now)
+                    })
                     .map_err(|e| format!("step {step}: {e}"))?;
             }
         }
@@ -361,8 +365,10 @@ impl Sim {
                 }
                 0 | 1 if self.rng.pct(5) => {
                     let id = self.clients[ci].0;
+                    let db = self.model.client_db(id);
                     let st = ScanState {
-                        must: self.model.scan_snapshot(self.clock.now()),
+                        db,
+                        must: self.model.scan_snapshot(db, self.clock.now()),
                         seen: BTreeSet::new(),
                         cursor: Bytes::from_static(b"0"),
                         count: *self.rng.pick(&[1, 2, 10]),
@@ -444,7 +450,7 @@ impl Sim {
         self.clients[ci].1 = Plan::Normal;
         self.scans_done += 1;
         for (k, removals) in &st.must {
-            if !st.seen.contains(k) && self.model.stayed(k, *removals, self.clock.now()) {
+            if !st.seen.contains(k) && self.model.stayed(st.db, k, *removals, self.clock.now()) {
                 return Err(format!(
                     "client {id}: SCAN (COUNT {}, {} calls) never reported {:?}, present throughout",
                     st.count,
@@ -549,11 +555,8 @@ impl Sim {
             self.timeouts()?;
         }
         self.collect_effects()?;
-        replay::model_matches(
-            &self.eng,
-            &self.model.live(self.clock.now()),
-            self.clock.now(),
-        )?;
+        let live = self.model.live(self.clock.now());
+        replay::model_matches(&self.eng, &live, self.clock.now())?;
         self.replica.matches(&self.eng)?;
         self.trace
             .event("end", 0, &[self.clock.now().to_string().as_bytes()]);

@@ -14,9 +14,12 @@ const STEPS: usize = 2000;
 ///   not count it as a modification for WATCH.
 /// - 5320 (model): SMOVE signals its destination only when the member was new there.
 /// - 7283 (model): a sorted set arriving by RENAME wakes BZPOPMIN waiters.
+/// - 18030 (model): FLUSHALL empties every database, not only the current one.
 /// - 1015, 1039 (engine): RENAME of a list onto a key with blocked clients did not wake them.
 /// - 2160, 2419, 2488 (engine): a no-op LTRIM did not fail a WATCH on its key.
-const REGRESSION_SEEDS: &[u64] = &[120, 222, 355, 367, 1015, 1039, 2160, 2419, 2488, 5320, 7283];
+const REGRESSION_SEEDS: &[u64] = &[
+    120, 222, 355, 367, 1015, 1039, 2160, 2419, 2488, 5320, 7283, 18030,
+];
 
 fn check(seed: u64, workload: &str) {
     let mut o = Options::new(seed, STEPS);

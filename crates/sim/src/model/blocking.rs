@@ -103,6 +103,7 @@ impl Model {
         let ms = (num_f64(timeout) * 1000.0).ceil() as i64;
         self.park_seq += 1;
         let b = Blocked {
+            db: self.cur,
             keys,
             waiter,
             deadline: (ms > 0).then_some(self.now + ms),
@@ -128,13 +129,14 @@ impl Model {
     pub fn serve_ready(&mut self, now: i64) -> Vec<(u64, Expect)> {
         self.now = now;
         let mut served = Vec::new();
-        while let Some(key) = self.ready.pop_front() {
+        while let Some((db, key)) = self.ready.pop_front() {
+            self.use_db(db);
             let mut waiting: Vec<(u64, u64, Waiter)> = self
                 .clients
                 .iter()
                 .filter_map(|(&id, c)| {
                     let b = c.blocked.as_ref()?;
-                    b.keys.contains(&key).then(|| (b.seq, id, b.waiter.clone()))
+                    (b.db == db && b.keys.contains(&key)).then(|| (b.seq, id, b.waiter.clone()))
                 })
                 .collect();
             waiting.sort_by_key(|w| (w.0, w.1));

@@ -6,6 +6,7 @@
 
 mod blocking;
 mod collections;
+mod dbs;
 mod hashes;
 mod lists;
 mod mpop;
@@ -39,6 +40,7 @@ pub struct Item {
 /// A key a client WATCHes, as it was when watched.
 #[derive(Clone, Debug)]
 struct Watch {
+    db: usize,
     key: Key,
     version: u64,
     maybe: u64,
@@ -68,6 +70,7 @@ enum Waiter {
 
 #[derive(Clone, Debug)]
 struct Blocked {
+    db: usize,
     keys: Vec<Key>,
     waiter: Waiter,
     deadline: Option<i64>,
@@ -78,6 +81,8 @@ struct Blocked {
 struct Client {
     /// The client said `HELLO 3`: replies are converted by `resp3.rs`.
     resp3: bool,
+    /// The selected database.
+    db: usize,
     multi: Option<Vec<Vec<Bytes>>>,
     watches: Vec<Watch>,
     blocked: Option<Blocked>,
@@ -93,6 +98,10 @@ pub enum Verdict {
 
 #[derive(Default)]
 pub struct Model {
+    /// The database commands work on now (`dbs.rs` swaps the four maps below in and out).
+    cur: usize,
+    /// The other databases' maps while they are not current.
+    others: BTreeMap<usize, dbs::DbState>,
     keys: BTreeMap<Key, Item>,
     /// Definite modifications per key (Redis's `signalModifiedKey`), for WATCH.
     versions: BTreeMap<Key, u64>,
@@ -101,8 +110,8 @@ pub struct Model {
     /// Times each key left the keyspace (deleted, emptied, expired), for SCAN's guarantee.
     removals: BTreeMap<Key, u64>,
     clients: BTreeMap<u64, Client>,
-    /// Keys pushed to and not yet served, in first-push order (Redis's ready list).
-    ready: VecDeque<Key>,
+    /// (db, key) pushed to and not yet served, in first-push order (Redis's ready list).
+    ready: VecDeque<(usize, Key)>,
     park_seq: u64,
     in_exec: bool,
     now: i64,
@@ -148,36 +157,6 @@ impl Model {
             .values()
             .filter_map(|c| c.blocked.as_ref()?.deadline)
             .min()
-    }
-
-    /// The live keyspace at `now` (expired keys left out), for the end-of-run comparison.
-    pub fn live(&self, now: i64) -> BTreeMap<Key, Item> {
-        self.keys
-            .iter()
-            .filter(|(_, it)| it.expire_at.is_none_or(|at| at > now))
-            .map(|(k, it)| (k.clone(), it.clone()))
-            .collect()
-    }
-
-    /// Live keys at `now` with their removal counts: a SCAN must return each key that is
-    /// still live, with the same count, when the scan ends.
-    pub fn scan_snapshot(&self, now: i64) -> BTreeMap<Key, u64> {
-        self.live(now)
-            .into_keys()
-            .map(|k| {
-                let n = self.removals.get(&k).copied().unwrap_or(0);
-                (k, n)
-            })
-            .collect()
-    }
-
-    /// True when `key` is live at `now` and has not left the keyspace since `removals`.
-    pub fn stayed(&self, key: &[u8], removals: u64, now: i64) -> bool {
-        self.removals.get(key).copied().unwrap_or(0) == removals
-            && self
-                .keys
-                .get(key)
-                .is_some_and(|it| it.expire_at.is_none_or(|at| at > now))
     }
 
     // ---- keyspace helpers used by the command files ----
@@ -241,8 +220,9 @@ impl Model {
     }
 
     fn mark_ready(&mut self, key: &[u8]) {
-        if !self.ready.iter().any(|k| k == key) {
-            self.ready.push_back(key.to_vec());
+        let entry = (self.cur, key.to_vec());
+        if !self.ready.contains(&entry) {
+            self.ready.push_back(entry);
         }
     }
 }

@@ -70,6 +70,7 @@ impl Model {
                 Some(_) => expect::wrongtype(),
             },
             b"RENAME" => self.rename(&a[1], &a[2]),
+            b"MOVE" => self.move_key(&a[1], num(&a[2]) as usize),
             b"GETSET" => match self.get(&a[1]).map(|it| &it.val) {
                 Some(v) if !matches!(v, MVal::Str(_)) => expect::wrongtype(),
                 old => {
@@ -82,8 +83,17 @@ impl Model {
                 }
             },
             b"GETEX" => self.getex(a),
-            b"FLUSHDB" | b"FLUSHALL" => {
+            b"FLUSHDB" => {
                 self.flush();
+                expect::ok()
+            }
+            b"FLUSHALL" => {
+                let back = self.cur;
+                for db in self.db_ids() {
+                    self.use_db(db);
+                    self.flush();
+                }
+                self.use_db(back);
                 expect::ok()
             }
             b"EXPIRETIME" | b"PEXPIRETIME" => match self.get(&a[1]) {
@@ -209,8 +219,8 @@ impl Model {
         expect::int(n)
     }
 
-    /// FLUSHDB / FLUSHALL (the model has one db): every stored key leaves the keyspace; a
-    /// watcher of a live key must see its EXEC fail, one of an expired key may not.
+    /// FLUSHDB (FLUSHALL: in every db): every stored key leaves the keyspace; a watcher of a
+    /// live key must see its EXEC fail, one of an expired key may not.
     fn flush(&mut self) {
         let now = self.now;
         let keys: Vec<(Vec<u8>, bool)> = self
@@ -279,6 +289,33 @@ impl Model {
             self.keys.get_mut(key).expect("live").expire_at = Some(at);
             self.touch(key);
         }
+        expect::int(1)
+    }
+
+    /// MOVE key db: the value and its TTL go to `db` unless the key exists there; a list or
+    /// sorted set arriving wakes that db's waiters.
+    fn move_key(&mut self, key: &[u8], dst: usize) -> Expect {
+        if dst == self.cur {
+            return expect::err("ERR source and destination objects are the same");
+        }
+        let Some(item) = self.get(key).cloned() else {
+            return expect::int(0);
+        };
+        let src = self.cur;
+        self.use_db(dst);
+        if self.get(key).is_some() {
+            self.use_db(src);
+            return expect::int(0);
+        }
+        let wakes = matches!(item.val, MVal::List(_) | MVal::ZSet(_));
+        self.keys.insert(key.to_vec(), item);
+        self.touch(key);
+        if wakes {
+            self.mark_ready(key);
+        }
+        self.use_db(src);
+        self.remove(key);
+        self.touch(key);
         expect::int(1)
     }
 

@@ -17,6 +17,8 @@ impl Model {
 
     fn command_resp2(&mut self, client: u64, argv: &[Bytes], now: i64, got: &Frame) -> Expect {
         self.now = now;
+        let db = self.client_db(client);
+        self.use_db(db);
         let name = argv[0].to_ascii_uppercase();
         let multi = self.clients.get(&client).is_some_and(|c| c.multi.is_some());
         if multi {
@@ -41,6 +43,7 @@ impl Model {
             b"WATCH" => {
                 for k in &argv[1..] {
                     let w = Watch {
+                        db: self.cur,
                         key: k.to_vec(),
                         version: self.versions.get(&k[..]).copied().unwrap_or(0),
                         maybe: self.maybe.get(&k[..]).copied().unwrap_or(0),
@@ -70,6 +73,12 @@ impl Model {
         match name {
             b"BLPOP" | b"BRPOP" => self.bpop(client, argv, name == b"BLPOP"),
             b"BLMOVE" => self.blmove(client, argv),
+            b"SELECT" => {
+                let db = super::num(&argv[1]) as usize;
+                self.client(client).db = db;
+                self.use_db(db);
+                expect::ok()
+            }
             b"BZPOPMIN" | b"BZPOPMAX" => self.bzpop(client, argv, name == b"BZPOPMAX"),
             b"LMPOP" | b"ZMPOP" => self.mpop(client, argv, false, name == b"ZMPOP"),
             b"BLMPOP" | b"BZMPOP" => self.mpop(client, argv, true, name == b"BZMPOP"),
@@ -88,13 +97,16 @@ impl Model {
 
     /// What EXEC must do about WATCH for `client` now: abort when a watched key was surely
     /// modified; either when it may have been (a TTL passed, a no-op write).
-    pub fn exec_verdict(&self, client: u64, now: i64) -> Verdict {
+    fn exec_verdict(&mut self, client: u64, now: i64) -> Verdict {
         let Some(c) = self.clients.get(&client) else {
             return Verdict::Run;
         };
+        let back = self.cur;
         let mut verdict = Verdict::Run;
-        for w in &c.watches {
+        for w in c.watches.clone() {
+            self.use_db(w.db);
             if self.versions.get(&w.key).copied().unwrap_or(0) != w.version {
+                self.use_db(back);
                 return Verdict::Abort;
             }
             let ttl_now = self
@@ -106,6 +118,7 @@ impl Model {
                 verdict = Verdict::Either;
             }
         }
+        self.use_db(back);
         verdict
     }
 
