@@ -131,10 +131,19 @@ impl Gen {
     fn expiry_cmd(&mut self) -> Argv {
         let fam = self.rng.below(6) as usize;
         let k = self.key(fam);
-        match self.rng.below(13) {
+        match self.rng.below(14) {
             // Databases 0-2: the same key names live in several, MOVE carries values across.
             11 => argv(&[b"SELECT", &self.small(0, DBS - 1)]),
             12 => argv(&[b"MOVE", &k, &self.small(0, DBS - 1)]),
+            13 => {
+                let k2 = self.key(fam);
+                let db = self.small(0, DBS - 1);
+                match self.rng.below(3) {
+                    0 => argv(&[b"COPY", &k, &k2]),
+                    1 => argv(&[b"COPY", &k, &k2, b"REPLACE"]),
+                    _ => argv(&[b"COPY", &k, &k2, b"DB", &db, b"REPLACE"]),
+                }
+            }
             0 | 1 => argv(&[b"PEXPIRE", &k, &self.small(-10, 3000)]),
             2 => argv(&[b"EXPIRE", &k, &self.small(0, 3)]),
             3 => {

@@ -71,6 +71,7 @@ impl Model {
             },
             b"RENAME" => self.rename(&a[1], &a[2]),
             b"MOVE" => self.move_key(&a[1], num(&a[2]) as usize),
+            b"COPY" => self.copy(a),
             b"GETSET" => match self.get(&a[1]).map(|it| &it.val) {
                 Some(v) if !matches!(v, MVal::Str(_)) => expect::wrongtype(),
                 old => {
@@ -317,6 +318,45 @@ impl Model {
         self.remove(key);
         self.touch(key);
         expect::int(1)
+    }
+
+    /// COPY src dst [DB n] [REPLACE]: a duplicate with the source's TTL; an existing
+    /// destination blocks it unless REPLACE (then it is deleted first: a removal for SCAN).
+    fn copy(&mut self, a: &[Bytes]) -> Expect {
+        let (src_db, mut dst_db, mut replace) = (self.cur, self.cur, false);
+        let mut i = 3;
+        while i < a.len() {
+            if a[i].eq_ignore_ascii_case(b"REPLACE") {
+                replace = true;
+            } else {
+                dst_db = num(&a[i + 1]) as usize;
+                i += 1;
+            }
+            i += 1;
+        }
+        if src_db == dst_db && a[1] == a[2] {
+            return expect::err("ERR source and destination objects are the same");
+        }
+        let Some(item) = self.get(&a[1]).cloned() else {
+            return expect::int(0);
+        };
+        self.use_db(dst_db);
+        let reply = if self.get(&a[2]).is_some() && !replace {
+            expect::int(0)
+        } else {
+            if self.get(&a[2]).is_some() {
+                self.remove(&a[2]);
+            }
+            let wakes = matches!(item.val, MVal::List(_) | MVal::ZSet(_));
+            self.keys.insert(a[2].to_vec(), item);
+            self.touch(&a[2]);
+            if wakes {
+                self.mark_ready(&a[2]);
+            }
+            expect::int(1)
+        };
+        self.use_db(src_db);
+        reply
     }
 
     /// RENAME: the value and its TTL move; an existing destination is deleted first (a
