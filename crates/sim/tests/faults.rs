@@ -28,11 +28,12 @@ fn fired(faults: Option<Vec<String>>, seeds: u64) -> BTreeSet<&'static str> {
 
 #[test]
 fn every_point_fires_in_some_seed() {
-    let all = fired(None, 30);
+    // dict.random-skewed is the rarest (random picks from hashtable sets): first at seed 34.
+    let all = fired(None, 45);
     for p in POINTS {
         assert!(
             all.contains(p),
-            "{p} never fired in 30 seeds; fired: {all:?}"
+            "{p} never fired in 45 seeds; fired: {all:?}"
         );
     }
     assert_eq!(all.len(), POINTS.len(), "unlisted points: {all:?}");
