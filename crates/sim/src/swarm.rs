@@ -56,7 +56,12 @@ impl Swarm {
             "expiry" => weights = vec![6, 10, 2, 2, 2, 2, 1, 1],
             _ => {}
         }
-        if weights.iter().all(|&w| w == 0) {
+        // Transactions need data commands to queue: some family other than `multi` must be on.
+        if weights
+            .iter()
+            .enumerate()
+            .all(|(i, &w)| w == 0 || FAMILIES[i] == "multi")
+        {
             weights[0] = 1;
         }
         let threshold = |rng: &mut SimRng, small: i64, big: i64| -> String {

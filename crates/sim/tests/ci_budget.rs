@@ -15,6 +15,8 @@ const STEPS: usize = 2000;
 /// - 5320 (model): SMOVE signals its destination only when the member was new there.
 /// - 7283 (model): a sorted set arriving by RENAME wakes BZPOPMIN waiters.
 /// - 18030 (model): FLUSHALL empties every database, not only the current one.
+/// - 4008523 (simulator): a swarm whose only family was `multi` looped forever looking for
+///   a data command to queue.
 /// - 1015, 1039 (engine): RENAME of a list onto a key with blocked clients did not wake them.
 /// - 2160, 2419, 2488 (engine): a no-op LTRIM did not fail a WATCH on its key.
 const REGRESSION_SEEDS: &[u64] = &[
