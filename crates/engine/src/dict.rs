@@ -305,6 +305,9 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
             self.resize_to(INITIAL_SIZE);
         } else if self.tables[0].used >= size {
             self.resize_to(self.tables[0].used + 1);
+        } else if self.tables[0].used * 2 >= size && crate::buggify!("dict.grow-early") {
+            // Growing at half full is legal: only memory and bucket layout differ.
+            self.resize_to(size * 2);
         }
     }
 
@@ -312,7 +315,8 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
     /// checks this from its cron; we do it on removal, deterministically).
     /// Returns true when a resize was started.
     pub fn shrink_if_needed(&mut self) -> bool {
-        if self.rehash_idx.is_some() {
+        // Not shrinking is legal (Redis only shrinks from its cron): only memory differs.
+        if self.rehash_idx.is_some() || crate::buggify!("dict.skip-shrink") {
             return false;
         }
         let size = self.tables[0].buckets.len();
@@ -342,7 +346,13 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
 
     /// One bucket of incremental rehash work.
     fn rehash_step(&mut self) {
-        self.rehash(1);
+        // A burst finishes a rehash sooner; lookups and SCAN must not care when it happens.
+        let n = if crate::buggify!("dict.rehash-burst") {
+            64
+        } else {
+            1
+        };
+        self.rehash(n);
     }
 
     /// Migrates up to `n` non-empty buckets (visiting at most `10 * n` empty
@@ -447,7 +457,12 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
         };
         // Random probes; the fill is normally >= 10%, so this rarely fails.
         // Afterwards walk forward so a degenerate rng cannot loop forever.
-        let mut i = (rng() % span as u64) as usize;
+        // Starting the probe at the first slot is legal (a skewed but valid pick).
+        let mut i = if crate::buggify!("dict.random-skewed") {
+            0
+        } else {
+            (rng() % span as u64) as usize
+        };
         let mut tries = 0;
         while pick(i).is_none() {
             tries += 1;

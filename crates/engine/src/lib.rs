@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod blocking;
+pub mod buggify;
 pub mod cmd;
 pub mod command;
 pub mod config;

@@ -275,7 +275,10 @@ pub(crate) fn push_values(
         }
     };
     ctx.signal_modified(key);
-    ctx.signal_key_ready(key);
+    // Planted bug (simulator tests only): parked clients are never told.
+    if !crate::planted!("lost-wakeup") {
+        ctx.signal_key_ready(key);
+    }
     ctx.notify(notify::LIST, push_event(end), key);
     Ok(Some(len))
 }
@@ -360,7 +363,15 @@ fn lrange(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     };
     match list_ref(ctx, &a[1]) {
         Ok(Some(l)) => match normalize_range(start, end, l.len()) {
-            Some((s, e)) => Reply::bulk_array(e - s + 1, l.range(s, e)),
+            Some((s, e)) => {
+                // Planted bug (simulator tests only): one element too many.
+                let e = if crate::planted!("lrange-off-by-one") && e + 1 < l.len() {
+                    e + 1
+                } else {
+                    e
+                };
+                Reply::bulk_array(e - s + 1, l.range(s, e))
+            }
             None => Reply::Array(Vec::new()),
         },
         Ok(None) => Reply::Array(Vec::new()),
@@ -451,7 +462,10 @@ fn ltrim(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     if removed > 0 || empty {
         after_removal(ctx, &a[1], empty, "ltrim");
     } else {
-        // Redis raises `ltrim` even when nothing was trimmed.
+        // Redis raises `ltrim` and signals the key (WATCH, tracking) even when nothing was
+        // trimmed; with nothing changed it counts no change, so nothing is propagated.
+        let db = ctx.db;
+        ctx.touch_watched(db, &a[1]);
         ctx.notify(notify::LIST, "ltrim", &a[1]);
     }
     Reply::ok()

@@ -4,12 +4,21 @@ use crate::args;
 use crate::ctx::Ctx;
 use crate::errors;
 use crate::notify;
-use crate::value::Entry;
+use crate::value::{Entry, Value};
 use bytes::Bytes;
 use resp::Reply;
 
 fn same_object() -> Reply {
     Reply::err("ERR source and destination objects are the same")
+}
+
+/// Redis's `dbAdd` wakes clients blocked on a key when a list or sorted set arrives there,
+/// whatever brought it (RENAME, MOVE and COPY too, not only pushes).
+fn signal_arrival(ctx: &mut Ctx, db: usize, key: &[u8]) {
+    let value = ctx.eng.dbs[db].get(key).map(|e| &e.value);
+    if matches!(value, Some(Value::List(_) | Value::ZSet(_))) {
+        ctx.eng.blocking.signal(db, key);
+    }
 }
 
 /// A db index argument: a C int (`getIntFromObjectOrReply`), then within `databases`.
@@ -52,6 +61,7 @@ fn rename_generic(ctx: &mut Ctx, a: &[Bytes], nx: bool) -> Reply {
     ctx.db().add(dst, entry, at);
     ctx.signal_modified(src);
     ctx.signal_modified(dst);
+    signal_arrival(ctx, ctx.db, dst);
     ctx.notify(notify::NEW, "new", dst);
     ctx.notify(notify::GENERIC, "rename_from", src);
     ctx.notify(notify::GENERIC, "rename_to", dst);
@@ -86,6 +96,7 @@ pub fn move_cmd(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     };
     ctx.eng.dbs[dst].add(key, entry, at);
     ctx.signal_modified(key);
+    signal_arrival(ctx, dst, key);
     ctx.touch_watched(dst, key);
     ctx.notify_in(dst, notify::NEW, "new", key);
     ctx.notify(notify::GENERIC, "move_from", key);
@@ -135,6 +146,7 @@ pub fn copy(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         unshared: true,
     };
     ctx.eng.dbs[dst].add(newkey, entry, at);
+    signal_arrival(ctx, dst, newkey);
     // The change is counted once, but WATCH sees it in the destination db.
     ctx.add_dirty(1);
     ctx.touch_watched(dst, newkey);

@@ -90,11 +90,20 @@ pub fn scan(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         let db = ctx.db();
         loop {
             cursor = db.scan(cursor, |k| found.push(Bytes::copy_from_slice(k)));
-            if cursor == 0 || steps == 0 || found.len() >= o.count {
+            // COUNT is a hint: a shorter batch is legal, the cursor carries the rest.
+            if cursor == 0
+                || steps == 0
+                || found.len() >= o.count
+                || crate::buggify!("scan.short-batch")
+            {
                 break;
             }
             steps -= 1;
         }
+    }
+    // Planted bug (simulator tests only): a batch of several keys loses its last one.
+    if crate::planted!("scan-misses-key") && found.len() > 1 {
+        found.pop();
     }
     // Step 2: filter by pattern, then type, then expiry (deleting expired keys).
     let mut keys = Vec::with_capacity(found.len());
