@@ -124,6 +124,15 @@ pub async fn run(
             }
             continue;
         };
+        if r.chance(plan.p_cas) {
+            let g = r.below(u64::from(plan.groups)) as u32;
+            let broken = cas(c, g, &record).await;
+            done += 1;
+            if broken {
+                conn = None;
+            }
+            continue;
+        }
         let depth = 1 + r.below(plan.max_pipeline as u64) as usize;
         let batch: Vec<Op> = (0..depth)
             .map(|_| match random_op(&mut r, plan.groups) {
@@ -235,4 +244,45 @@ pub async fn run(
             conn = None;
         }
     }
+}
+
+/// One optimistic increment (Op::Cas), interactively; true if the connection broke.
+async fn cas(c: &mut Conn, g: u32, record: &impl Fn(i64, i64, Op, Output)) -> bool {
+    let call = now_ns();
+    let key = format!("{{{g}}}a");
+    let mut watch = Vec::new();
+    for argv in [vec!["WATCH", key.as_str()], vec!["GET", key.as_str()]] {
+        watch.extend_from_slice(format!("*{}\r\n", argv.len()).as_bytes());
+        for a in argv {
+            watch.extend_from_slice(format!("${}\r\n{a}\r\n", a.len()).as_bytes());
+        }
+    }
+    if c.stream.write_all(&watch).await.is_err() {
+        return true;
+    }
+    let (Some(_), Some(got)) = (c.read_frame().await, c.read_frame().await) else {
+        return true;
+    };
+    let seen = match got {
+        resp::Frame::Bulk(b) => std::str::from_utf8(&b).ok().and_then(|s| s.parse().ok()),
+        _ => None,
+    };
+    let op = Op::Cas(g, seen);
+    let mut bytes = Vec::new();
+    encode(&op, &mut bytes);
+    if c.stream.write_all(&bytes).await.is_err() {
+        record(call, i64::MAX, op, Output::Unknown);
+        return true;
+    }
+    let mut last = None;
+    for _ in 0..3 {
+        last = c.read_frame().await;
+        if last.is_none() {
+            record(call, i64::MAX, op, Output::Unknown);
+            return true;
+        }
+    }
+    let out = last.map_or(Output::Unknown, |f| Output::from_frame(&f));
+    record(call, now_ns(), op, out);
+    false
 }

@@ -25,6 +25,9 @@ pub enum Op {
     SRem(u32, Vec<u8>),
     SCard(u32),
     SIsMember(u32, Vec<u8>),
+    /// Optimistic increment of `{g}a`: WATCH, GET (the value seen), then MULTI, SET seen+1,
+    /// EXEC. Sent interactively (the SET depends on the GET), so never pipelined.
+    Cas(u32, Option<i64>),
     /// PUBLISH on channel `ch{g}` of a payload `<client>:<seq>`.
     Publish(u32, Vec<u8>),
 }
@@ -47,7 +50,8 @@ impl Op {
             | Op::SRem(g, _)
             | Op::SCard(g)
             | Op::SIsMember(g, _)
-            | Op::Publish(g, _) => *g,
+            | Op::Publish(g, _)
+            | Op::Cas(g, _) => *g,
         }
     }
 
@@ -57,7 +61,7 @@ impl Op {
     pub fn part(&self) -> (u32, u8) {
         let key = match self {
             Op::Set(..) | Op::Get(_) | Op::Append(..) | Op::Del(_) => b's',
-            Op::Incr(_) | Op::Transfer(..) | Op::ReadBoth(_) => b'a',
+            Op::Incr(_) | Op::Transfer(..) | Op::ReadBoth(_) | Op::Cas(..) => b'a',
             Op::LPush(..) | Op::RPop(_) | Op::LLen(_) | Op::BLPop(..) => b'l',
             Op::SAdd(..) | Op::SRem(..) | Op::SCard(_) | Op::SIsMember(..) => b't',
             Op::Publish(..) => b'p',
@@ -96,6 +100,14 @@ impl Op {
             Op::SRem(g, m) => vec![c(&[b"SREM", &k(g, "t"), m])],
             Op::SCard(g) => vec![c(&[b"SCARD", &k(g, "t")])],
             Op::SIsMember(g, m) => vec![c(&[b"SISMEMBER", &k(g, "t"), m])],
+            Op::Cas(g, seen) => {
+                let next = (seen.unwrap_or(0) + 1).to_string();
+                vec![
+                    c(&[b"MULTI"]),
+                    c(&[b"SET", &k(g, "a"), next.as_bytes()]),
+                    c(&[b"EXEC"]),
+                ]
+            }
             Op::Publish(g, payload) => {
                 vec![c(&[b"PUBLISH", format!("ch{g}").as_bytes(), payload])]
             }

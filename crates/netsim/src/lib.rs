@@ -36,6 +36,8 @@ pub struct Plan {
     pub p_split_write: u32,
     pub p_clock_jump: u32,
     pub p_stall: u32,
+    /// Share of turns that run an optimistic WATCH/MULTI/EXEC increment.
+    pub p_cas: u32,
     pub max_latency_ms: u64,
     /// Server configuration drawn per seed: `list-max-listpack-size` and `hz`.
     pub list_max_listpack_size: i64,
@@ -58,6 +60,7 @@ impl Plan {
             p_split_write: [0, 50, 300][r.below(3) as usize],
             p_clock_jump: [0, 10][r.below(2) as usize],
             p_stall: [0, 10, 50][r.below(3) as usize],
+            p_cas: [0, 50, 200][r.below(3) as usize],
             max_latency_ms: [1, 5, 20][r.below(3) as usize],
             subscriber: r.below(4) != 0,
             list_max_listpack_size: [-2, 1, 2, 4][r.below(4) as usize],

@@ -70,6 +70,14 @@ fn apply(g: &Group, op: &Op) -> (Output, Group) {
         Op::SRem(_, m) => Output::Int(i64::from(n.t.remove(m))),
         Op::SCard(_) => Output::Int(n.t.len() as i64),
         Op::SIsMember(_, m) => Output::Int(i64::from(n.t.contains(m))),
+        Op::Cas(_, seen) => {
+            if n.a != *seen {
+                // EXEC must have been aborted (WATCH saw the change): only Nil fits here.
+                return (Output::Nil, n);
+            }
+            n.a = Some(seen.unwrap_or(0) + 1);
+            Output::Arr(vec![Output::Ok])
+        }
         // Receiver counts are judged by the pub/sub checker (crate::pubsub), not here.
         Op::Publish(..) => Output::Unknown,
     };
@@ -94,6 +102,10 @@ impl Model for GroupModel {
     }
 
     fn step(state: &Group, rec: &Record) -> (bool, Group) {
+        // An aborted CAS changed nothing, and a concurrent write may abort it at any point.
+        if matches!(rec.op, Op::Cas(..)) && rec.out == Output::Nil {
+            return (true, state.clone());
+        }
         let (expected, next) = apply(state, &rec.op);
         let ok = rec.out == Output::Unknown || expected == Output::Unknown || rec.out == expected;
         (ok, next)
