@@ -1,24 +1,17 @@
-//! The simulator's PRNG: SplitMix64, small and fully determined by its seed.
+//! The simulator's PRNG: the engine's seeded SplitMix64, plus the per-mille draw the fault
+//! mix uses.
 
 #[derive(Clone, Debug)]
-pub struct SimRng(u64);
+pub struct SimRng(engine::rng::Rng);
 
 impl SimRng {
     pub fn new(seed: u64) -> SimRng {
-        SimRng(seed)
+        SimRng(engine::rng::Rng::new(seed))
     }
 
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (n > 0).
+    /// Uniform in `0..n` (0 when n is 0).
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n.max(1)
+        self.0.below(n)
     }
 
     /// True with probability `per_mille`/1000.
