@@ -55,49 +55,72 @@ pub fn free_port() -> u16 {
         .expect("free port")
 }
 
-fn wait_ready(port: u16, child: &mut Child, name: &str) {
+/// Waits until `child` serves on `port`. False if it exited (say the port was taken meanwhile:
+/// `free_port` can race with other tests) or if whoever answers there is another process.
+fn wait_ready(port: u16, child: &mut Child, name: &str) -> bool {
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("{name} exited during startup: {status}");
+        if let Ok(Some(_)) = child.try_wait() {
+            return false;
         }
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
+        if let Ok(stream) = TcpStream::connect(("127.0.0.1", port)) {
+            return serves_pid(stream, child.id());
         }
         std::thread::sleep(Duration::from_millis(20));
     }
     panic!("{name} did not start listening on {port}");
 }
 
+/// True if the server behind `stream` reports `pid` in `INFO server`.
+fn serves_pid(stream: TcpStream, pid: u32) -> bool {
+    stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
+    let mut conn = Conn {
+        stream,
+        buf: Vec::new(),
+    };
+    let info = conn.call(&[b"INFO", b"server"]);
+    let want = format!("process_id:{pid}\r\n");
+    info.windows(want.len()).any(|w| w == want.as_bytes())
+}
+
+/// Runs `start` on fresh ports until the server it starts is really the one answering.
+fn start_on_free_port(name: &'static str, start: impl Fn(u16) -> Child) -> Server {
+    for _ in 0..5 {
+        let port = free_port();
+        let mut child = start(port);
+        if wait_ready(port, &mut child, name) {
+            return Server { child, port, name };
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    panic!("{name} could not start on a free port after 5 tries");
+}
+
 /// Starts our server with extra `--option value` arguments.
 pub fn start_lattice(extra: &[&str]) -> Server {
-    let port = free_port();
     // A config file, if given, must come first, as for redis-server.
     let (file, options) = match extra.first() {
         Some(f) if !f.starts_with("--") => (Some(*f), &extra[1..]),
         _ => (None, extra),
     };
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lattice-server"))
-        .args(file)
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--loglevel",
-            "warning",
-        ])
-        .args(options)
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn lattice-server");
-    wait_ready(port, &mut child, "lattice-server");
-    Server {
-        child,
-        port,
-        name: "lattice",
-    }
+    start_on_free_port("lattice", |port| {
+        Command::new(env!("CARGO_BIN_EXE_lattice-server"))
+            .args(file)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--loglevel",
+                "warning",
+            ])
+            .args(options)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn lattice-server")
+    })
 }
 
 /// True when redis-server can be run. Missing: a loud notice, or a panic under
@@ -127,33 +150,28 @@ pub fn tool_available(tool: &str, package: &str, test: &str) -> bool {
 
 /// Starts the reference redis-server 7.0.15 without persistence.
 pub fn start_redis(extra: &[&str]) -> Server {
-    let port = free_port();
-    let mut child = Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--loglevel",
-            "warning",
-            "--daemonize",
-            "no",
-        ])
-        .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn redis-server");
-    wait_ready(port, &mut child, "redis-server");
-    Server {
-        child,
-        port,
-        name: "redis",
-    }
+    start_on_free_port("redis", |port| {
+        Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--loglevel",
+                "warning",
+                "--daemonize",
+                "no",
+            ])
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn redis-server")
+    })
 }
 
 /// The peer closed the connection.
