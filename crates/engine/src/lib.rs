@@ -15,6 +15,7 @@ pub mod errors;
 pub mod expire;
 pub mod notify;
 pub mod pubsub;
+pub mod replica;
 pub mod rng;
 pub mod script;
 pub mod session;

@@ -29,6 +29,7 @@ mod gen;
 
 use bytes::Bytes;
 use engine::config::Config;
+use engine::replica::{keyspace, Keyspace, Replica};
 use engine::value::{RString, Value};
 use engine::{Effect, Engine, NullHost};
 use gen::{quote_cmd, Gen, TimeMode};
@@ -36,19 +37,7 @@ use gen::{quote_cmd, Gen, TimeMode};
 const SEEDS: &[u64] = &[11, 22, 33, 44, 55, 66];
 const START_MS: i64 = 1_700_000_000_000;
 
-type Snapshot = Vec<(usize, Vec<u8>, Value, Option<i64>)>;
-
-/// Every key of every db with its value and TTL, sorted, without any expiry check.
-fn snapshot(e: &Engine) -> Snapshot {
-    let mut out = Vec::new();
-    for (i, db) in e.dbs.iter().enumerate() {
-        for (k, entry) in db.iter() {
-            out.push((i, k.to_vec(), entry.value.clone(), db.expire_at(k)));
-        }
-    }
-    out.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    out
-}
+type Snapshot = Keyspace;
 
 /// Equal, allowing only the two encoding differences in the module doc.
 fn same(a: &Snapshot, b: &Snapshot) -> bool {
@@ -85,32 +74,6 @@ fn diff(a: &Snapshot, b: &Snapshot) -> String {
     s
 }
 
-struct Replica {
-    eng: Engine,
-    client: u64,
-    db: usize,
-}
-
-impl Replica {
-    /// Applies one effect at `now`; returns the reply when it is an error.
-    fn apply(&mut self, eff: &Effect, now: i64) -> Option<String> {
-        let mut out = Vec::new();
-        if eff.db != self.db {
-            let select = [
-                Bytes::from_static(b"SELECT"),
-                Bytes::from(eff.db.to_string()),
-            ];
-            self.eng.execute(self.client, &select, now, &mut out);
-            self.db = eff.db;
-            out.clear();
-        }
-        self.eng.execute(self.client, &eff.argv, now, &mut out);
-        out.first()
-            .is_some_and(|&b| b == b'-')
-            .then(|| String::from_utf8_lossy(&out).into_owned())
-    }
-}
-
 fn show_effects(effects: &[(i64, Effect)]) -> String {
     effects
         .iter()
@@ -127,13 +90,8 @@ fn run_seed(seed: u64, commands: usize) -> (usize, usize) {
     let mut a = Engine::new(Config::default(), seed, now, Box::new(NullHost));
     a.effects = Some(Vec::new());
     let ca = a.connect("127.0.0.1:40000".into(), "127.0.0.1:6379".into(), 7, now);
-    let mut b = Engine::new(Config::default(), seed, now, Box::new(NullHost));
-    let cb = b.connect("127.0.0.1:40001".into(), "127.0.0.1:6379".into(), 8, now);
-    let mut replica = Replica {
-        eng: b,
-        client: cb,
-        db: 0,
-    };
+    let b = Engine::new(Config::default(), seed, now, Box::new(NullHost));
+    let mut replica = Replica::new(b, now);
     let mut gen = Gen::new(seed, TimeMode::Sim);
     gen.skip = std::env::var("REPLAY_SKIP")
         .unwrap_or_default()
@@ -176,9 +134,7 @@ fn run_seed(seed: u64, commands: usize) -> (usize, usize) {
                 a.take_outbox(ca);
             }
             if args[0].eq_ignore_ascii_case(b"CONFIG") {
-                replica
-                    .eng
-                    .execute(replica.client, &args, now, &mut Vec::new());
+                replica.run_local(&args, now);
             }
         }
         let effects: Vec<(i64, Effect)> = a
@@ -197,7 +153,7 @@ fn run_seed(seed: u64, commands: usize) -> (usize, usize) {
         }
         for (t, eff) in &effects {
             n_effects += 1;
-            if let Some(err) = replica.apply(eff, *t) {
+            if let Err(err) = replica.apply(eff, *t) {
                 panic!(
                     "seed {seed}: replaying an effect failed: {}\n{}\nrecent commands:\n{}",
                     err.trim_end(),
@@ -206,7 +162,7 @@ fn run_seed(seed: u64, commands: usize) -> (usize, usize) {
                 );
             }
         }
-        let (sa, sb) = (snapshot(&a), snapshot(&replica.eng));
+        let (sa, sb) = (keyspace(&a), keyspace(&replica.eng));
         if !same(&sa, &sb) {
             panic!(
                 "seed {seed} (rerun: REPLAY_SEED={seed}): keyspaces differ after command #{i}: \

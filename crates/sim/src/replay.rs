@@ -5,6 +5,7 @@
 use crate::model::{Item, MVal};
 use bytes::Bytes;
 use engine::config::Config;
+use engine::replica::keyspace;
 use engine::value::{RString, Value};
 use engine::{Effect, Engine, NullHost};
 use std::collections::BTreeMap;
@@ -13,13 +14,10 @@ use std::collections::BTreeMap;
 type Snapshot = BTreeMap<(usize, Vec<u8>), (Value, Option<i64>)>;
 
 fn snapshot(e: &Engine) -> Snapshot {
-    let mut out = BTreeMap::new();
-    for (i, db) in e.dbs.iter().enumerate() {
-        for (k, entry) in db.iter() {
-            out.insert((i, k.to_vec()), (entry.value.clone(), db.expire_at(k)));
-        }
-    }
-    out
+    keyspace(e)
+        .into_iter()
+        .map(|(db, key, value, ttl)| ((db, key), (value, ttl)))
+        .collect()
 }
 
 /// Equal values, allowing what a replica legitimately shows differently: a `raw` string
@@ -32,18 +30,15 @@ fn same_value(a: &Value, b: &Value) -> bool {
 /// A fresh engine fed the original's effects, in order and at their original times: a
 /// replica, as the WAL and replication will build one.
 pub struct Replica {
-    eng: Engine,
-    client: u64,
-    db: usize,
+    inner: engine::replica::Replica,
     pub applied: usize,
 }
 
 impl Replica {
     /// A replica configured with the same `CONFIG SET` pairs as the original.
     pub fn new(config_set: &[(String, String)], start_ms: i64) -> Replica {
-        let mut eng = Engine::new(Config::default(), 1, start_ms, Box::new(NullHost));
-        let client = eng.connect("sim:replay".into(), "sim:0".into(), -1, start_ms);
-        let mut out = Vec::new();
+        let eng = Engine::new(Config::default(), 1, start_ms, Box::new(NullHost));
+        let mut inner = engine::replica::Replica::new(eng, start_ms);
         for (name, value) in config_set {
             let argv = [
                 Bytes::from_static(b"CONFIG"),
@@ -51,43 +46,26 @@ impl Replica {
                 Bytes::from(name.clone()),
                 Bytes::from(value.clone()),
             ];
-            eng.execute(client, &argv, start_ms, &mut out);
+            inner.run_local(&argv, start_ms);
         }
-        Replica {
-            eng,
-            client,
-            db: 0,
-            applied: 0,
-        }
+        Replica { inner, applied: 0 }
     }
 
     /// Applies one effect at `now`; an error reply is a failure.
     pub fn apply(&mut self, now: i64, eff: &Effect) -> Result<(), String> {
-        let mut out = Vec::new();
-        if eff.db != self.db {
-            let sel = [
-                Bytes::from_static(b"SELECT"),
-                Bytes::from(eff.db.to_string()),
-            ];
-            self.eng.execute(self.client, &sel, now, &mut out);
-            self.db = eff.db;
-            out.clear();
-        }
-        self.eng.execute(self.client, &eff.argv, now, &mut out);
         self.applied += 1;
-        if out.first() == Some(&b'-') {
-            return Err(format!(
+        self.inner.apply(eff, now).map_err(|reply| {
+            format!(
                 "replaying effect {:?} failed: {}",
                 eff.argv,
-                String::from_utf8_lossy(&out).trim_end()
-            ));
-        }
-        Ok(())
+                reply.trim_end()
+            )
+        })
     }
 
     /// The replica's keyspace must equal `original`'s: every key, value, encoding and TTL.
     pub fn matches(&self, original: &Engine) -> Result<(), String> {
-        let (a, b) = (snapshot(original), snapshot(&self.eng));
+        let (a, b) = (snapshot(original), snapshot(&self.inner.eng));
         let keys: std::collections::BTreeSet<_> = a.keys().chain(b.keys()).collect();
         for k in keys {
             match (a.get(k), b.get(k)) {
