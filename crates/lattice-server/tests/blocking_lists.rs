@@ -21,8 +21,7 @@ impl Client {
     }
 
     fn send(&mut self, line: &str) {
-        let args: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
-        self.conn.send_raw(&support::Conn::encode(&args));
+        self.conn.send_line(line);
     }
 
     /// The next reply, or None if none arrives within `wait`.

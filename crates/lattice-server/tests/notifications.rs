@@ -21,8 +21,7 @@ impl Client {
     }
 
     fn send(&mut self, line: &str) {
-        let args: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
-        self.conn.send_raw(&support::Conn::encode(&args));
+        self.conn.send_line(line);
     }
 
     fn read(&mut self, wait: Duration) -> Option<Vec<u8>> {

@@ -119,17 +119,7 @@ fn watch_script(port: u16) -> Vec<String> {
 
 #[test]
 fn watch_across_clients_matches_redis() {
-    if !support::redis_available("watch_across_clients_matches_redis") {
-        return;
-    }
-    let redis = start_redis(&[]);
-    let lattice = start_lattice(&[]);
-    let want = watch_script(redis.port);
-    let got = watch_script(lattice.port);
-    assert_eq!(want.len(), got.len());
-    for (i, (w, g)) in want.iter().zip(&got).enumerate() {
-        assert_eq!(w, g, "step {i}");
-    }
+    support::assert_same_transcript("watch_across_clients_matches_redis", watch_script);
 }
 
 /// The integer in a RESP reply (`:n` or a bulk holding n).

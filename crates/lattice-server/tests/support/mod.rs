@@ -148,6 +148,22 @@ pub fn tool_available(tool: &str, package: &str, test: &str) -> bool {
     ok
 }
 
+/// Runs the same multi-client `script` against redis-server and lattice-server and asserts
+/// the two transcripts are equal step by step (skipped, loudly, without redis-server).
+pub fn assert_same_transcript(test: &str, script: impl Fn(u16) -> Vec<String>) {
+    if !redis_available(test) {
+        return;
+    }
+    let redis = start_redis(&[]);
+    let lattice = start_lattice(&[]);
+    let want = script(redis.port);
+    let got = script(lattice.port);
+    assert_eq!(want.len(), got.len());
+    for (i, (w, g)) in want.iter().zip(&got).enumerate() {
+        assert_eq!(w, g, "step {i}");
+    }
+}
+
 /// Starts the reference redis-server 7.0.15 without persistence.
 pub fn start_redis(extra: &[&str]) -> Server {
     start_on_free_port("redis", |port| {
@@ -213,14 +229,25 @@ impl Conn {
     /// Sends one command and returns the raw bytes of its reply.
     pub fn call(&mut self, args: &[&[u8]]) -> Vec<u8> {
         self.send_raw(&Self::encode(args));
+        self.reply()
+    }
+
+    /// The next reply, or the read error as `<error>` text.
+    fn reply(&mut self) -> Vec<u8> {
         self.read_reply()
             .unwrap_or_else(|e| format!("<{e}>").into_bytes())
     }
 
     /// Convenience for string arguments split on spaces.
     pub fn cmd(&mut self, line: &str) -> Vec<u8> {
+        self.send_line(line);
+        self.reply()
+    }
+
+    /// Sends a command given as space-separated words, without reading the reply.
+    pub fn send_line(&mut self, line: &str) {
         let args: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
-        self.call(&args)
+        self.send_raw(&Conn::encode(&args));
     }
 
     /// Reads one complete reply frame (out-of-band pushes included).
