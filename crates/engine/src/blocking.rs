@@ -91,6 +91,11 @@ impl Waiters {
     }
 
     /// Notes that `key` may now satisfy a waiter (ignored when nobody waits on it).
+    /// No client is parked on any key.
+    pub fn is_idle(&self) -> bool {
+        self.queues.is_empty()
+    }
+
     pub fn signal(&mut self, db: usize, key: &[u8]) {
         if self.queues.is_empty() {
             return;

@@ -114,6 +114,9 @@ const PARAMS: &[Param] = &[
     // Lattice's own: I/O threads, each with its own event loop. 0 at startup means one per
     // core; CONFIG GET reports the number actually running.
     p("threads", Kind::Int { min: 0, max: 1024 }, "0", false),
+    // Lattice's own: keyspace shards, each under its own lock. 0 at startup means one per
+    // I/O thread; CONFIG GET reports the number in use.
+    p("shards", Kind::Int { min: 0, max: 1024 }, "0", false),
     p(
         "active-expire-effort",
         Kind::Int { min: 1, max: 10 },
@@ -244,6 +247,8 @@ pub struct Config {
     pub hz: u32,
     /// I/O threads (0: not resolved yet, one per core).
     pub threads: usize,
+    /// Keyspace shards (0: not resolved yet, one per I/O thread).
+    pub shards: usize,
     pub active_expire_effort: u32,
     pub lazyfree_user_flush: bool,
     /// Collection encoding thresholds (Redis's `*-max-listpack-*`, `set-max-intset-entries`).
@@ -288,6 +293,7 @@ impl Default for Config {
             proto_max_bulk_len: 512 * 1024 * 1024,
             hz: 10,
             threads: 0,
+            shards: 0,
             active_expire_effort: 1,
             lazyfree_user_flush: false,
             list_max_listpack_size: -2,
@@ -385,6 +391,7 @@ impl Config {
         self.proto_max_bulk_len = self.int("proto-max-bulk-len") as u64;
         self.hz = self.int("hz").clamp(1, 500) as u32;
         self.threads = self.int("threads") as usize;
+        self.shards = self.int("shards") as usize;
         self.active_expire_effort = self.int("active-expire-effort") as u32;
         self.busy_reply_threshold_ms = self.int("busy-reply-threshold");
         self.lazyfree_user_flush = self.get("lazyfree-lazy-user-flush") == Some("yes");

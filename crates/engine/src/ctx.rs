@@ -19,6 +19,8 @@ pub struct Ctx<'a> {
     pub db: usize,
     pub now_ms: i64,
     pub cmd: &'static Command,
+    /// The calling client's protocol (replies that differ between RESP2 and RESP3).
+    pub proto: resp::Proto,
     /// Effects the handler chose instead of its own argv (Redis's command rewriting).
     pub(crate) rewritten: Option<Vec<Vec<Bytes>>>,
     /// Set when the handler asks the connection to close after its reply (QUIT).

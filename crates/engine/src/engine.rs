@@ -127,6 +127,13 @@ pub struct Engine {
     pub tracking: crate::tracking::Tracking,
     /// Lua scripts and functions: the VM, the script cache, libraries, the busy gate.
     pub scripting: crate::script::Scripting,
+    /// Bumped by every CONFIG SET, so shard engines know to take the new config.
+    pub config_generation: u64,
+    /// On a shard engine: whether keyed commands may run here now (crate::shard).
+    pub(crate) shard_open: bool,
+    /// On a shard engine: per client, the commands run here since the main engine last
+    /// borrowed the shard.
+    pub(crate) activity: crate::util::fasthash::IdMap<crate::shard::ShardActivity>,
     next_client_id: u64,
 }
 
@@ -140,9 +147,7 @@ pub(crate) struct Outcome {
 impl Engine {
     pub fn new(config: Config, seed: u64, now_ms: i64, host: Box<dyn Host>) -> Engine {
         let clock = host.clock();
-        let dbs = (0..config.databases)
-            .map(|i| Db::with_seed(((seed as u128) << 64) | (i as u128 + 1)))
-            .collect();
+        let dbs = db_set(config.databases, config.shards, seed);
         let mut rng = Rng::new(seed);
         let run_id = (0..5)
             .map(|_| format!("{:08x}", rng.next_u64() as u32))
@@ -164,8 +169,21 @@ impl Engine {
             tx: crate::watch::TxRegistry::default(),
             tracking: Default::default(),
             scripting: crate::script::Scripting::new(clock),
+            config_generation: 0,
+            shard_open: false,
+            activity: Default::default(),
             next_client_id: 1,
         }
+    }
+
+    /// Splits the (empty) keyspace into `shards` parts per db, for a server that resolves its
+    /// shard count after building the engine. False, changing nothing, when keys exist.
+    pub fn partition(&mut self, shards: usize) -> bool {
+        if self.dbs.iter().any(|db| !db.is_empty()) {
+            return false;
+        }
+        self.dbs = db_set(self.dbs.len(), shards, self.rng.next_u64());
+        true
     }
 
     /// Registers a new connection and returns its client id.
@@ -400,13 +418,17 @@ impl Engine {
             };
         }
         let dirty_before = self.dirty;
-        let db = self.clients.get(&client).map_or(0, |s| s.db);
+        let (db, proto) = self
+            .clients
+            .get(&client)
+            .map_or((0, resp::Proto::Resp2), |s| (s.db, s.proto));
         let mut ctx = Ctx {
             eng: self,
             client_id: client,
             db,
             now_ms,
             cmd,
+            proto,
             rewritten: None,
             close_after_reply: false,
             block_request: None,
@@ -459,6 +481,13 @@ impl Engine {
         crate::expire::active_expire_cycle(self, now_ms);
         self.tracking_end(0, None);
     }
+}
+
+/// `count` empty dbs of `shards` parts, their hash tables seeded from `seed`.
+fn db_set(count: usize, shards: usize, seed: u64) -> Vec<Db> {
+    (0..count)
+        .map(|i| Db::with_parts(((seed as u128) << 64) | (i as u128 + 1), shards))
+        .collect()
 }
 
 /// Finds the command (or subcommand) for `args` and checks its arity, with Redis's errors.

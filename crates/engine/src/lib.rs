@@ -19,6 +19,10 @@ pub mod replica;
 pub mod rng;
 pub mod script;
 pub mod session;
+pub mod shard;
+#[cfg(test)]
+mod shard_tests;
+pub mod slot;
 pub mod tracking;
 pub mod util;
 pub mod value;

@@ -63,6 +63,11 @@ pub struct Tracking {
 }
 
 impl Tracking {
+    /// No client tracks and no key is remembered: writes owe nobody an invalidation.
+    pub fn is_idle(&self) -> bool {
+        self.clients.is_empty() && self.table.is_empty()
+    }
+
     /// Turns tracking on (or changes its mode) for a client; options were checked by the
     /// caller. Prefixes add to those the client already has, as in Redis.
     pub fn enable(&mut self, id: u64, redirect: u64, mode: ClientTracking, prefixes: &[Bytes]) {

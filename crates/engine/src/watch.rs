@@ -34,6 +34,11 @@ pub struct TxRegistry {
 }
 
 impl TxRegistry {
+    /// No key is watched by anyone.
+    pub fn is_idle(&self) -> bool {
+        self.keys.is_empty()
+    }
+
     /// Adds `key` of `db` to the client's watched keys (once per db and key).
     pub fn watch(&mut self, client: u64, db: usize, key: &Bytes, expired: bool) {
         let mine = self.by_client.entry(client).or_default();

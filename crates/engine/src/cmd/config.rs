@@ -122,6 +122,7 @@ fn set(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
             };
         }
     }
+    ctx.eng.config_generation += 1;
     Reply::ok()
 }
 

@@ -51,7 +51,7 @@ pub(super) fn hrandfield(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
             return Reply::err("ERR value is out of range");
         }
     }
-    let resp3 = ctx.session().proto == Proto::Resp3;
+    let resp3 = ctx.proto == Proto::Resp3;
     let db = ctx.db;
     match read(ctx, &a[1]) {
         Err(e) => return e,

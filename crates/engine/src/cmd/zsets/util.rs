@@ -18,7 +18,7 @@ pub fn limits(ctx: &Ctx) -> Limits {
 }
 
 pub fn resp3(ctx: &Ctx) -> bool {
-    ctx.session().proto == Proto::Resp3
+    ctx.proto == Proto::Resp3
 }
 
 /// `lookupKeyRead` + type check.

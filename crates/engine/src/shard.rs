@@ -1,0 +1,207 @@
+//! Keyspace shards: how a sharded server runs commands on several threads at once.
+//!
+//! The server keeps one *shard engine* per shard, each behind its own lock, holding part `s`
+//! of every db (crate::db, keys by hash slot) plus its own counters and random stream. A
+//! command whose keys all live in one shard, and that needs nothing but those keys, runs on
+//! that shard's engine under that shard's lock alone (`execute_fast`): no other lock, no
+//! thread hop. Everything else (commands that span shards or touch no key, and every command
+//! while some client WATCHes, tracks, blocks, or keyspace events are on) runs on the main
+//! engine, which first takes every shard's lock in ascending order and borrows their parts
+//! (`lend`/`reclaim`): MULTI/EXEC, scripts, MSET across shards, KEYS, FLUSHALL are atomic
+//! and isolated across all shards.
+
+use crate::command::{flags, introspect, Command};
+use crate::ctx::Ctx;
+use crate::engine::{lookup, Engine, Stats};
+use crate::slot;
+use bytes::Bytes;
+use resp::Proto;
+
+/// What a connection must know to run its commands on a shard: its db and protocol. `None`
+/// from `Engine::fast_session` while its session needs the main engine (MULTI, blocked,
+/// CLIENT REPLY, RESP2 subscribed, tracking).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FastSession {
+    pub db: usize,
+    pub proto: Proto,
+}
+
+/// A client's commands run on shards since the main engine last looked: folded into its
+/// session (CLIENT LIST) when the main engine borrows the shard.
+#[derive(Clone, Debug, Default)]
+pub struct ShardActivity {
+    pub commands: u64,
+    pub last_ms: i64,
+    pub last_cmd: &'static str,
+}
+
+/// Where a command may run: on shard `shard` alone, or on the main engine.
+pub fn route(args: &[Bytes], shards: usize) -> Option<(&'static Command, usize)> {
+    let cmd = lookup(args).ok()?;
+    if !shard_local(cmd) {
+        return None;
+    }
+    if shards <= 1 {
+        return Some((cmd, 0));
+    }
+    let mut shard = None;
+    let mut same = |key: &[u8]| {
+        let s = slot::shard_of(key, shards);
+        *shard.get_or_insert(s) == s
+    };
+    let all_same = if cmd.has(flags::MOVABLE_KEYS) || cmd.getkeys.is_some() {
+        let keys = introspect::keys_of(cmd, args)?;
+        keys.iter().all(|k| args.get(k.0).is_some_and(|a| same(a)))
+    } else {
+        let argc = args.len() as i32;
+        let last = if cmd.last_key < 0 {
+            argc + cmd.last_key
+        } else {
+            cmd.last_key
+        };
+        (cmd.first_key..=last)
+            .step_by(cmd.key_step.max(1) as usize)
+            .all(|i| args.get(i as usize).is_some_and(|a| same(a)))
+    };
+    Some((cmd, shard?)).filter(|_| all_same)
+}
+
+/// Commands that can run on a shard engine: they name keys, and touch nothing beyond them
+/// and the shard's own counters. Not: blocking commands (parking needs the session),
+/// scripts and WATCH (noscript), pub/sub, container commands, and SORT, whose BY/GET
+/// patterns read keys it does not name.
+fn shard_local(cmd: &Command) -> bool {
+    cmd.first_key > 0
+        && cmd.subcommands.is_empty()
+        && cmd.flags & (flags::BLOCKING | flags::NOSCRIPT | flags::PUBSUB | flags::ADMIN) == 0
+        && !matches!(cmd.name, "sort" | "sort_ro")
+}
+
+impl Engine {
+    /// The engine for shard `index`: this engine's config, its own random stream, one empty
+    /// part per db. Its keys arrive as the main engine hands parts back (`reclaim`).
+    pub fn new_shard(&mut self, index: usize) -> Engine {
+        let mut config = self.config.clone();
+        config.shards = 1;
+        let seed = self.rng.next_u64() ^ index as u64;
+        let mut shard = Engine::new(config, seed, self.start_ms, Box::new(crate::NullHost));
+        shard.shard_open = self.shard_open();
+        shard.config_generation = self.config_generation;
+        shard
+    }
+
+    /// Takes shard `index`'s parts and counters: from now until `reclaim`, this engine sees
+    /// its keys. The caller holds the shard's lock across both.
+    pub fn lend(&mut self, index: usize, shard: &mut Engine) {
+        for (db, part) in self.dbs.iter_mut().zip(shard.dbs.iter_mut()) {
+            db.swap_part(index, part);
+        }
+        self.stats.absorb(&mut shard.stats);
+        self.dirty += std::mem::take(&mut shard.dirty);
+        for (id, act) in shard.activity.drain() {
+            if let Some(s) = self.clients.get_mut(&id) {
+                s.commands += act.commands;
+                if act.last_ms >= s.last_interaction_ms {
+                    s.last_interaction_ms = act.last_ms;
+                    s.last_cmd = act.last_cmd;
+                }
+            }
+        }
+    }
+
+    /// Gives shard `index` its parts back, with the config and whether commands may run
+    /// there now.
+    pub fn reclaim(&mut self, index: usize, shard: &mut Engine) {
+        for (db, part) in self.dbs.iter_mut().zip(shard.dbs.iter_mut()) {
+            db.swap_part(index, part);
+        }
+        if shard.config_generation != self.config_generation {
+            shard.config = self.config.clone();
+            shard.config.shards = 1;
+            shard.config_generation = self.config_generation;
+        }
+        shard.shard_open = self.shard_open();
+    }
+
+    /// Whether keyed commands may run on shards: nothing global watches their effects (no
+    /// WATCH, tracking, parked clients, keyspace events, effect log).
+    fn shard_open(&self) -> bool {
+        self.effects.is_none()
+            && self.config.notify_keyspace_events == 0
+            && self.tx.is_idle()
+            && self.tracking.is_idle()
+            && self.blocking.is_idle()
+    }
+
+    /// Whether `client`'s commands may run on shards, and with which db and protocol.
+    pub fn fast_session(&self, client: u64) -> Option<FastSession> {
+        let s = self.clients.get(&client)?;
+        let plain = !s.killed
+            && s.multi.is_none()
+            && s.blocked.is_none()
+            && s.reply_mode == crate::session::ReplyMode::On
+            && self.tracking.get(client).is_none()
+            && (s.proto == Proto::Resp3 || !self.pubsub.is_subscriber(client));
+        plain.then_some(FastSession {
+            db: s.db,
+            proto: s.proto,
+        })
+    }
+
+    /// Runs `cmd` (from `route`) on this shard engine, appending its reply to `out`. False,
+    /// running nothing, when commands may not run on shards now: the caller runs it on the
+    /// main engine.
+    pub fn execute_fast(
+        &mut self,
+        client: u64,
+        session: FastSession,
+        cmd: &'static Command,
+        args: &[Bytes],
+        now_ms: i64,
+        out: &mut Vec<u8>,
+    ) -> bool {
+        if !self.shard_open {
+            return false;
+        }
+        let mut ctx = Ctx {
+            eng: self,
+            client_id: client,
+            db: session.db,
+            now_ms,
+            cmd,
+            proto: session.proto,
+            rewritten: None,
+            close_after_reply: false,
+            block_request: None,
+            reprocessing: false,
+            ready_key: None,
+        };
+        let handler = cmd.handler.expect("routed commands are runnable");
+        let reply = handler(&mut ctx, args);
+        debug_assert!(ctx.block_request.is_none() && !ctx.close_after_reply);
+        self.stats.total_commands += 1;
+        if reply.is_error() {
+            self.stats.error_replies += 1;
+        }
+        reply.encode(session.proto, out);
+        let act = self.activity.entry(client).or_default();
+        act.commands += 1;
+        act.last_ms = now_ms;
+        act.last_cmd = cmd.name;
+        true
+    }
+}
+
+impl Stats {
+    /// Adds the counters a shard engine gathered and zeroes them there.
+    pub fn absorb(&mut self, other: &mut Stats) {
+        let o = std::mem::take(other);
+        self.total_commands += o.total_commands;
+        self.keyspace_hits += o.keyspace_hits;
+        self.keyspace_misses += o.keyspace_misses;
+        self.expired_keys += o.expired_keys;
+        self.error_replies += o.error_replies;
+        self.net_input_bytes += o.net_input_bytes;
+        self.net_output_bytes += o.net_output_bytes;
+    }
+}

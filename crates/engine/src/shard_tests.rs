@@ -1,0 +1,151 @@
+//! The shard protocol end to end without threads: commands routed to shard engines, the main
+//! engine borrowing their parts for everything else.
+
+use crate::config::Config;
+use crate::shard::{route, FastSession};
+use crate::{Engine, NullHost};
+use bytes::Bytes;
+
+const NOW: i64 = 1_700_000_000_000;
+
+struct Cluster {
+    main: Engine,
+    shards: Vec<Engine>,
+    client: u64,
+}
+
+impl Cluster {
+    fn new(n: usize) -> Cluster {
+        let mut config = Config::default();
+        config.shards = n;
+        let mut main = Engine::new(config, 9, NOW, Box::new(NullHost));
+        let shards = (0..n).map(|i| main.new_shard(i)).collect();
+        let client = main.connect("127.0.0.1:1".into(), "127.0.0.1:2".into(), 5, NOW);
+        Cluster {
+            main,
+            shards,
+            client,
+        }
+    }
+
+    /// Runs one command the way the server does: on its shard when it may, else on the
+    /// main engine with every part borrowed. Returns the reply and whether it ran on a shard.
+    fn run(&mut self, line: &str) -> (String, bool) {
+        let args: Vec<Bytes> = line
+            .split(' ')
+            .map(|a| Bytes::copy_from_slice(a.as_bytes()))
+            .collect();
+        let mut out = Vec::new();
+        let session = self.lent(|m| m.fast_session(1));
+        if let (Some((cmd, s)), Some(session)) = (route(&args, self.shards.len()), session) {
+            if self.shards[s].execute_fast(self.client, session, cmd, &args, NOW, &mut out) {
+                return (String::from_utf8_lossy(&out).into_owned(), true);
+            }
+        }
+        let client = self.client;
+        self.lent(|m| m.execute(client, &args, NOW, &mut out));
+        (String::from_utf8_lossy(&out).into_owned(), false)
+    }
+
+    fn lent<T>(&mut self, f: impl FnOnce(&mut Engine) -> T) -> T {
+        for (i, s) in self.shards.iter_mut().enumerate() {
+            self.main.lend(i, s);
+        }
+        let r = f(&mut self.main);
+        for (i, s) in self.shards.iter_mut().enumerate() {
+            self.main.reclaim(i, s);
+        }
+        r
+    }
+}
+
+#[test]
+fn keyed_commands_run_on_their_shard_and_the_rest_sees_them() {
+    let mut c = Cluster::new(4);
+    for i in 0..50 {
+        let (r, fast) = c.run(&format!("SET key:{i} v{i}"));
+        assert_eq!((r.as_str(), fast), ("+OK\r\n", true));
+    }
+    assert_eq!(c.run("GET key:7"), ("$2\r\nv7\r\n".into(), true));
+    // Keys of several shards, or none: the main engine, which sees every part.
+    assert_eq!(c.run("DBSIZE"), (":50\r\n".into(), false));
+    let (r, fast) = c.run("MGET key:1 key:2 key:3 key:4");
+    assert!(!fast);
+    assert_eq!(r, "*4\r\n$2\r\nv1\r\n$2\r\nv2\r\n$2\r\nv3\r\n$2\r\nv4\r\n");
+    // Same hash tag, same shard: MSET stays on one shard.
+    assert_eq!(c.run("MSET {t}a 1 {t}b 2"), ("+OK\r\n".into(), true));
+    assert_eq!(c.run("RENAME {t}a {t}c"), ("+OK\r\n".into(), true));
+    assert_eq!(c.run("EXISTS {t}c {t}a"), (":1\r\n".into(), true));
+    // SCAN walks every part once.
+    let mut cursor = "0".to_string();
+    let mut seen = std::collections::BTreeSet::new();
+    loop {
+        let (r, _) = c.run(&format!("SCAN {cursor} COUNT 7"));
+        let lines: Vec<&str> = r.split("\r\n").collect();
+        cursor = lines[2].to_string();
+        for l in lines[5..].iter().step_by(2) {
+            if !l.is_empty() {
+                seen.insert(l.to_string());
+            }
+        }
+        if cursor == "0" {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 52);
+    // Stats from the shards reach INFO: GET, MGET and EXISTS hits, EXISTS's miss.
+    let (info, _) = c.run("INFO stats");
+    assert!(info.contains("keyspace_hits:6\r\nkeyspace_misses:1\r\n"), "{info}");
+    assert!(info.contains("total_commands_processed:64\r\n"), "{info}");
+}
+
+#[test]
+fn shards_close_while_anything_global_watches() {
+    let mut c = Cluster::new(2);
+    assert!(c.run("SET a 1").1);
+    assert!(!c.run("WATCH a").1);
+    // Another client's write must reach the watcher's registry: no shard while it watches.
+    assert!(!c.run("SET a 2").1);
+    assert!(!c.run("UNWATCH").1);
+    assert!(c.run("SET a 3").1);
+    assert!(!c.run("CONFIG SET notify-keyspace-events KEA").1);
+    assert!(!c.run("SET a 4").1);
+    // MULTI keeps the client on the main engine until EXEC.
+    let mut c = Cluster::new(2);
+    assert!(!c.run("MULTI").1);
+    assert_eq!(c.run("SET a 1"), ("+QUEUED\r\n".into(), false));
+    assert!(!c.run("EXEC").1);
+    assert_eq!(c.run("GET a"), ("$1\r\n1\r\n".into(), true));
+}
+
+#[test]
+fn config_set_reaches_the_shards() {
+    let mut c = Cluster::new(2);
+    assert!(c.run("CONFIG SET list-max-listpack-size 2").0.starts_with("+OK"));
+    assert!(c.run("RPUSH l a b c").1);
+    assert_eq!(c.run("OBJECT ENCODING l").0, "$9\r\nquicklist\r\n");
+}
+
+#[test]
+fn fast_session_follows_the_client_state() {
+    let mut c = Cluster::new(1);
+    let id = c.client;
+    assert_eq!(
+        c.lent(|m| m.fast_session(id)),
+        Some(FastSession {
+            db: 0,
+            proto: resp::Proto::Resp2
+        })
+    );
+    c.run("SELECT 3");
+    c.run("HELLO 3");
+    assert_eq!(
+        c.lent(|m| m.fast_session(id)),
+        Some(FastSession {
+            db: 3,
+            proto: resp::Proto::Resp3
+        })
+    );
+    c.run("CLIENT REPLY OFF");
+    assert_eq!(c.lent(|m| m.fast_session(id)), None);
+}
