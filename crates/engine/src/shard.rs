@@ -33,6 +33,8 @@ pub struct ShardActivity {
     pub commands: u64,
     pub last_ms: i64,
     pub last_cmd: &'static str,
+    pub net_in: u64,
+    pub net_out: u64,
 }
 
 /// Where a command may run: on shard `shard` alone, or on the main engine.
@@ -49,7 +51,9 @@ pub fn route(args: &[Bytes], shards: usize) -> Option<(&'static Command, usize)>
         let s = slot::shard_of(key, shards);
         *shard.get_or_insert(s) == s
     };
-    let all_same = if cmd.has(flags::MOVABLE_KEYS) || cmd.getkeys.is_some() {
+    // Key positions come from the legacy range unless they move with the arguments (SET's
+    // `getkeys` only varies flags); that path allocates, the common one does not.
+    let all_same = if cmd.has(flags::MOVABLE_KEYS) {
         let keys = introspect::keys_of(cmd, args)?;
         keys.iter().all(|k| args.get(k.0).is_some_and(|a| same(a)))
     } else {
@@ -98,10 +102,13 @@ impl Engine {
         }
         self.stats.absorb(&mut shard.stats);
         self.dirty += std::mem::take(&mut shard.dirty);
+        self.actions.append(&mut shard.actions);
         for (id, act) in shard.activity.drain() {
             if let Some(s) = self.clients.get_mut(&id) {
                 s.commands += act.commands;
-                if act.last_ms >= s.last_interaction_ms {
+                s.net_in += act.net_in;
+                s.net_out += act.net_out;
+                if act.commands > 0 && act.last_ms >= s.last_interaction_ms {
                     s.last_interaction_ms = act.last_ms;
                     s.last_cmd = act.last_cmd;
                 }
@@ -189,6 +196,27 @@ impl Engine {
         act.last_ms = now_ms;
         act.last_cmd = cmd.name;
         true
+    }
+}
+
+impl Engine {
+    /// Counts bytes the shell read from and wrote to `client` (INFO, CLIENT LIST), on the
+    /// main engine or on a shard engine (folded into the session when the main engine
+    /// borrows the shard).
+    pub fn account_io(&mut self, client: u64, input: u64, output: u64) {
+        if input == 0 && output == 0 {
+            return;
+        }
+        self.stats.net_input_bytes += input;
+        self.stats.net_output_bytes += output;
+        if let Some(s) = self.clients.get_mut(&client) {
+            s.net_in += input;
+            s.net_out += output;
+        } else {
+            let act = self.activity.entry(client).or_default();
+            act.net_in += input;
+            act.net_out += output;
+        }
     }
 }
 

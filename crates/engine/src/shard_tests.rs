@@ -95,7 +95,10 @@ fn keyed_commands_run_on_their_shard_and_the_rest_sees_them() {
     assert_eq!(seen.len(), 52);
     // Stats from the shards reach INFO: GET, MGET and EXISTS hits, EXISTS's miss.
     let (info, _) = c.run("INFO stats");
-    assert!(info.contains("keyspace_hits:6\r\nkeyspace_misses:1\r\n"), "{info}");
+    assert!(
+        info.contains("keyspace_hits:6\r\nkeyspace_misses:1\r\n"),
+        "{info}"
+    );
     assert!(info.contains("total_commands_processed:64\r\n"), "{info}");
 }
 
@@ -121,7 +124,10 @@ fn shards_close_while_anything_global_watches() {
 #[test]
 fn config_set_reaches_the_shards() {
     let mut c = Cluster::new(2);
-    assert!(c.run("CONFIG SET list-max-listpack-size 2").0.starts_with("+OK"));
+    assert!(c
+        .run("CONFIG SET list-max-listpack-size 2")
+        .0
+        .starts_with("+OK"));
     assert!(c.run("RPUSH l a b c").1);
     assert_eq!(c.run("OBJECT ENCODING l").0, "$9\r\nquicklist\r\n");
 }

@@ -1,11 +1,13 @@
 //! A connection's state and the work it does with the engine: parse what was read, run it
-//! under the engine lock, take wake-ups. While another connection's script holds the engine,
+//! on the key's shard when it may (engine::shard) or else under the main engine lock, take
+//! wake-ups. While another connection's script holds the engine,
 //! it never waits on it: past `busy-reply-threshold` it answers by itself (crate::busy),
 //! before that it retries shortly. A batch that may run a script runs on tokio's blocking
 //! pool, so the I/O thread stays free for the other connections (and their SCRIPT KILL).
 
 use crate::shared::Shared;
 use bytes::{Bytes, BytesMut};
+use engine::shard::FastSession;
 use engine::{Action, Flow};
 use resp::request::{Limits, ProtocolError, RequestParser};
 use std::collections::VecDeque;
@@ -34,6 +36,12 @@ pub(crate) struct Conn {
     max_bulk: u64,
     /// The client's protocol, remembered for replies made while the engine is busy.
     proto: resp::Proto,
+    /// Set while the client's session lets its commands run on shards (checked after every
+    /// batch on the main engine, where alone that state changes).
+    fast: Option<FastSession>,
+    /// Bytes read and written since the engine last counted them.
+    pub io_in: u64,
+    pub io_out: u64,
 }
 
 /// What running a batch under the engine lock led to.
@@ -42,6 +50,7 @@ struct Ran {
     close: bool,
     blocked: bool,
     proto: Option<resp::Proto>,
+    fast: Option<FastSession>,
     actions: Vec<Action>,
 }
 
@@ -52,18 +61,22 @@ fn run_batch(
     pending: &mut VecDeque<Vec<Bytes>>,
     out: &mut Vec<u8>,
     qbuf: usize,
+    io: &mut (u64, u64),
 ) -> Ran {
     let mut ran = Ran {
         retry: false,
         close: false,
         blocked: false,
         proto: None,
+        fast: None,
         actions: Vec::new(),
     };
     let Some(mut eng) = shared.lock_unless_script() else {
         ran.retry = true;
         return ran;
     };
+    let (input, output) = std::mem::take(io);
+    eng.account_io(id, input, output);
     let now = shared.now_ms();
     while let Some(args) = pending.pop_front() {
         match eng.execute(id, &args, now, out) {
@@ -83,6 +96,7 @@ fn run_batch(
         s.qbuf = qbuf;
         ran.proto = Some(s.proto);
     }
+    ran.fast = eng.fast_session(id);
     ran.actions = std::mem::take(&mut eng.actions);
     ran
 }
@@ -105,14 +119,15 @@ impl Conn {
             protocol_error: None,
             max_bulk: 512 * 1024 * 1024,
             proto: resp::Proto::Resp2,
+            fast: None,
+            io_in: 0,
+            io_out: 0,
         }
     }
 
     /// Parses what is buffered and runs it, unless a command blocks.
     pub fn parse_and_run(&mut self) {
-        if let Some(eng) = self.shared.lock_unless_script() {
-            self.max_bulk = eng.config.proto_max_bulk_len;
-        }
+        self.max_bulk = self.shared.max_bulk();
         let limits = Limits {
             proto_max_bulk_len: self.max_bulk,
             ..Limits::default()
@@ -155,19 +170,62 @@ impl Conn {
                 return;
             }
         }
+        if self.run_on_shards() {
+            return;
+        }
         if self.may_run_script() {
             self.offload = true;
             return;
         }
         let qbuf = self.buf.len();
+        let mut io = (self.io_in, self.io_out);
         let ran = run_batch(
             &self.shared,
             self.id,
             &mut self.pending,
             &mut self.out,
             qbuf,
+            &mut io,
         );
+        (self.io_in, self.io_out) = io;
         self.apply(ran);
+    }
+
+    /// Runs the leading commands of `pending` that may run on a shard, each under its
+    /// shard's lock alone (consecutive ones on the same shard under one acquisition).
+    /// True when nothing is left for the main engine.
+    fn run_on_shards(&mut self) -> bool {
+        let Some(session) = self.fast else {
+            return false;
+        };
+        let shared = self.shared.clone();
+        let count = shared.shards.len();
+        let now = shared.now_ms();
+        let mut held: Option<(usize, std::sync::MutexGuard<'_, engine::Engine>)> = None;
+        while let Some(args) = self.pending.front() {
+            let Some((cmd, shard)) = engine::shard::route(args, count) else {
+                break;
+            };
+            if held.as_ref().is_none_or(|(s, _)| *s != shard) {
+                // One shard lock at a time: holding one while waiting for another could
+                // deadlock with the main engine taking them all in order.
+                drop(held.take());
+                let Some(mut eng) = shared.lock_shard_unless_script(shard) else {
+                    break;
+                };
+                eng.account_io(self.id, self.io_in, self.io_out);
+                (self.io_in, self.io_out) = (0, 0);
+                held = Some((shard, eng));
+            }
+            let Some((_, eng)) = held.as_mut() else {
+                break;
+            };
+            if !eng.execute_fast(self.id, session, cmd, args, now, &mut self.out) {
+                break;
+            }
+            self.pending.pop_front();
+        }
+        self.pending.is_empty()
     }
 
     /// Whether `pending` may run a script (EXEC only if one was queued since the last one).
@@ -194,15 +252,17 @@ impl Conn {
         let (id, qbuf) = (self.id, self.buf.len());
         let mut pending = std::mem::take(&mut self.pending);
         let mut out = std::mem::take(&mut self.out);
+        let mut io = (self.io_in, self.io_out);
         let joined = tokio::task::spawn_blocking(move || {
-            let ran = run_batch(&shared, id, &mut pending, &mut out, qbuf);
-            (ran, pending, out)
+            let ran = run_batch(&shared, id, &mut pending, &mut out, qbuf, &mut io);
+            (ran, pending, out, io)
         })
         .await;
         match joined {
-            Ok((ran, pending, out)) => {
+            Ok((ran, pending, out, io)) => {
                 self.pending = pending;
                 self.out = out;
+                (self.io_in, self.io_out) = io;
                 self.apply(ran);
                 if !self.blocked && !self.close && !self.retry {
                     // Commands read meanwhile, or a protocol error after the batch.
@@ -219,6 +279,9 @@ impl Conn {
         self.blocked |= ran.blocked;
         if let Some(p) = ran.proto {
             self.proto = p;
+        }
+        if !ran.retry {
+            self.fast = ran.fast;
         }
         if ran.actions.contains(&Action::Shutdown) || self.shared.gate.shutdown_requested() {
             // Redis closes the connection of a successful SHUTDOWN without a reply.
@@ -260,6 +323,7 @@ impl Conn {
                 return;
             };
             let killed = eng.clients.get(&self.id).is_none_or(|s| s.killed);
+            self.fast = eng.fast_session(self.id);
             (killed, eng.take_outbox(self.id), eng.is_blocked(self.id))
         };
         if let Some(bytes) = reply {

@@ -51,9 +51,12 @@ pub async fn serve<S>(
         if c.close {
             break;
         }
-        let (timeout_secs, deadline) = match shared.lock_unless_script() {
-            Some(eng) => (eng.config.timeout_secs, eng.block_deadline(id)),
-            None => (0, None),
+        let timeout_secs = shared.timeout_secs();
+        let deadline = match c.blocked {
+            true => shared
+                .lock_unless_script()
+                .and_then(|eng| eng.block_deadline(id)),
+            false => None,
         };
         // Blocked clients are exempt from the idle timeout, as in Redis.
         let idle = async {
@@ -79,12 +82,7 @@ pub async fn serve<S>(
             r = stream.read_buf(&mut c.buf) => match r {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
-                    if let Some(mut eng) = shared.lock_unless_script() {
-                        eng.stats.net_input_bytes += n as u64;
-                        if let Some(s) = eng.clients.get_mut(&id) {
-                            s.net_in += n as u64;
-                        }
-                    }
+                    c.io_in += n as u64;
                     if c.buf.len() > QUERY_BUFFER_LIMIT {
                         tracing::warn!("Closing client {id} that reached max query buffer length");
                         break;
@@ -137,16 +135,10 @@ pub async fn serve<S>(
             if !written {
                 break;
             }
-            let written = c.out.len() as u64;
+            c.io_out += c.out.len() as u64;
             c.out.clear();
             if c.out.capacity() > 1024 * 1024 {
                 c.out = Vec::with_capacity(16 * 1024);
-            }
-            if let Some(mut eng) = shared.lock_unless_script() {
-                eng.stats.net_output_bytes += written;
-                if let Some(s) = eng.clients.get_mut(&id) {
-                    s.net_out += written;
-                }
             }
         }
         if c.close {
@@ -161,6 +153,7 @@ pub async fn serve<S>(
     // Leaving needs the engine: wait out a running script without holding the thread.
     loop {
         if let Some(mut eng) = shared.lock_unless_script() {
+            eng.account_io(id, c.io_in, c.io_out);
             eng.disconnect(id);
             break;
         }

@@ -74,17 +74,25 @@ pub async fn run(engine: Engine) -> std::io::Result<Running> {
         .iter()
         .filter_map(|l| l.local_addr().ok())
         .collect();
+    let mut engine = engine;
     let threads = match engine.config.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     };
+    // One shard per I/O thread unless configured: a thread rarely waits for another's shard.
+    let shards = match engine.config.shards {
+        0 => threads,
+        n => n,
+    };
+    for (name, value) in [("threads", threads), ("shards", shards)] {
+        engine
+            .config
+            .set(name, &value.to_string(), true)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+    }
+    engine.partition(shards);
     let shared = Shared::new(engine);
     let workers = Arc::new(Workers::start(&shared, threads)?);
-    shared
-        .lock()
-        .config
-        .set("threads", &workers.threads().to_string(), true)
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
     for listener in listeners {
         tokio::spawn(accept_loop(shared.clone(), workers.clone(), listener));
     }

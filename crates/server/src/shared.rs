@@ -1,9 +1,16 @@
-//! State shared by all connection tasks: the engine behind one lock (for now), and the
-//! handles the shell needs to act on the engine's `Action`s.
+//! State shared by all connection tasks: the main engine and the shard engines, each behind
+//! its own lock (engine::shard), and the handles the shell needs to act on the engine's
+//! `Action`s.
+//!
+//! Lock order: the main engine's lock, then every shard's in ascending order (`MainGuard`);
+//! a command run on a shard takes that shard's lock alone. So no cycle: whoever holds a
+//! shard lock without the main lock waits for nothing.
 
 use engine::script::busy::BusyGate;
 use engine::{Action, Engine};
 use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use tokio::sync::{watch, Notify};
 
@@ -27,6 +34,13 @@ impl Clock {
 
 pub struct Shared {
     pub engine: Mutex<Engine>,
+    /// One engine per keyspace shard, holding that shard's keys while the main engine does
+    /// not borrow them.
+    pub shards: Vec<Mutex<Engine>>,
+    /// `timeout` and `proto-max-bulk-len`, published whenever the main engine is released,
+    /// so a connection reads them without taking it.
+    timeout_secs: AtomicU64,
+    max_bulk: AtomicU64,
     pub clock: Clock,
     /// Per-client attention signals: the engine killed the client (CLIENT KILL) or left a
     /// reply for it after unparking it from a blocking command.
@@ -43,12 +57,20 @@ impl Shared {
         Shared::with_clock(engine, Clock::System)
     }
 
-    pub fn with_clock(engine: Engine, clock: Clock) -> Arc<Shared> {
+    /// `engine.config.shards` shard engines (at least one) beside the main engine.
+    pub fn with_clock(mut engine: Engine, clock: Clock) -> Arc<Shared> {
         let (shutdown, _) = watch::channel(false);
         let gate = engine.scripting.gate.clone();
+        let count = engine.dbs.first().map_or(1, |db| db.parts());
+        let shards = (0..count)
+            .map(|i| Mutex::new(engine.new_shard(i)))
+            .collect();
         Arc::new(Shared {
             gate,
+            timeout_secs: AtomicU64::new(engine.config.timeout_secs),
+            max_bulk: AtomicU64::new(engine.config.proto_max_bulk_len),
             engine: Mutex::new(engine),
+            shards,
             clock,
             attention: Mutex::new(HashMap::new()),
             shutdown,
@@ -59,9 +81,25 @@ impl Shared {
         self.clock.now_ms()
     }
 
-    pub fn lock(&self) -> std::sync::MutexGuard<'_, Engine> {
+    /// The main engine with every shard's keys (waits for a running script).
+    pub fn lock(&self) -> MainGuard<'_> {
         // A panic while holding the lock is a bug; keep serving rather than cascading.
-        self.engine.lock().unwrap_or_else(|p| p.into_inner())
+        MainGuard::new(self, self.engine.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// The idle timeout in seconds, as last configured.
+    pub fn timeout_secs(&self) -> u64 {
+        self.timeout_secs.load(Ordering::Relaxed)
+    }
+
+    /// `proto-max-bulk-len`, as last configured.
+    pub fn max_bulk(&self) -> u64 {
+        self.max_bulk.load(Ordering::Relaxed)
+    }
+
+    /// Shard `index`'s engine unless a script is running (it holds every shard).
+    pub fn lock_shard_unless_script(&self, index: usize) -> Option<MutexGuard<'_, Engine>> {
+        lock_unless(&self.shards[index], &self.gate)
     }
 
     /// Locks the engine unless a script is running (then `None`: the caller answers by itself
@@ -69,24 +107,8 @@ impl Shared {
     /// Never blocks on the lock itself: a script may take it at any moment, and an I/O
     /// thread stuck behind it could not pass on a SCRIPT KILL. Ordinary commands hold the
     /// lock briefly, so this spins, then naps in short steps.
-    pub fn lock_unless_script(&self) -> Option<MutexGuard<'_, Engine>> {
-        let mut tries = 0u32;
-        loop {
-            match self.engine.try_lock() {
-                Ok(g) => return Some(g),
-                Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
-                Err(TryLockError::WouldBlock) => {}
-            }
-            if self.gate.running() {
-                return None;
-            }
-            tries += 1;
-            if tries < 64 {
-                std::thread::yield_now();
-            } else {
-                std::thread::sleep(std::time::Duration::from_micros(20));
-            }
-        }
+    pub fn lock_unless_script(&self) -> Option<MainGuard<'_>> {
+        lock_unless(&self.engine, &self.gate).map(|eng| MainGuard::new(self, eng))
     }
 
     /// Carries out what the engine asked for.
@@ -115,5 +137,89 @@ impl Shared {
                 }
             }
         }
+    }
+}
+
+/// Locks `m` unless a script is running (then `None`: the caller answers by itself or
+/// retries later, instead of parking its I/O thread for the script's whole run). Never
+/// blocks on the lock itself: a script may take it at any moment, and an I/O thread stuck
+/// behind it could not pass on a SCRIPT KILL. Commands hold locks briefly, so this spins,
+/// then naps in short steps.
+fn lock_unless<'a>(m: &'a Mutex<Engine>, gate: &BusyGate) -> Option<MutexGuard<'a, Engine>> {
+    let mut tries = 0u32;
+    loop {
+        match m.try_lock() {
+            Ok(g) => return Some(g),
+            Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(TryLockError::WouldBlock) => {}
+        }
+        if gate.running() {
+            return None;
+        }
+        tries += 1;
+        if tries < 64 {
+            std::thread::yield_now();
+        } else {
+            std::thread::sleep(std::time::Duration::from_micros(20));
+        }
+    }
+}
+
+/// The main engine, holding every shard's lock and keys: whatever runs through it is atomic
+/// and isolated across the whole keyspace. Dropping it gives the keys back.
+pub struct MainGuard<'a> {
+    shared: &'a Shared,
+    shards: Vec<MutexGuard<'a, Engine>>,
+    // Declared last: released after the shards.
+    eng: MutexGuard<'a, Engine>,
+}
+
+impl<'a> MainGuard<'a> {
+    fn new(shared: &'a Shared, eng: MutexGuard<'a, Engine>) -> MainGuard<'a> {
+        // Shard locks are held briefly by single-shard commands only (whoever runs more
+        // holds the main lock, which we have), so waiting on them is short.
+        let shards: Vec<_> = shared
+            .shards
+            .iter()
+            .map(|m| m.lock().unwrap_or_else(|p| p.into_inner()))
+            .collect();
+        let mut guard = MainGuard {
+            shared,
+            shards,
+            eng,
+        };
+        let MainGuard { shards, eng, .. } = &mut guard;
+        for (i, shard) in shards.iter_mut().enumerate() {
+            eng.lend(i, shard);
+        }
+        guard
+    }
+}
+
+impl Drop for MainGuard<'_> {
+    fn drop(&mut self) {
+        for (i, shard) in self.shards.iter_mut().enumerate() {
+            self.eng.reclaim(i, shard);
+        }
+        let config = &self.eng.config;
+        self.shared
+            .timeout_secs
+            .store(config.timeout_secs, Ordering::Relaxed);
+        self.shared
+            .max_bulk
+            .store(config.proto_max_bulk_len, Ordering::Relaxed);
+    }
+}
+
+impl Deref for MainGuard<'_> {
+    type Target = Engine;
+    fn deref(&self) -> &Engine {
+        &self.eng
+    }
+}
+
+impl DerefMut for MainGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Engine {
+        &mut self.eng
     }
 }

@@ -114,6 +114,10 @@ pub fn start_lattice(extra: &[&str]) -> Server {
                 "127.0.0.1",
                 "--loglevel",
                 "warning",
+                // Several shards whatever the core count, so every test crosses them
+                // (a test's own options come later and win).
+                "--shards",
+                "4",
             ])
             .args(options)
             .stdout(Stdio::null())
