@@ -1,6 +1,10 @@
-//! Scripts and transactions are atomic: client threads move amounts between keys with EVAL
-//! (and with MULTI/EXEC) while another client keeps reading every balance in one script; the
-//! total never changes. The server runs 4 I/O threads.
+//! Scripts and transactions are atomic and isolated across shards: client threads move
+//! amounts between keys on different shards with EVAL (and with MULTI/EXEC) while another
+//! client keeps reading every balance in one script and with MGET; the total never changes.
+//! Each transfer also bumps two counters on different shards, first `ord:a` then `ord:b`;
+//! a reader fetching `ord:a` then `ord:b` with single-key GETs (which run on their shard
+//! alone) must never see `a > b`, which it would if a GET ran between the two writes. The
+//! server runs 4 I/O threads and 8 shards.
 
 mod support;
 
@@ -11,9 +15,13 @@ const TOTAL: i64 = 8000;
 
 const TRANSFER: &[u8] = b"local a = tonumber(redis.call('get', KEYS[1])) \
 local n = tonumber(ARGV[1]) \
+redis.call('incr', 'ord:a') \
 redis.call('set', KEYS[1], a - n) \
 redis.call('incrby', KEYS[2], n) \
+redis.call('incr', 'ord:b') \
 return a - n";
+
+const SHARDS: usize = 8;
 
 const SUM: &[u8] =
     b"local s = 0 for i = 1, #KEYS do s = s + tonumber(redis.call('get', KEYS[i])) end return s";
@@ -31,9 +39,12 @@ fn int(reply: &[u8]) -> i64 {
 
 #[test]
 fn transfers_keep_the_total() {
-    // Several I/O threads, so the clients really run in parallel (the keyspace is not sharded
-    // yet: one engine lock; see docs/ARCHITECTURE.md).
-    let server = start_lattice(&["--threads", "4"]);
+    // The keys really are spread over the shards.
+    let shard = |k: &[u8]| engine::slot::shard_of(k, SHARDS);
+    let spread: std::collections::BTreeSet<usize> = (0..KEYS).map(|i| shard(&key(i))).collect();
+    assert!(spread.len() >= 4, "{spread:?}");
+    assert_ne!(shard(b"ord:a"), shard(b"ord:b"));
+    let server = start_lattice(&["--threads", "4", "--shards", &SHARDS.to_string()]);
     let mut setup = server.connect();
     for i in 0..KEYS {
         setup.call(&[
@@ -42,6 +53,7 @@ fn transfers_keep_the_total() {
             format!("{}", TOTAL / KEYS as i64).as_bytes(),
         ]);
     }
+    setup.call(&[b"MSET", b"ord:a", b"0", b"ord:b", b"0"]);
     let port = server.port;
     let workers: Vec<_> = (0..4)
         .map(|w| {
@@ -54,8 +66,10 @@ fn transfers_keep_the_total() {
                         assert_eq!(r[0], b':', "{}", support::show(&r));
                     } else {
                         c.call(&[b"MULTI"]);
+                        c.call(&[b"INCR", b"ord:a"]);
                         c.call(&[b"DECRBY", &from, b"5"]);
                         c.call(&[b"INCRBY", &to, b"5"]);
+                        c.call(&[b"INCR", b"ord:b"]);
                         let r = c.call(&[b"EXEC"]);
                         assert_eq!(r[0], b'*', "{}", support::show(&r));
                     }
@@ -63,6 +77,25 @@ fn transfers_keep_the_total() {
             })
         })
         .collect();
+    let reader = std::thread::spawn(move || {
+        let mut c = Conn::connect(port);
+        let mut reads = 0;
+        for _ in 0..3000 {
+            let a = c.call(&[b"GET", b"ord:a"]);
+            let b = c.call(&[b"GET", b"ord:b"]);
+            let count = |r: &[u8]| {
+                let text = String::from_utf8_lossy(r);
+                let n = text
+                    .lines()
+                    .nth(1)
+                    .unwrap_or_else(|| panic!("counter missing: {text}"));
+                n.parse::<i64>().unwrap()
+            };
+            assert!(count(&a) <= count(&b), "{a:?} {b:?}");
+            reads += 1;
+        }
+        reads
+    });
     let mut checker = server.connect();
     let keys: Vec<Vec<u8>> = (0..KEYS).map(key).collect();
     let mut args: Vec<&[u8]> = vec![b"EVAL", SUM, b"8"];
@@ -86,6 +119,7 @@ fn transfers_keep_the_total() {
     for w in workers {
         w.join().expect("worker");
     }
+    assert_eq!(reader.join().expect("reader"), 3000);
     assert_eq!(int(&checker.call(&args)), TOTAL);
     assert!(checks > 0);
 }
