@@ -44,6 +44,9 @@ pub struct Plan {
     pub hz: u32,
     /// Whether a subscriber listens to the PUBLISH operations.
     pub subscriber: bool,
+    /// Keyspace shards (1-4): single-shard commands run under their shard's lock, the rest on
+    /// the main engine holding every shard.
+    pub shards: usize,
 }
 
 impl Plan {
@@ -65,6 +68,8 @@ impl Plan {
             subscriber: r.below(4) != 0,
             list_max_listpack_size: [-2, 1, 2, 4][r.below(4) as usize],
             hz: [1, 10, 100][r.below(3) as usize],
+            // Drawn last, so the draws above stay what they were for every seed.
+            shards: 1 + r.below(4) as usize,
         }
     }
 }

@@ -26,6 +26,7 @@ pub fn install(sim: &mut turmoil::Sim<'_>, seed: u64, plan: &crate::Plan) -> Arc
             .set(name, &value, true)
             .expect("valid simulated config");
     }
+    let shards = plan.shards;
     let jump = Arc::new(AtomicI64::new(0));
     let host_jump = jump.clone();
     sim.host("server", move || {
@@ -38,7 +39,8 @@ pub fn install(sim: &mut turmoil::Sim<'_>, seed: u64, plan: &crate::Plan) -> Arc
                 EPOCH_MS + elapsed + clock_jump.load(Ordering::Relaxed)
             }));
             let now = clock.now_ms();
-            let engine = Engine::new(config, seed, now, Box::new(NullHost));
+            let mut engine = Engine::new(config, seed, now, Box::new(NullHost));
+            engine.partition(shards);
             let shared = Shared::with_clock(engine, clock);
             tokio::spawn(server::listener::cron(shared.clone()));
             let listener = turmoil::net::TcpListener::bind(("0.0.0.0", PORT)).await?;
