@@ -37,25 +37,56 @@ pub struct ShardActivity {
     pub net_out: u64,
 }
 
-/// Where a command may run: on shard `shard` alone, or on the main engine.
-pub fn route(args: &[Bytes], shards: usize) -> Option<(&'static Command, usize)> {
-    let cmd = lookup(args).ok()?;
+/// Where a command may run.
+pub enum Route {
+    /// Every key is in this shard: run it there alone (`Engine::execute_fast`).
+    Shard(&'static Command, usize),
+    /// Its keys span these shards (ascending): run it on the main engine holding just them.
+    Shards(Vec<usize>),
+    /// The main engine holding every shard.
+    Main,
+}
+
+/// Where `args` may run with the keyspace in `shards` shards.
+pub fn route(args: &[Bytes], shards: usize) -> Route {
+    let Ok(cmd) = lookup(args) else {
+        return Route::Main;
+    };
     if !shard_local(cmd) {
-        return None;
+        return Route::Main;
     }
     if shards <= 1 {
-        return Some((cmd, 0));
+        return Route::Shard(cmd, 0);
     }
-    let mut shard = None;
-    let mut same = |key: &[u8]| {
+    // The first key's shard, and every shard only once a second one shows up (so the
+    // common case allocates nothing).
+    let mut first = None;
+    let mut all: Vec<usize> = Vec::new();
+    let mut note = |key: &[u8]| {
         let s = slot::shard_of(key, shards);
-        *shard.get_or_insert(s) == s
+        match first {
+            None => first = Some(s),
+            Some(f) if f == s && all.is_empty() => {}
+            Some(f) => {
+                if all.is_empty() {
+                    all.push(f);
+                }
+                all.push(s);
+            }
+        }
     };
     // Key positions come from the legacy range unless they move with the arguments (SET's
     // `getkeys` only varies flags); that path allocates, the common one does not.
-    let all_same = if cmd.has(flags::MOVABLE_KEYS) {
-        let keys = introspect::keys_of(cmd, args)?;
-        keys.iter().all(|k| args.get(k.0).is_some_and(|a| same(a)))
+    if cmd.has(flags::MOVABLE_KEYS) {
+        let Some(keys) = introspect::keys_of(cmd, args) else {
+            return Route::Main;
+        };
+        for k in keys {
+            match args.get(k.0) {
+                Some(a) => note(a),
+                None => return Route::Main,
+            }
+        }
     } else {
         let argc = args.len() as i32;
         let last = if cmd.last_key < 0 {
@@ -63,17 +94,28 @@ pub fn route(args: &[Bytes], shards: usize) -> Option<(&'static Command, usize)>
         } else {
             cmd.last_key
         };
-        (cmd.first_key..=last)
-            .step_by(cmd.key_step.max(1) as usize)
-            .all(|i| args.get(i as usize).is_some_and(|a| same(a)))
-    };
-    Some((cmd, shard?)).filter(|_| all_same)
+        for i in (cmd.first_key..=last).step_by(cmd.key_step.max(1) as usize) {
+            match args.get(i as usize) {
+                Some(a) => note(a),
+                None => return Route::Main,
+            }
+        }
+    }
+    match first {
+        None => Route::Main,
+        Some(s) if all.is_empty() => Route::Shard(cmd, s),
+        Some(_) => {
+            all.sort_unstable();
+            all.dedup();
+            Route::Shards(all)
+        }
+    }
 }
 
 /// Commands that can run on a shard engine: they name keys, and touch nothing beyond them
-/// and the shard's own counters. Not: blocking commands (parking needs the session),
-/// scripts and WATCH (noscript), pub/sub, container commands, and SORT, whose BY/GET
-/// patterns read keys it does not name.
+/// and the shard's own counters (OBJECT ENCODING and friends included). Not: blocking
+/// commands (parking needs the session), scripts and WATCH (noscript), pub/sub, container
+/// commands, and SORT, whose BY/GET patterns read keys it does not name.
 fn shard_local(cmd: &Command) -> bool {
     cmd.first_key > 0
         && cmd.subcommands.is_empty()

@@ -2,7 +2,7 @@
 //! engine borrowing their parts for everything else.
 
 use crate::config::Config;
-use crate::shard::{route, FastSession};
+use crate::shard::{route, FastSession, Route};
 use crate::{Engine, NullHost};
 use bytes::Bytes;
 
@@ -37,7 +37,7 @@ impl Cluster {
             .collect();
         let mut out = Vec::new();
         let session = self.lent(|m| m.fast_session(1));
-        if let (Some((cmd, s)), Some(session)) = (route(&args, self.shards.len()), session) {
+        if let (Route::Shard(cmd, s), Some(session)) = (route(&args, self.shards.len()), session) {
             if self.shards[s].execute_fast(self.client, session, cmd, &args, NOW, &mut out) {
                 return (String::from_utf8_lossy(&out).into_owned(), true);
             }
@@ -154,4 +154,38 @@ fn fast_session_follows_the_client_state() {
     );
     c.run("CLIENT REPLY OFF");
     assert_eq!(c.lent(|m| m.fast_session(id)), None);
+}
+
+#[test]
+fn routes_follow_the_keys() {
+    let args = |line: &str| -> Vec<Bytes> {
+        line.split(' ')
+            .map(|a| Bytes::copy_from_slice(a.as_bytes()))
+            .collect()
+    };
+    let shard = |k: &str| crate::slot::shard_of(k.as_bytes(), 4);
+    assert!(matches!(route(&args("GET foo"), 4), Route::Shard(_, s) if s == shard("foo")));
+    assert!(matches!(route(&args("GET foo"), 1), Route::Shard(_, 0)));
+    // foo and bar live in different shards of 4 (slots 12182 and 5061).
+    let mut both = vec![shard("foo"), shard("bar")];
+    both.sort();
+    assert!(matches!(route(&args("MSET foo 1 bar 2 foo 3"), 4), Route::Shards(s) if s == both));
+    assert!(matches!(route(&args("ZUNIONSTORE foo 2 foo bar"), 4), Route::Shards(s) if s == both));
+    assert!(matches!(
+        route(&args("MSET {foo}x 1 foo 2"), 4),
+        Route::Shard(..)
+    ));
+    for main in [
+        "PING",
+        "KEYS *",
+        "WATCH foo",
+        "SORT foo",
+        "BLPOP foo 0",
+        "EVAL x 1 foo",
+        "GET",
+        "NOSUCH foo",
+        "SPUBLISH foo x",
+    ] {
+        assert!(matches!(route(&args(main), 4), Route::Main), "{main}");
+    }
 }

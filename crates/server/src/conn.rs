@@ -7,7 +7,7 @@
 
 use crate::shared::Shared;
 use bytes::{Bytes, BytesMut};
-use engine::shard::FastSession;
+use engine::shard::{FastSession, Route};
 use engine::{Action, Flow};
 use resp::request::{Limits, ProtocolError, RequestParser};
 use std::collections::VecDeque;
@@ -203,8 +203,16 @@ impl Conn {
         let now = shared.now_ms();
         let mut held: Option<(usize, std::sync::MutexGuard<'_, engine::Engine>)> = None;
         while let Some(args) = self.pending.front() {
-            let Some((cmd, shard)) = engine::shard::route(args, count) else {
-                break;
+            let (cmd, shard) = match engine::shard::route(args, count) {
+                Route::Shard(cmd, shard) => (cmd, shard),
+                Route::Shards(list) => {
+                    drop(held.take());
+                    if !self.run_on_some_shards(&list, now) {
+                        break;
+                    }
+                    continue;
+                }
+                Route::Main => break,
             };
             if held.as_ref().is_none_or(|(s, _)| *s != shard) {
                 // One shard lock at a time: holding one while waiting for another could
@@ -226,6 +234,34 @@ impl Conn {
             self.pending.pop_front();
         }
         self.pending.is_empty()
+    }
+
+    /// Runs the first pending command, whose keys span `shards`, on the main engine holding
+    /// just those shards. False, running nothing, when it needs the whole keyspace after all
+    /// (a client parked somewhere might be woken into a command on other shards).
+    fn run_on_some_shards(&mut self, shards: &[usize], now: i64) -> bool {
+        let shared = self.shared.clone();
+        let Some(mut eng) = shared.lock_shards_unless_script(shards) else {
+            return false;
+        };
+        if !eng.blocking.is_idle() {
+            return false;
+        }
+        let Some(args) = self.pending.pop_front() else {
+            return false;
+        };
+        eng.account_io(self.id, self.io_in, self.io_out);
+        (self.io_in, self.io_out) = (0, 0);
+        let flow = eng.execute(self.id, &args, now, &mut self.out);
+        debug_assert_eq!(
+            flow,
+            Flow::Continue,
+            "keyed commands neither block nor close"
+        );
+        let actions = std::mem::take(&mut eng.actions);
+        drop(eng);
+        self.shared.perform(actions);
+        true
     }
 
     /// Whether `pending` may run a script (EXEC only if one was queued since the last one).

@@ -84,7 +84,11 @@ impl Shared {
     /// The main engine with every shard's keys (waits for a running script).
     pub fn lock(&self) -> MainGuard<'_> {
         // A panic while holding the lock is a bug; keep serving rather than cascading.
-        MainGuard::new(self, self.engine.lock().unwrap_or_else(|p| p.into_inner()))
+        MainGuard::new(
+            self,
+            self.engine.lock().unwrap_or_else(|p| p.into_inner()),
+            None,
+        )
     }
 
     /// The idle timeout in seconds, as last configured.
@@ -108,7 +112,13 @@ impl Shared {
     /// thread stuck behind it could not pass on a SCRIPT KILL. Ordinary commands hold the
     /// lock briefly, so this spins, then naps in short steps.
     pub fn lock_unless_script(&self) -> Option<MainGuard<'_>> {
-        lock_unless(&self.engine, &self.gate).map(|eng| MainGuard::new(self, eng))
+        lock_unless(&self.engine, &self.gate).map(|eng| MainGuard::new(self, eng, None))
+    }
+
+    /// The main engine with the keys of `shards` (ascending) only, for a command that
+    /// touches no other key: single-shard commands elsewhere go on meanwhile.
+    pub fn lock_shards_unless_script(&self, shards: &[usize]) -> Option<MainGuard<'_>> {
+        lock_unless(&self.engine, &self.gate).map(|eng| MainGuard::new(self, eng, Some(shards)))
     }
 
     /// Carries out what the engine asked for.
@@ -165,32 +175,44 @@ fn lock_unless<'a>(m: &'a Mutex<Engine>, gate: &BusyGate) -> Option<MutexGuard<'
     }
 }
 
-/// The main engine, holding every shard's lock and keys: whatever runs through it is atomic
-/// and isolated across the whole keyspace. Dropping it gives the keys back.
+/// The main engine, holding every shard's lock and keys (or those of some shards, for a
+/// command that names its keys): whatever runs through it is atomic and isolated across
+/// them. Dropping it gives the keys back.
 pub struct MainGuard<'a> {
     shared: &'a Shared,
-    shards: Vec<MutexGuard<'a, Engine>>,
+    /// The shards held, with their indices, ascending.
+    shards: Vec<(usize, MutexGuard<'a, Engine>)>,
     // Declared last: released after the shards.
     eng: MutexGuard<'a, Engine>,
 }
 
 impl<'a> MainGuard<'a> {
-    fn new(shared: &'a Shared, eng: MutexGuard<'a, Engine>) -> MainGuard<'a> {
+    /// Takes the shards `only` names (all when `None`) in ascending order.
+    fn new(
+        shared: &'a Shared,
+        eng: MutexGuard<'a, Engine>,
+        only: Option<&[usize]>,
+    ) -> MainGuard<'a> {
         // Shard locks are held briefly by single-shard commands only (whoever runs more
         // holds the main lock, which we have), so waiting on them is short.
-        let shards: Vec<_> = shared
-            .shards
-            .iter()
-            .map(|m| m.lock().unwrap_or_else(|p| p.into_inner()))
-            .collect();
+        let take = |i: usize| {
+            (
+                i,
+                shared.shards[i].lock().unwrap_or_else(|p| p.into_inner()),
+            )
+        };
+        let shards: Vec<_> = match only {
+            Some(list) => list.iter().map(|&i| take(i)).collect(),
+            None => (0..shared.shards.len()).map(take).collect(),
+        };
         let mut guard = MainGuard {
             shared,
             shards,
             eng,
         };
         let MainGuard { shards, eng, .. } = &mut guard;
-        for (i, shard) in shards.iter_mut().enumerate() {
-            eng.lend(i, shard);
+        for (i, shard) in shards.iter_mut() {
+            eng.lend(*i, shard);
         }
         guard
     }
@@ -198,8 +220,8 @@ impl<'a> MainGuard<'a> {
 
 impl Drop for MainGuard<'_> {
     fn drop(&mut self) {
-        for (i, shard) in self.shards.iter_mut().enumerate() {
-            self.eng.reclaim(i, shard);
+        for (i, shard) in self.shards.iter_mut() {
+            self.eng.reclaim(*i, shard);
         }
         let config = &self.eng.config;
         self.shared
