@@ -1,5 +1,6 @@
-//! Command execution through the engine's front door (`Engine::execute`): table lookup,
-//! keyspace access and reply encoding, with no network. The I/O cost is measured by the
+//! Command execution through the engine's front door (`Engine::execute`) and through a shard
+//! engine (`shard::route` + `Engine::execute_fast`, what a server runs for single-shard
+//! commands): table lookup, keyspace access and reply encoding, with no network. The I/O cost is measured by the
 //! side-by-side server benchmark (scripts/bench.py) instead.
 
 use bytes::Bytes;
@@ -87,5 +88,35 @@ fn dispatch(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, dispatch);
+/// The path a server takes for a single-shard command: route it, run it on the shard.
+fn shard_path(c: &mut Criterion) {
+    let (mut main, id) = engine_with_keys(100_000);
+    let session = main.fast_session(id).expect("a plain session");
+    let mut shard = main.new_shard(0);
+    // The keys were loaded through the main engine: hand them to the shard.
+    main.reclaim(0, &mut shard);
+    for (name, args) in [
+        ("shard/get_hit", argv(&[b"GET", b"key:000000004242"])),
+        (
+            "shard/set_overwrite",
+            argv(&[b"SET", b"key:000000004242", b"yyy"]),
+        ),
+        ("shard/incr", argv(&[b"INCR", b"counter"])),
+    ] {
+        let mut out = Vec::with_capacity(4096);
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                out.clear();
+                let args = std::hint::black_box(&args);
+                let engine::shard::Route::Shard(cmd, _) = engine::shard::route(args, 1) else {
+                    panic!("single-shard command");
+                };
+                shard.execute_fast(id, session, cmd, args, NOW, &mut out)
+            })
+        });
+        assert!(out.first().is_some_and(|&b| b != b'-'), "{name}");
+    }
+}
+
+criterion_group!(benches, dispatch, shard_path);
 criterion_main!(benches);

@@ -209,37 +209,78 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
         })
     }
 
+    /// The bucket of hash `h` in table `t`, if that table has buckets.
+    fn bucket_of(&self, t: usize, h: u64) -> Option<&Link<K, V>> {
+        let table = &self.tables[t];
+        table.buckets.get((h & table.mask()) as usize)
+    }
+
+    /// The node holding `key`: one hash, one walk of each live table's chain.
+    fn find(&self, key: &[u8]) -> Option<&Node<K, V>> {
+        if self.is_empty() {
+            return None;
+        }
+        let h = self.hash_key(key);
+        if let Some(node) = chain_find(self.bucket_of(0, h)?, key) {
+            return Some(node);
+        }
+        if self.rehash_idx.is_some() {
+            return chain_find(self.bucket_of(1, h)?, key);
+        }
+        None
+    }
+
+    /// Like `find`, mutably, with the key's hash passed in.
+    fn find_mut(&mut self, key: &[u8], h: u64) -> Option<&mut Node<K, V>> {
+        let rehashing = self.rehash_idx.is_some();
+        let [t0, t1] = &mut self.tables;
+        let mask0 = t0.mask();
+        if let Some(bucket) = t0.buckets.get_mut((h & mask0) as usize) {
+            if let Some(node) = chain_find_mut(bucket, key) {
+                return Some(node);
+            }
+        }
+        if rehashing {
+            let mask1 = t1.mask();
+            return chain_find_mut(t1.buckets.get_mut((h & mask1) as usize)?, key);
+        }
+        None
+    }
+
     pub fn get(&self, key: &[u8]) -> Option<&V> {
-        self.get_key_value(key).map(|(_, v)| v)
+        self.find(key).map(|n| &n.value)
     }
 
     /// The stored key and value; the key is useful to reuse its allocation.
     pub fn get_key_value(&self, key: &[u8]) -> Option<(&K, &V)> {
-        let (t, idx) = self.locate(key)?;
-        let node = chain_find(&self.tables[t].buckets[idx], key)?;
-        Some((&node.key, &node.value))
+        self.find(key).map(|n| (&n.key, &n.value))
     }
 
     pub fn contains_key(&self, key: &[u8]) -> bool {
-        self.locate(key).is_some()
+        self.find(key).is_some()
     }
 
     /// Mutable access; also performs one rehash step, as Redis lookups do.
     pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut V> {
         self.rehash_step();
-        let (t, idx) = self.locate(key)?;
-        chain_find_mut(&mut self.tables[t].buckets[idx], key).map(|n| &mut n.value)
+        if self.is_empty() {
+            return None;
+        }
+        let h = self.hash_key(key);
+        self.find_mut(key, h).map(|n| &mut n.value)
     }
 
     /// Inserts or replaces. On replace the old key is kept (the new one is
     /// dropped) and the old value returned.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         self.rehash_step();
-        if let Some((t, idx)) = self.locate(key.as_ref()) {
-            let node = chain_find_mut(&mut self.tables[t].buckets[idx], key.as_ref())?;
-            return Some(std::mem::replace(&mut node.value, value));
+        let h = self.hash_key(key.as_ref());
+        if !self.is_empty() {
+            if let Some(node) = self.find_mut(key.as_ref(), h) {
+                return Some(std::mem::replace(&mut node.value, value));
+            }
         }
-        self.insert_new(key, value);
+        self.insert_hashed(h, key, value);
         None
     }
 
@@ -269,8 +310,13 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
     /// Adds a key known to be absent; new keys go to table 1 while
     /// rehashing.
     fn insert_new(&mut self, key: K, value: V) -> &mut V {
-        self.expand_if_needed();
         let h = self.hash_key(key.as_ref());
+        self.insert_hashed(h, key, value)
+    }
+
+    /// `insert_new` with the key's hash already computed.
+    fn insert_hashed(&mut self, h: u64, key: K, value: V) -> &mut V {
+        self.expand_if_needed();
         let t = self.live_tables() - 1;
         let table = &mut self.tables[t];
         table.used += 1;
@@ -283,8 +329,16 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
     /// Removes `key`, returning the stored key and value.
     pub fn remove(&mut self, key: &[u8]) -> Option<(K, V)> {
         self.rehash_step();
-        let (t, idx) = self.locate(key)?;
-        let node = chain_remove(&mut self.tables[t].buckets[idx], key)?;
+        if self.is_empty() {
+            return None;
+        }
+        let h = self.hash_key(key);
+        // One walk per live table: unlinking finds the node itself.
+        let (t, node) = (0..self.live_tables()).find_map(|t| {
+            let table = &mut self.tables[t];
+            let idx = (h & table.mask()) as usize;
+            chain_remove(table.buckets.get_mut(idx)?, key).map(|node| (t, node))
+        })?;
         self.tables[t].used -= 1;
         // Removing the last table-0 entry ends a rehash right away.
         self.rehash(0);
