@@ -3,7 +3,7 @@
 (started here, no persistence) and print INFO used_memory and process RSS for each, as a
 Markdown table. Standard library only.
 
-    scripts/memory_report.py [--keys 1000000] [--shapes string,hash,set,zset] [--lattice PATH]
+    scripts/memory_report.py [--keys 1000000] [--shapes string,string-ttl,hash,set,zset] [--lattice PATH]
 
 Build the server first: cargo build --release.
 """
@@ -103,6 +103,9 @@ def commands_for(shape, i):
     key = "%s:%d" % (shape, i)
     if shape == "string":
         return encode("SET", key, "v%d" % i)
+    if shape == "string-ttl":
+        # A TTL far enough out that nothing expires while measuring.
+        return encode("SET", key, "v%d" % i, "EX", 1000000)
     if shape == "hash":
         return encode("HSET", key, "f1", "v1", "f2", "v2", "f3", "%d" % i)
     if shape == "set":
@@ -140,7 +143,7 @@ def measure(name, argv, shape, keys):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--keys", type=int, default=1_000_000)
-    ap.add_argument("--shapes", default="string,hash,set,zset")
+    ap.add_argument("--shapes", default="string,string-ttl,hash,set,zset")
     ap.add_argument("--lattice", default=os.path.join(ROOT, "target/release/lattice-server"))
     args = ap.parse_args()
     servers = [

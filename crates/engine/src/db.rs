@@ -14,7 +14,7 @@ use crate::dict::Dict;
 use crate::slot;
 use crate::value::{Entry, Value};
 
-pub type Key = Box<[u8]>;
+pub use crate::key::Key;
 
 #[derive(Default, Clone)]
 pub struct DbPart {

@@ -13,6 +13,7 @@ pub mod dict;
 pub mod engine;
 pub mod errors;
 pub mod expire;
+pub mod key;
 pub mod notify;
 pub mod pubsub;
 pub mod replica;

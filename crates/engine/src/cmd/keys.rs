@@ -261,7 +261,7 @@ fn randomkey(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
             return Reply::Nil;
         };
         if !ctx.expire_if_needed(&key) {
-            return Reply::Bulk(Bytes::from(key.into_vec()));
+            return Reply::Bulk(Bytes::copy_from_slice(&key));
         }
     }
 }
