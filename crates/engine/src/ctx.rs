@@ -32,6 +32,9 @@ pub struct Ctx<'a> {
     /// While reprocessing: the key that became ready. Redis 7.0 serves a woken client from
     /// that key only, even if another of its keys also holds data now.
     pub ready_key: Option<Bytes>,
+    /// On a shard engine: the connection's output buffer, so a handler can encode a value
+    /// straight into it instead of copying it into a `Reply` first (see `Ctx::bulk_reply`).
+    pub(crate) out: Option<&'a mut Vec<u8>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -224,6 +227,30 @@ impl<'a> Ctx<'a> {
     /// Tells clients blocked on `key` (in the selected db) that it may serve them now.
     pub fn signal_key_ready(&mut self, key: &[u8]) {
         self.eng.blocking.signal(self.db, key);
+    }
+
+    /// GET's reply: the string stored at `key`, encoded straight into the connection's
+    /// output buffer when running on a shard (no copy of the value, no allocation), or as a
+    /// bulk reply otherwise. A bulk is encoded alike in RESP2 and RESP3.
+    pub fn string_reply(&mut self, key: &[u8]) -> Reply {
+        let Some(out) = self.out.take() else {
+            return match self.read_string(key) {
+                Ok(Some(s)) => Reply::bulk_from_slice(&s.as_bytes()),
+                Ok(None) => Reply::Nil,
+                Err(e) => e,
+            };
+        };
+        let reply = match self.read_string(key) {
+            Ok(Some(s)) => {
+                s.encode_bulk(out);
+                // Already in `out`: an empty encoded reply adds nothing.
+                Reply::Encoded(Bytes::new())
+            }
+            Ok(None) => Reply::Nil,
+            Err(e) => e,
+        };
+        self.out = Some(out);
+        reply
     }
 
     /// The next value of the engine's seeded random stream.

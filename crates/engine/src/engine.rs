@@ -434,6 +434,7 @@ impl Engine {
             block_request: None,
             reprocessing: ready_key.is_some(),
             ready_key,
+            out: None,
         };
         let handler = cmd.handler.expect("lookup returns runnable commands");
         let reply = handler(&mut ctx, args);

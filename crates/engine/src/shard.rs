@@ -212,22 +212,26 @@ impl Engine {
         if !self.shard_open {
             return false;
         }
-        let mut ctx = Ctx {
-            eng: self,
-            client_id: client,
-            db: session.db,
-            now_ms,
-            cmd,
-            proto: session.proto,
-            rewritten: None,
-            close_after_reply: false,
-            block_request: None,
-            reprocessing: false,
-            ready_key: None,
+        let reply = {
+            let mut ctx = Ctx {
+                eng: self,
+                client_id: client,
+                db: session.db,
+                now_ms,
+                cmd,
+                proto: session.proto,
+                rewritten: None,
+                close_after_reply: false,
+                block_request: None,
+                reprocessing: false,
+                ready_key: None,
+                out: Some(&mut *out),
+            };
+            let handler = cmd.handler.expect("routed commands are runnable");
+            let reply = handler(&mut ctx, args);
+            debug_assert!(ctx.block_request.is_none() && !ctx.close_after_reply);
+            reply
         };
-        let handler = cmd.handler.expect("routed commands are runnable");
-        let reply = handler(&mut ctx, args);
-        debug_assert!(ctx.block_request.is_none() && !ctx.close_after_reply);
         self.stats.total_commands += 1;
         if reply.is_error() {
             self.stats.error_replies += 1;

@@ -46,6 +46,20 @@ impl RString {
         }
     }
 
+    /// Appends the value as a RESP bulk string, formatting integers in place.
+    pub fn encode_bulk(&self, out: &mut Vec<u8>) {
+        use std::io::Write;
+        let _ = write!(out, "${}\r\n", self.len());
+        match self {
+            RString::Int(n) => {
+                let _ = write!(out, "{n}");
+            }
+            RString::Emb(b) => out.extend_from_slice(b),
+            RString::Raw(b) => out.extend_from_slice(b),
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+
     pub fn as_bytes(&self) -> Cow<'_, [u8]> {
         match self {
             RString::Int(n) => Cow::Owned(n.to_string().into_bytes()),

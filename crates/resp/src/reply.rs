@@ -278,7 +278,7 @@ fn line(out: &mut Vec<u8>, tag: u8, text: &[u8]) {
 
 fn int_line(out: &mut Vec<u8>, tag: u8, n: i64) {
     out.push(tag);
-    out.extend_from_slice(&itoa_buf(n));
+    push_decimal(out, n);
     out.extend_from_slice(b"\r\n");
 }
 
@@ -288,11 +288,10 @@ fn bulk(out: &mut Vec<u8>, b: &[u8]) {
     out.extend_from_slice(b"\r\n");
 }
 
-/// Decimal digits of `n` without going through `fmt`.
-fn itoa_buf(n: i64) -> Vec<u8> {
+/// Appends the decimal digits of `n` without going through `fmt` or allocating.
+fn push_decimal(out: &mut Vec<u8>, n: i64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
-    let neg = n < 0;
     let mut v = n.unsigned_abs();
     loop {
         i -= 1;
@@ -302,12 +301,10 @@ fn itoa_buf(n: i64) -> Vec<u8> {
             break;
         }
     }
-    let mut out = Vec::with_capacity(21);
-    if neg {
+    if n < 0 {
         out.push(b'-');
     }
     out.extend_from_slice(&digits[i..]);
-    out
 }
 
 #[cfg(test)]

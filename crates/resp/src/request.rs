@@ -110,7 +110,14 @@ pub struct RequestParser {
     args: Vec<Bytes>,
     /// Bytes of the pending line already searched without finding its end.
     scanned: usize,
+    /// Argument vectors handed back after their command ran (`recycle`), reused so a
+    /// command costs no allocation for its argument list.
+    spare: Vec<Vec<Bytes>>,
 }
+
+/// Most argument vectors kept for reuse, and the largest capacity worth keeping.
+const SPARE_VECS: usize = 32;
+const SPARE_CAPACITY: usize = 64;
 
 impl RequestParser {
     pub fn new() -> Self {
@@ -144,7 +151,14 @@ impl RequestParser {
                     Some(0) => continue,
                     Some(n) => {
                         self.remaining = n;
-                        self.args = Vec::with_capacity(n.min(MAX_ARGS_AHEAD));
+                        let want = n.min(MAX_ARGS_AHEAD);
+                        self.args = match self.spare.pop() {
+                            Some(mut v) => {
+                                v.reserve(want);
+                                v
+                            }
+                            None => Vec::with_capacity(want),
+                        };
                     }
                 }
             }
@@ -172,6 +186,14 @@ impl RequestParser {
                 self.remaining -= 1;
             }
             return Ok(Some(std::mem::take(&mut self.args)));
+        }
+    }
+
+    /// Takes back the argument vector of a command that has run, for the next command.
+    pub fn recycle(&mut self, mut args: Vec<Bytes>) {
+        if self.spare.len() < SPARE_VECS && args.capacity() <= SPARE_CAPACITY {
+            args.clear();
+            self.spare.push(args);
         }
     }
 

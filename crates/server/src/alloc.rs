@@ -6,6 +6,13 @@ use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+/// Allocations (and reallocations) made through `CountingAlloc` so far: tests use it to check
+/// that a path allocates nothing.
+pub fn allocation_calls() -> usize {
+    CALLS.load(Ordering::Relaxed)
+}
 
 /// Bytes currently allocated through `CountingAlloc` (requested sizes, not usable sizes).
 pub fn allocated() -> usize {
@@ -23,6 +30,7 @@ pub struct CountingAlloc<A>(pub A);
 unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAlloc<A> {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let p = self.0.alloc(layout);
+        CALLS.fetch_add(1, Ordering::Relaxed);
         if !p.is_null() {
             ALLOCATED.fetch_add(layout.size(), Ordering::Relaxed);
         }
@@ -36,6 +44,7 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAlloc<A> {
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         let p = self.0.alloc_zeroed(layout);
+        CALLS.fetch_add(1, Ordering::Relaxed);
         if !p.is_null() {
             ALLOCATED.fetch_add(layout.size(), Ordering::Relaxed);
         }
@@ -44,6 +53,7 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAlloc<A> {
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let p = self.0.realloc(ptr, layout, new_size);
+        CALLS.fetch_add(1, Ordering::Relaxed);
         if !p.is_null() {
             ALLOCATED.fetch_sub(layout.size(), Ordering::Relaxed);
             ALLOCATED.fetch_add(new_size, Ordering::Relaxed);

@@ -231,7 +231,9 @@ impl Conn {
             if !eng.execute_fast(self.id, session, cmd, args, now, &mut self.out) {
                 break;
             }
-            self.pending.pop_front();
+            if let Some(args) = self.pending.pop_front() {
+                self.parser.recycle(args);
+            }
         }
         self.pending.is_empty()
     }

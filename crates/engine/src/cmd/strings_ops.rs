@@ -12,11 +12,7 @@ use bytes::Bytes;
 use resp::Reply;
 
 pub fn get(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
-    match ctx.read_string(&a[1]) {
-        Ok(Some(s)) => Reply::bulk_from_slice(&s.as_bytes()),
-        Ok(None) => Reply::Nil,
-        Err(e) => e,
-    }
+    ctx.string_reply(&a[1])
 }
 
 /// MGET: nil for missing keys and for keys of other types (never WRONGTYPE).
