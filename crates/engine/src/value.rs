@@ -48,12 +48,9 @@ impl RString {
 
     /// Appends the value as a RESP bulk string, formatting integers in place.
     pub fn encode_bulk(&self, out: &mut Vec<u8>) {
-        use std::io::Write;
-        let _ = write!(out, "${}\r\n", self.len());
+        resp::reply::bulk_header(out, self.len());
         match self {
-            RString::Int(n) => {
-                let _ = write!(out, "{n}");
-            }
+            RString::Int(n) => resp::reply::push_decimal(out, *n),
             RString::Emb(b) => out.extend_from_slice(b),
             RString::Raw(b) => out.extend_from_slice(b),
         }

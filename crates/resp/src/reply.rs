@@ -288,8 +288,14 @@ fn bulk(out: &mut Vec<u8>, b: &[u8]) {
     out.extend_from_slice(b"\r\n");
 }
 
+/// Appends a bulk string's header (`$<len>\r\n`), for callers that append the body
+/// themselves (a value encoded straight from storage).
+pub fn bulk_header(out: &mut Vec<u8>, len: usize) {
+    int_line(out, b'$', len as i64);
+}
+
 /// Appends the decimal digits of `n` without going through `fmt` or allocating.
-fn push_decimal(out: &mut Vec<u8>, n: i64) {
+pub fn push_decimal(out: &mut Vec<u8>, n: i64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     let mut v = n.unsigned_abs();

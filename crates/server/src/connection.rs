@@ -92,7 +92,8 @@ pub async fn serve<S>(
                     }
                 }
             },
-            _ = tokio::time::sleep(Duration::from_millis(2)), if c.retry || c.retry_attend => {
+            // An async block, so the timer (and its clock read) exists only while polled.
+            _ = async { tokio::time::sleep(Duration::from_millis(2)).await }, if c.retry || c.retry_attend => {
                 if std::mem::take(&mut c.retry_attend) {
                     c.attend();
                 }
