@@ -134,26 +134,37 @@ fn config_set_reaches_the_shards() {
 
 #[test]
 fn fast_session_follows_the_client_state() {
+    use resp::Proto::{Resp2, Resp3};
     let mut c = Cluster::new(1);
     let id = c.client;
+    let mut session = |c: &mut Cluster| c.lent(|m| m.fast_session(id));
     assert_eq!(
-        c.lent(|m| m.fast_session(id)),
+        session(&mut c),
         Some(FastSession {
             db: 0,
-            proto: resp::Proto::Resp2
+            proto: Resp2
         })
     );
     c.run("SELECT 3");
     c.run("HELLO 3");
     assert_eq!(
-        c.lent(|m| m.fast_session(id)),
+        session(&mut c),
         Some(FastSession {
             db: 3,
-            proto: resp::Proto::Resp3
+            proto: Resp3
         })
     );
+    for (enter, leave) in [
+        ("MULTI", "DISCARD"),
+        ("CLIENT TRACKING ON", "CLIENT TRACKING OFF"),
+    ] {
+        c.run(enter);
+        assert_eq!(session(&mut c), None, "{enter}");
+        c.run(leave);
+        assert!(session(&mut c).is_some(), "{leave}");
+    }
     c.run("CLIENT REPLY OFF");
-    assert_eq!(c.lent(|m| m.fast_session(id)), None);
+    assert_eq!(session(&mut c), None);
 }
 
 #[test]
