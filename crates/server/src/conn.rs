@@ -1,8 +1,7 @@
 //! A connection's state and the work it does with the engine: parse what was read, run it
 //! on the key's shard when it may (engine::shard) or else under the main engine lock, take
-//! wake-ups. While another connection's script holds the engine,
-//! it never waits on it: past `busy-reply-threshold` it answers by itself (crate::busy),
-//! before that it retries shortly. A batch that may run a script runs on tokio's blocking
+//! wake-ups. While another connection's script holds the engine, it never waits on it: past
+//! `busy-reply-threshold` it answers by itself (crate::busy), before that it retries shortly. A batch that may run a script runs on tokio's blocking
 //! pool, so the I/O thread stays free for the other connections (and their SCRIPT KILL).
 
 use crate::shared::Shared;
