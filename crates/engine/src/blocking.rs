@@ -60,6 +60,7 @@ pub struct Waiters {
     /// Encoded bytes for a client produced outside its own command (a woken or timed-out
     /// blocking reply, pub/sub messages), until its connection takes them.
     pub outbox: IdMap<Vec<u8>>,
+    changes: u64,
 }
 
 impl Waiters {
@@ -70,6 +71,7 @@ impl Waiters {
 
     /// Number of parked clients (INFO's `blocked_clients` counts clients, see Engine).
     pub fn park(&mut self, client: u64, db: usize, keys: &[Bytes]) {
+        self.changes += 1;
         for key in keys {
             let queue = self.queues.entry((db, key.clone())).or_default();
             if !queue.contains(&client) {
@@ -79,6 +81,7 @@ impl Waiters {
     }
 
     pub fn unpark(&mut self, client: u64, db: usize, keys: &[Bytes]) {
+        self.changes += 1;
         for key in keys {
             let k = (db, key.clone());
             if let Some(queue) = self.queues.get_mut(&k) {
@@ -90,12 +93,22 @@ impl Waiters {
         }
     }
 
-    /// Notes that `key` may now satisfy a waiter (ignored when nobody waits on it).
     /// No client is parked on any key.
     pub fn is_idle(&self) -> bool {
         self.queues.is_empty()
     }
 
+    /// The (db, key) pairs some client is parked on.
+    pub fn keys(&self) -> impl Iterator<Item = &(usize, Bytes)> {
+        self.queues.keys()
+    }
+
+    /// Bumped whenever the set of keys with waiters may have changed.
+    pub fn changes(&self) -> u64 {
+        self.changes
+    }
+
+    /// Notes that `key` may now satisfy a waiter (ignored when nobody waits on it).
     pub fn signal(&mut self, db: usize, key: &[u8]) {
         if self.queues.is_empty() {
             return;

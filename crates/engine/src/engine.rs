@@ -134,6 +134,10 @@ pub struct Engine {
     /// On a shard engine: per client, the commands run here since the main engine last
     /// borrowed the shard.
     pub(crate) activity: crate::util::fasthash::IdMap<crate::shard::ShardActivity>,
+    /// On a shard engine: this shard's keys that someone WATCHes or waits on (in any db),
+    /// as of the main engine's registries at `interest_generation`.
+    pub(crate) interest: std::collections::HashSet<Box<[u8]>>,
+    pub(crate) interest_generation: u64,
     next_client_id: u64,
 }
 
@@ -172,6 +176,8 @@ impl Engine {
             config_generation: 0,
             shard_open: false,
             activity: Default::default(),
+            interest: Default::default(),
+            interest_generation: 0,
             next_client_id: 1,
         }
     }

@@ -62,7 +62,7 @@ pub fn route(args: &[Bytes], shards: usize) -> Route {
     // common case allocates nothing).
     let mut first = None;
     let mut all: Vec<usize> = Vec::new();
-    let mut note = |key: &[u8]| {
+    let found = for_each_key(cmd, args, |key| {
         let s = slot::shard_of(key, shards);
         match first {
             None => first = Some(s),
@@ -74,17 +74,33 @@ pub fn route(args: &[Bytes], shards: usize) -> Route {
                 all.push(s);
             }
         }
-    };
-    // Key positions come from the legacy range unless they move with the arguments (SET's
-    // `getkeys` only varies flags); that path allocates, the common one does not.
+    });
+    if !found {
+        return Route::Main;
+    }
+    match first {
+        None => Route::Main,
+        Some(s) if all.is_empty() => Route::Shard(cmd, s),
+        Some(_) => {
+            all.sort_unstable();
+            all.dedup();
+            Route::Shards(all)
+        }
+    }
+}
+
+/// Calls `f` with each key `args` names; false when they cannot be told (arguments missing).
+/// Key positions come from the legacy range unless they move with the arguments (SET's
+/// `getkeys` only varies flags); that path allocates, the common one does not.
+fn for_each_key(cmd: &Command, args: &[Bytes], mut f: impl FnMut(&[u8])) -> bool {
     if cmd.has(flags::MOVABLE_KEYS) {
         let Some(keys) = introspect::keys_of(cmd, args) else {
-            return Route::Main;
+            return false;
         };
         for k in keys {
             match args.get(k.0) {
-                Some(a) => note(a),
-                None => return Route::Main,
+                Some(a) => f(a),
+                None => return false,
             }
         }
     } else {
@@ -96,20 +112,12 @@ pub fn route(args: &[Bytes], shards: usize) -> Route {
         };
         for i in (cmd.first_key..=last).step_by(cmd.key_step.max(1) as usize) {
             match args.get(i as usize) {
-                Some(a) => note(a),
-                None => return Route::Main,
+                Some(a) => f(a),
+                None => return false,
             }
         }
     }
-    match first {
-        None => Route::Main,
-        Some(s) if all.is_empty() => Route::Shard(cmd, s),
-        Some(_) => {
-            all.sort_unstable();
-            all.dedup();
-            Route::Shards(all)
-        }
-    }
+    true
 }
 
 /// Commands that can run on a shard engine: they name keys, and touch nothing beyond them
@@ -170,16 +178,30 @@ impl Engine {
             shard.config_generation = self.config_generation;
         }
         shard.shard_open = self.shard_open();
+        let generation = self.interest_generation();
+        if shard.interest_generation != generation {
+            let shards = self.dbs.first().map_or(1, |db| db.parts());
+            shard.interest = self
+                .tx
+                .keys()
+                .chain(self.blocking.keys())
+                .filter(|(_, key)| slot::shard_of(key, shards) == index)
+                .map(|(_, key)| Box::from(&key[..]))
+                .collect();
+            shard.interest_generation = generation;
+        }
     }
 
-    /// Whether keyed commands may run on shards: nothing global watches their effects (no
-    /// WATCH, tracking, parked clients, keyspace events, effect log).
+    /// Whether keyed commands may run on shards at all: nothing that watches every write is
+    /// on (tracking, keyspace events, an effect log). Watched keys and keys with parked
+    /// clients are handled per key (`interest`).
     fn shard_open(&self) -> bool {
-        self.effects.is_none()
-            && self.config.notify_keyspace_events == 0
-            && self.tx.is_idle()
-            && self.tracking.is_idle()
-            && self.blocking.is_idle()
+        self.effects.is_none() && self.config.notify_keyspace_events == 0 && self.tracking.is_idle()
+    }
+
+    /// Changes whenever the set of watched keys or keys with parked clients may have.
+    fn interest_generation(&self) -> u64 {
+        self.tx.changes() + self.blocking.changes()
     }
 
     /// Whether `client`'s commands may run on shards, and with which db and protocol.
@@ -209,7 +231,7 @@ impl Engine {
         now_ms: i64,
         out: &mut Vec<u8>,
     ) -> bool {
-        if !self.shard_open {
+        if !self.shard_open || self.touches_interest(cmd, args) {
             return false;
         }
         let reply = {
@@ -246,6 +268,18 @@ impl Engine {
 }
 
 impl Engine {
+    /// Whether a key of the command is one someone WATCHes or waits on (in any db, which
+    /// also covers MOVE and COPY ... DB): then it runs on the main engine, where the
+    /// watcher's transaction or the parked client hears of it.
+    fn touches_interest(&self, cmd: &Command, args: &[Bytes]) -> bool {
+        if self.interest.is_empty() {
+            return false;
+        }
+        let mut hit = false;
+        for_each_key(cmd, args, |key| hit |= self.interest.contains(key));
+        hit
+    }
+
     /// Counts bytes the shell read from and wrote to `client` (INFO, CLIENT LIST), on the
     /// main engine or on a shard engine (folded into the session when the main engine
     /// borrows the shard).

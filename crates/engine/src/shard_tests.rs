@@ -103,14 +103,29 @@ fn keyed_commands_run_on_their_shard_and_the_rest_sees_them() {
 }
 
 #[test]
-fn shards_close_while_anything_global_watches() {
+fn watched_and_awaited_keys_and_global_listeners_take_the_main_engine() {
     let mut c = Cluster::new(2);
     assert!(c.run("SET a 1").1);
     assert!(!c.run("WATCH a").1);
-    // Another client's write must reach the watcher's registry: no shard while it watches.
+    // A write to a watched key must reach the watchers' registry; other keys stay on shards.
     assert!(!c.run("SET a 2").1);
+    assert!(c.run("SET b 2").1);
     assert!(!c.run("UNWATCH").1);
     assert!(c.run("SET a 3").1);
+    // A key someone waits on: the push goes to the main engine, which serves the waiter.
+    let other = c.lent(|m| m.connect("o".into(), "o".into(), 6, NOW));
+    let blpop: Vec<Bytes> = ["BLPOP", "q", "0"].map(Bytes::from).to_vec();
+    let mut parked = Vec::new();
+    c.lent(|m| m.execute(other, &blpop, NOW, &mut parked));
+    assert!(parked.is_empty());
+    assert!(c.run("LPUSH r x").1);
+    assert_eq!(c.run("LPUSH q x"), (":1\r\n".into(), false));
+    assert_eq!(
+        c.lent(|m| m.take_outbox(other)),
+        Some(b"*2\r\n$1\r\nq\r\n$1\r\nx\r\n".to_vec())
+    );
+    assert!(c.run("LPUSH q y").1);
+    // Keyspace events hear every write: everything takes the main engine.
     assert!(!c.run("CONFIG SET notify-keyspace-events KEA").1);
     assert!(!c.run("SET a 4").1);
     // MULTI keeps the client on the main engine until EXEC.
@@ -137,7 +152,7 @@ fn fast_session_follows_the_client_state() {
     use resp::Proto::{Resp2, Resp3};
     let mut c = Cluster::new(1);
     let id = c.client;
-    let mut session = |c: &mut Cluster| c.lent(|m| m.fast_session(id));
+    let session = |c: &mut Cluster| c.lent(|m| m.fast_session(id));
     assert_eq!(
         session(&mut c),
         Some(FastSession {

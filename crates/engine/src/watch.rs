@@ -31,6 +31,7 @@ pub struct TxRegistry {
     /// True while EXEC runs its queue: blocking commands must not block (Redis's
     /// `CLIENT_DENY_BLOCKING`), see `Ctx::block`.
     pub in_exec: bool,
+    changes: u64,
 }
 
 impl TxRegistry {
@@ -39,8 +40,19 @@ impl TxRegistry {
         self.keys.is_empty()
     }
 
+    /// The (db, key) pairs someone watches.
+    pub fn keys(&self) -> impl Iterator<Item = &(usize, Bytes)> {
+        self.keys.keys()
+    }
+
+    /// Bumped whenever the set of watched keys may have changed.
+    pub fn changes(&self) -> u64 {
+        self.changes
+    }
+
     /// Adds `key` of `db` to the client's watched keys (once per db and key).
     pub fn watch(&mut self, client: u64, db: usize, key: &Bytes, expired: bool) {
+        self.changes += 1;
         let mine = self.by_client.entry(client).or_default();
         if mine.iter().any(|(d, k)| *d == db && k == key) {
             return;
@@ -57,6 +69,7 @@ impl TxRegistry {
         let Some(mine) = self.by_client.remove(&client) else {
             return;
         };
+        self.changes += 1;
         for k in mine {
             if let Some(list) = self.keys.get_mut(&k) {
                 list.retain(|w| w.client != client);

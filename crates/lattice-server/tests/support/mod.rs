@@ -68,17 +68,29 @@ fn wait_ready(port: u16, child: &mut Child, name: &str) -> bool {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("{name} did not start listening on {port}");
 }
 
-/// True if the server behind `stream` reports `pid` in `INFO server`.
-fn serves_pid(stream: TcpStream, pid: u32) -> bool {
+/// True if the server behind `stream` reports `pid` in `INFO server`. A connection that
+/// fails (another test's server dying on this port) is not ours either: false, so the caller
+/// kills its child and tries another port instead of leaking it.
+fn serves_pid(mut stream: TcpStream, pid: u32) -> bool {
     stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
+    if stream
+        .write_all(&Conn::encode(&[b"INFO", b"server"]))
+        .is_err()
+    {
+        return false;
+    }
     let mut conn = Conn {
         stream,
         buf: Vec::new(),
     };
-    let info = conn.call(&[b"INFO", b"server"]);
+    let Ok(Some(info)) = conn.try_read(Duration::from_secs(10)) else {
+        return false;
+    };
     let want = format!("process_id:{pid}\r\n");
     info.windows(want.len()).any(|w| w == want.as_bytes())
 }
