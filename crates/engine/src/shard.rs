@@ -4,11 +4,12 @@
 //! of every db (crate::db, keys by hash slot) plus its own counters and random stream. A
 //! command whose keys all live in one shard, and that needs nothing but those keys, runs on
 //! that shard's engine under that shard's lock alone (`execute_fast`): no other lock, no
-//! thread hop. Everything else (commands that span shards or touch no key, and every command
-//! while some client WATCHes, tracks, blocks, or keyspace events are on) runs on the main
-//! engine, which first takes every shard's lock in ascending order and borrows their parts
-//! (`lend`/`reclaim`): MULTI/EXEC, scripts, MSET across shards, KEYS, FLUSHALL are atomic
-//! and isolated across all shards.
+//! thread hop. Everything else runs on the main engine, which first takes the shards' locks
+//! in ascending order and borrows their parts (`lend`/`reclaim`): just the shards a command
+//! names keys in (MSET across shards), or all of them (MULTI/EXEC, scripts, KEYS,
+//! FLUSHALL), so those are atomic and isolated across shards. Commands naming a key that a
+//! client WATCHes or is blocked on, and every command while a client tracks keys or keyspace
+//! events are on, also take the main engine: their writes must reach its registries.
 
 use crate::command::{flags, introspect, Command};
 use crate::ctx::Ctx;
