@@ -15,11 +15,18 @@ pub mod zset;
 /// Longest string Redis stores with the `embstr` encoding.
 pub const EMBSTR_MAX: usize = 44;
 
+/// Longest `embstr` kept inside the value itself: 14 bytes and a length fit in the 16 bytes
+/// beside a `Vec`'s capacity, so `RString` stays 24 bytes (checked in a test) and short
+/// values need no allocation of their own.
+pub const SMALL_MAX: usize = 14;
+
 /// A string value in one of Redis's encodings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RString {
     /// An integer that prints back to exactly the bytes it was set from.
     Int(i64),
+    /// A string of at most `SMALL_MAX` bytes stored as given, inline (Redis's `embstr`).
+    Small { len: u8, bytes: [u8; SMALL_MAX] },
     /// A short string that was stored as given (Redis's `embstr`).
     Emb(Box<[u8]>),
     /// A string that was modified in place or is long (Redis's `raw`).
@@ -39,7 +46,14 @@ impl RString {
 
     /// A string object created without integer encoding (e.g. INCRBYFLOAT's result).
     pub fn plain(bytes: &[u8]) -> RString {
-        if bytes.len() <= EMBSTR_MAX {
+        if bytes.len() <= SMALL_MAX {
+            let mut inline = [0u8; SMALL_MAX];
+            inline[..bytes.len()].copy_from_slice(bytes);
+            RString::Small {
+                len: bytes.len() as u8,
+                bytes: inline,
+            }
+        } else if bytes.len() <= EMBSTR_MAX {
             RString::Emb(bytes.into())
         } else {
             RString::Raw(bytes.to_vec())
@@ -51,6 +65,7 @@ impl RString {
         resp::reply::bulk_header(out, self.len());
         match self {
             RString::Int(n) => resp::reply::push_decimal(out, *n),
+            RString::Small { len, bytes } => out.extend_from_slice(&bytes[..*len as usize]),
             RString::Emb(b) => out.extend_from_slice(b),
             RString::Raw(b) => out.extend_from_slice(b),
         }
@@ -60,6 +75,7 @@ impl RString {
     pub fn as_bytes(&self) -> Cow<'_, [u8]> {
         match self {
             RString::Int(n) => Cow::Owned(n.to_string().into_bytes()),
+            RString::Small { len, bytes } => Cow::Borrowed(&bytes[..*len as usize]),
             RString::Emb(b) => Cow::Borrowed(b),
             RString::Raw(b) => Cow::Borrowed(b),
         }
@@ -68,6 +84,7 @@ impl RString {
     pub fn len(&self) -> usize {
         match self {
             RString::Int(n) => crate::util::num::i64_len(*n),
+            RString::Small { len, .. } => *len as usize,
             RString::Emb(b) => b.len(),
             RString::Raw(b) => b.len(),
         }
@@ -92,7 +109,7 @@ impl RString {
     pub fn encoding(&self) -> &'static str {
         match self {
             RString::Int(_) => "int",
-            RString::Emb(_) => "embstr",
+            RString::Small { .. } | RString::Emb(_) => "embstr",
             RString::Raw(_) => "raw",
         }
     }
@@ -142,4 +159,30 @@ pub struct Entry {
     /// A small integer that is its own object rather than Redis's shared one (COPY makes
     /// these), so OBJECT REFCOUNT answers 1 as Redis does.
     pub unshared: bool,
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+
+    #[test]
+    fn short_strings_are_inline_without_growing_values() {
+        assert_eq!(std::mem::size_of::<RString>(), 24);
+        assert_eq!(std::mem::size_of::<Value>(), 24);
+        for len in [0, 1, SMALL_MAX, SMALL_MAX + 1, EMBSTR_MAX, EMBSTR_MAX + 1] {
+            let bytes = vec![b'x'; len];
+            let s = RString::plain(&bytes);
+            assert_eq!(&*s.as_bytes(), bytes.as_slice());
+            assert_eq!(s.len(), len);
+            assert_eq!(matches!(s, RString::Small { .. }), len <= SMALL_MAX);
+            let want = if len <= EMBSTR_MAX { "embstr" } else { "raw" };
+            assert_eq!(s.encoding(), want);
+            let mut out = Vec::new();
+            s.encode_bulk(&mut out);
+            assert_eq!(
+                out,
+                [format!("${len}\r\n").as_bytes(), &bytes, b"\r\n"].concat()
+            );
+        }
+    }
 }

@@ -48,8 +48,10 @@ fn same(a: &Snapshot, b: &Snapshot) -> bool {
                     && x.1 == y.1
                     && x.3 == y.3
                     && match (&x.2, &y.2) {
-                        (Value::Str(RString::Emb(e)), Value::Str(RString::Int(n))) => {
-                            **e == *n.to_string().as_bytes()
+                        (Value::Str(e), Value::Str(RString::Int(n)))
+                            if e.encoding() == "embstr" =>
+                        {
+                            *e.as_bytes() == *n.to_string().as_bytes()
                         }
                         (Value::Str(o @ RString::Raw(_)), Value::Str(r)) => {
                             o.as_bytes() == r.as_bytes()

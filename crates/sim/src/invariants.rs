@@ -2,7 +2,7 @@
 //! engine's public API (read-only): no empty collection is stored, every TTL belongs to a
 //! stored key, and every compact encoding is within the configured thresholds.
 
-use engine::value::{RString, Value, EMBSTR_MAX};
+use engine::value::{RString, Value, EMBSTR_MAX, SMALL_MAX};
 use engine::Engine;
 
 /// The first broken invariant, if any.
@@ -21,6 +21,9 @@ pub fn check(e: &Engine) -> Result<(), String> {
             let bad = |what: &str| Err(format!("db{i} key {:?}: {what}", show(k)));
             match &entry.value {
                 Value::Str(RString::Emb(b)) if b.len() > EMBSTR_MAX => return bad("long embstr"),
+                Value::Str(RString::Small { len, .. }) if *len as usize > SMALL_MAX => {
+                    return bad("long inline string")
+                }
                 Value::Str(_) => {}
                 Value::List(l) if l.is_empty() => return bad("empty list stored"),
                 Value::List(_) => {}
