@@ -24,6 +24,8 @@ pub mod shard;
 #[cfg(test)]
 mod shard_tests;
 pub mod slot;
+#[cfg(test)]
+mod test_support;
 pub mod tracking;
 pub mod util;
 pub mod value;

@@ -271,19 +271,7 @@ mod tests {
     }
 
     fn effects(e: &mut Engine) -> Vec<String> {
-        e.effects
-            .replace(Vec::new())
-            .unwrap_or_default()
-            .iter()
-            .map(|f| {
-                let words: Vec<String> = f
-                    .argv
-                    .iter()
-                    .map(|a| String::from_utf8_lossy(a).into_owned())
-                    .collect();
-                words.join(" ")
-            })
-            .collect()
+        crate::test_support::effects_text(e)
     }
 
     /// Blocking pops propagate their non-blocking form, served at once or after waiting, and

@@ -47,16 +47,7 @@ impl T {
 
     /// The effects recorded since the last call, as space-joined text.
     fn effects(&mut self) -> Vec<String> {
-        let list = self.eng.effects.replace(Vec::new()).unwrap_or_default();
-        list.iter()
-            .map(|e| {
-                e.argv
-                    .iter()
-                    .map(|a| String::from_utf8_lossy(a).into_owned())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect()
+        crate::test_support::effects_text(&mut self.eng)
     }
 }
 

@@ -1,25 +1,16 @@
 use crate::config::Config;
 use crate::engine::{Engine, NullHost};
 use crate::replica::{keyspace, Replica};
-use bytes::Bytes;
+use crate::test_support::{run_words, two_clients};
 
 const NOW: i64 = 1_000_000;
 
 fn run(e: &mut Engine, c: u64, line: &str, now: i64) -> String {
-    let args: Vec<Bytes> = line
-        .split(' ')
-        .map(|s| Bytes::copy_from_slice(s.as_bytes()))
-        .collect();
-    let mut out = Vec::new();
-    e.execute(c, &args, now, &mut out);
-    String::from_utf8_lossy(&out).into_owned()
+    run_words(e, c, &line.split(' ').collect::<Vec<_>>(), now)
 }
 
 fn engine() -> (Engine, u64, u64) {
-    let mut e = Engine::new(Config::default(), 1, NOW, Box::new(NullHost));
-    let a = e.connect("a".into(), "l".into(), 1, NOW);
-    let b = e.connect("b".into(), "l".into(), 2, NOW);
-    (e, a, b)
+    two_clients(NOW)
 }
 
 #[test]

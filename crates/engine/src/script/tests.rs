@@ -1,43 +1,18 @@
 //! Engine-level checks of scripting: effects of scripts, WATCH, VM reuse, FUNCTION DUMP and
 //! RESTORE round trip.
 
-use crate::config::Config;
-use crate::engine::{Engine, NullHost};
+use crate::engine::Engine;
 use crate::replica::{keyspace, Replica};
-use bytes::Bytes;
+use crate::test_support::{effects_text, run_words, two_clients};
 
 const NOW: i64 = 1_000_000;
 
 fn run(e: &mut Engine, c: u64, args: &[&str]) -> String {
-    let args: Vec<Bytes> = args
-        .iter()
-        .map(|s| Bytes::copy_from_slice(s.as_bytes()))
-        .collect();
-    let mut out = Vec::new();
-    e.execute(c, &args, NOW, &mut out);
-    String::from_utf8_lossy(&out).into_owned()
+    run_words(e, c, args, NOW)
 }
 
 fn engine() -> (Engine, u64, u64) {
-    let mut e = Engine::new(Config::default(), 1, NOW, Box::new(NullHost));
-    let a = e.connect("a".into(), "l".into(), 1, NOW);
-    let b = e.connect("b".into(), "l".into(), 2, NOW);
-    (e, a, b)
-}
-
-fn effects(e: &mut Engine) -> Vec<String> {
-    e.effects
-        .replace(Vec::new())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|eff| {
-            eff.argv
-                .iter()
-                .map(|a| String::from_utf8_lossy(a).into_owned())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
+    two_clients(NOW)
 }
 
 #[test]
@@ -46,16 +21,16 @@ fn a_script_becomes_the_writes_it_made() {
     e.effects = Some(Vec::new());
     let body = "redis.call('set', KEYS[1], 'x') redis.call('incr', KEYS[2]) return 1";
     assert_eq!(run(&mut e, a, &["EVAL", body, "2", "k", "n"]), ":1\r\n");
-    assert_eq!(effects(&mut e), ["MULTI", "set k x", "incr n", "EXEC"]);
+    assert_eq!(effects_text(&mut e), ["MULTI", "set k x", "incr n", "EXEC"]);
     // One write: no wrapping; reads only: nothing.
     run(&mut e, a, &["EVAL", "return redis.call('del', 'k')", "0"]);
-    assert_eq!(effects(&mut e), ["del k"]);
+    assert_eq!(effects_text(&mut e), ["del k"]);
     run(&mut e, a, &["EVAL", "return redis.call('get', 'n')", "0"]);
-    assert!(effects(&mut e).is_empty());
+    assert!(effects_text(&mut e).is_empty());
     // REPL_NONE keeps later writes out of the effects.
     let body = "redis.set_repl(redis.REPL_NONE) redis.call('set', 'q', '1') return 1";
     run(&mut e, a, &["EVAL", body, "0"]);
-    assert!(effects(&mut e).is_empty());
+    assert!(effects_text(&mut e).is_empty());
     assert_eq!(run(&mut e, a, &["GET", "q"]), "$1\r\n1\r\n");
 }
 
