@@ -14,12 +14,14 @@ Method
 ------
 * Every server runs without persistence (`--save "" --appendonly no`) on a free port on
   127.0.0.1, and all three stay up for the whole run.
-* CPU pinning (`taskset`): the development machine has 2 cores. Each server is pinned to
-  CPU 0 and every load generator (redis-benchmark, and our Zipfian generator) to CPU 1, so the
-  server never competes with its client for a core and every server gets exactly one core.
-  Lattice's tokio runtime sizes its worker pool from the affinity mask, so it runs one worker
-  thread here: this measures single-core efficiency, not multi-core scaling (see "Scaling
-  runs" in BENCHMARKS.md for that method).
+* CPU pinning (`taskset`): by default each server is pinned to CPU 0 and every load
+  generator (redis-benchmark, and our Zipfian generator) to CPU 1, which is all the 2-core
+  development machine has, so the server never competes with its client for a core and every
+  server gets exactly one core. On a larger machine give the load generator several cores
+  (`--client-cpus 8-11 --bench-threads 4`) so that it is never the limit.
+  Lattice sizes its I/O threads (and so its shards) from the CPUs in its affinity mask
+  (`std::thread::available_parallelism`), so pinned to one CPU it runs one thread: this
+  measures single-core efficiency; scripts/scaling.py measures multi-core scaling.
 * Alternation: for every test the servers run one after another (and the order rotates from
   test to test) instead of running the whole suite against one server and then the next.
   Slow drift on a shared machine (other jobs, thermal state, noisy neighbours) then hits
@@ -55,6 +57,7 @@ import io
 import os
 import platform
 import random
+import resource
 import selectors
 import shutil
 import socket
@@ -108,12 +111,12 @@ def command(port, *args, timeout=5.0):
 
 
 class Server:
-    def __init__(self, name, binary):
+    def __init__(self, name, binary, cpus=SERVER_CPU, extra=()):
         self.name = name
         self.binary = binary
         self.port = free_port()
-        argv = ["taskset", "-c", SERVER_CPU, binary, "--port", str(self.port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        argv = ["taskset", "-c", cpus, binary, "--port", str(self.port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", *extra]
         self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.time() + 20
         while True:
@@ -173,15 +176,24 @@ def version_of(binary):
 # ---------------------------------------------------------------- redis-benchmark
 
 
-def redis_benchmark(server, test, n, pipeline, clients):
-    argv = ["taskset", "-c", CLIENT_CPU, "redis-benchmark", "-h", "127.0.0.1",
+def redis_benchmark(server, test, n, pipeline, clients, cpus=CLIENT_CPU, threads=0,
+                    keyspace=0):
+    """One redis-benchmark run; `threads` > 0 adds --threads, `keyspace` > 0 adds -r."""
+    argv = ["taskset", "-c", cpus, "redis-benchmark", "-h", "127.0.0.1",
             "-p", str(server.port), "-t", test, "-n", str(n), "-P", str(pipeline),
             "-c", str(clients), "--csv"]
+    if threads:
+        argv += ["--threads", str(threads)]
+    if keyspace:
+        argv += ["-r", str(keyspace)]
     before = server.cpu()
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.time()
     out = subprocess.run(argv, capture_output=True, text=True, timeout=3600)
     wall = time.time() - t0
     cpu = server.cpu() - before
+    kids_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client_cpu = (kids_after.ru_utime + kids_after.ru_stime - kids.ru_utime - kids.ru_stime)
     if out.returncode != 0:
         raise RuntimeError(f"redis-benchmark failed on {server.name}: {out.stderr[-500:]}")
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
@@ -192,7 +204,8 @@ def redis_benchmark(server, test, n, pipeline, clients):
     if "error" in (out.stdout + out.stderr).lower():
         loud(f"redis-benchmark reported errors on {server.name} {test}: {out.stderr[-300:]}")
     return {"rps": float(row["rps"]), "p50": float(row["p50_latency_ms"]),
-            "p99": float(row["p99_latency_ms"]), "cpu": cpu, "n": n, "wall": wall}
+            "p99": float(row["p99_latency_ms"]), "cpu": cpu, "n": n, "wall": wall,
+            "client_cores": client_cpu / wall}
 
 
 # ---------------------------------------------------------------- Zipfian mix
@@ -303,7 +316,7 @@ def mix_bench(server, args, ops, pipeline):
             "--mix-port", str(server.port), "--keys", str(args.keys),
             "--mix-ops", str(ops), "--mix-pipeline", str(pipeline),
             "--mix-conns", str(args.mix_conns)]
-    pin = ["taskset", "-c", CLIENT_CPU]
+    pin = ["taskset", "-c", args.client_cpus]
     subprocess.run(pin + base + ["--mix-preload"], check=True, capture_output=True)
     before = server.cpu()
     out = subprocess.run(pin + base, capture_output=True, text=True)
@@ -410,6 +423,9 @@ def main():
     ap.add_argument("--mix-ops", type=int, default=None, help="mix requests (P16: 300000)")
     ap.add_argument("--mix-conns", type=int, default=8)
     ap.add_argument("--no-mix", action="store_true")
+    ap.add_argument("--server-cpus", default=SERVER_CPU, help="taskset list for every server")
+    ap.add_argument("--client-cpus", default=CLIENT_CPU, help="taskset list for load generators")
+    ap.add_argument("--bench-threads", type=int, default=0, help="redis-benchmark --threads")
     ap.add_argument("--out", default=None, help="also write the Markdown table here")
     ap.add_argument("--svg", default=None, help="write an SVG bar chart of the ratios here")
     # Internal: the mix load generator re-runs this script pinned to the client CPU.
@@ -444,7 +460,7 @@ def main():
                  "CONTINUING WITHOUT VALKEY")
             continue
         try:
-            servers.append(Server(name, binary))
+            servers.append(Server(name, binary, args.server_cpus))
             versions[name] = version_of(binary)
         except (RuntimeError, OSError) as e:
             if name == "valkey":
@@ -467,7 +483,8 @@ def main():
                 order = servers[rot % len(servers):] + servers[:rot % len(servers)]
                 rot += 1
                 for s in order:
-                    r = redis_benchmark(s, test, n, p, args.clients)
+                    r = redis_benchmark(s, test, n, p, args.clients, args.client_cpus,
+                                        args.bench_threads)
                     us = r["cpu"] * 1e6 / n
                     if test == "lpush":
                         lpush_us[s.name] = us
@@ -480,7 +497,8 @@ def main():
                     res[s.name] = r
                     print(f"  {test:<11} P{p:<3} {s.name:<8} {r['rps']:>12,.0f} rps  "
                           f"p50 {r['p50']:.3f} p99 {r['p99']:.3f} ms  {us:7.2f} us/op "
-                          f"({r['wall']:.1f} s)", file=sys.stderr, flush=True)
+                          f"({r['wall']:.1f} s, client {r['client_cores']:.1f} cores)",
+                          file=sys.stderr, flush=True)
                 results.append((test, p, res))
         if not args.no_mix:
             for p in pipelines:
@@ -507,7 +525,9 @@ def main():
                   if ln.startswith("Model name")), platform.processor())
     header = [
         f"Date: {datetime.date.today().isoformat()}; machine: {os.cpu_count()} CPUs, {model}; "
-        f"server on CPU {SERVER_CPU}, load generator on CPU {CLIENT_CPU}; run time "
+        f"servers on CPU {args.server_cpus}, load generator on CPU {args.client_cpus}"
+        + (f" (redis-benchmark --threads {args.bench_threads})" if args.bench_threads else "")
+        + "; run time "
         f"{elapsed / 60:.1f} min.",
         f"Counts: -n {n1} at P1, {n16} at P>1 ({args.clients} clients); "
         f"Zipfian mix {mix_ops} ops at P16 and {max(1, mix_ops // 5)} at P1, "
