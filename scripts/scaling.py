@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Multi-core scaling: lattice-server, redis-server and valkey-server on 1, 2, 4, 8... CPUs.
 
-    scripts/scaling.py --threads 1,2,4,8 --client-cpus 8-15 --bench-threads 8 [--out FILE.md]
+    scripts/scaling.py --threads 1,2,4,8 --client-cpus 8-15 --bench-procs 8 [--out FILE.md]
 
 Needs a machine with spare cores for the load generator: the servers get CPUs 0..N-1 (or the
 first N of `--server-cpu-order`), redis-benchmark gets `--client-cpus`, the same for every N,
@@ -14,10 +14,10 @@ For each N every server is started fresh, pinned to its N CPUs:
 * redis: `--io-threads N --io-threads-do-reads yes` (N > 1); commands still run on one thread;
 * valkey: `--io-threads N` (N > 1); likewise.
 Tests (default GET and SET) run with `-r KEYSPACE` so keys spread over the whole keyspace
-(and over Lattice's shards), `-c` 50 per server CPU (at least 50), `-n` scaled by N, the
+(and over Lattice's shards), `-c` 50 per server CPU, the same `-n` at every N, the
 servers in rotating order per test. Reported: requests/s, p50/p99, server CPU us/op (from
 /proc, as scripts/bench.py), the scaling efficiency rps(N) / (N * rps(1)), and how many
-cores the load generator kept busy (its CPU time over wall time): near --bench-threads
+cores the load generator kept busy (its CPU time over wall time): near --bench-procs
 means the client, not the server, set the pace.
 Standard library only; reuses scripts/bench.py.
 """
@@ -56,11 +56,12 @@ def main():
     ap.add_argument("--server-cpu-order", default=None,
                     help="comma list of CPUs handed to servers, first N used (0,1,2,...)")
     ap.add_argument("--client-cpus", required=True, help="taskset list for redis-benchmark")
-    ap.add_argument("--bench-threads", type=int, default=4)
+    ap.add_argument("--bench-procs", type=int, default=4,
+                    help="redis-benchmark processes, one per client CPU")
     ap.add_argument("--tests", default="get,set")
     ap.add_argument("--pipelines", default="1,16")
-    ap.add_argument("-n1", type=int, default=200000, help="requests per server CPU at P1")
-    ap.add_argument("-n16", type=int, default=2000000, help="requests per server CPU at P>1")
+    ap.add_argument("-n1", type=int, default=400000, help="requests per test at P1")
+    ap.add_argument("-n16", type=int, default=3000000, help="requests per test at P>1")
     ap.add_argument("--keyspace", type=int, default=1000000, help="redis-benchmark -r")
     ap.add_argument("--shards-per-thread", type=int, default=1)
     ap.add_argument("--servers", default="lattice,redis,valkey")
@@ -89,7 +90,7 @@ def main():
                 servers.append(bench.Server(name, binaries[name], cpus,
                                             server_args(name, n, args.shards_per_thread)))
             for p in pipelines:
-                reqs = (args.n1 if p == 1 else args.n16) * n
+                reqs = args.n1 if p == 1 else args.n16
                 clients = 50 * n
                 for test in tests:
                     order_now = servers[rot % len(servers):] + servers[:rot % len(servers)]
@@ -97,7 +98,7 @@ def main():
                     res = {}
                     for s in order_now:
                         r = bench.redis_benchmark(s, test, reqs, p, clients, args.client_cpus,
-                                                  args.bench_threads, args.keyspace)
+                                                  args.bench_procs, args.keyspace)
                         r["us"] = r["cpu"] * 1e6 / reqs
                         res[s.name] = r
                         print(f"  N={n:<2} {test:<4} P{p:<3} {s.name:<8} {r['rps']:>12,.0f} rps "
@@ -128,9 +129,9 @@ def main():
                   subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines()
                   if ln.startswith("Model name")), "?")
     header = (f"Date: {datetime.date.today().isoformat()}; machine: {os.cpu_count()} CPUs, "
-              f"{model}; servers on the first N of CPUs {order[:max(counts)]}, redis-benchmark "
-              f"--threads {args.bench_threads} on CPUs {args.client_cpus}; -r {args.keyspace}, "
-              f"-c 50*N, -n {args.n1}*N at P1 and {args.n16}*N at P>1; Lattice shards "
+              f"{model}; servers on the first N of CPUs {order[:max(counts)]}, {args.bench_procs} "
+              f"redis-benchmark processes on CPUs {args.client_cpus}; -r {args.keyspace}, "
+              f"-c 50*N, -n {args.n1} at P1 and {args.n16} at P>1; Lattice shards "
               f"{args.shards_per_thread}*N; run time {(time.time() - started) / 60:.1f} min. "
               "eff = rps(N) / (N/N0 * rps(N0)); client = load-generator cores busy.")
     text = header + "\n\n" + "\n".join(lines) + "\n"
