@@ -134,6 +134,11 @@ impl RequestParser {
         buf: &mut BytesMut,
         limits: &Limits,
     ) -> Result<Option<Vec<Bytes>>, ProtocolError> {
+        if self.remaining == 0 && !limits.unauthenticated {
+            if let Some(args) = self.whole_command(buf, limits) {
+                return Ok(Some(args));
+            }
+        }
         loop {
             if self.remaining == 0 {
                 let Some(&first) = buf.first() else {
@@ -187,6 +192,48 @@ impl RequestParser {
             }
             return Ok(Some(std::mem::take(&mut self.args)));
         }
+    }
+
+    /// The fast path for the common case, a small multibulk command that has arrived whole in
+    /// plain form: it finds every argument by position first, then splits the command off
+    /// the buffer once and slices its arguments out of it, instead of advancing the buffer
+    /// past every header. Anything else (partial input, odd or invalid headers, more than
+    /// [`FAST_MAX_ARGS`] arguments) returns `None` with nothing consumed, and the general
+    /// parser below decides, so both paths accept and refuse exactly the same input.
+    fn whole_command(&mut self, buf: &mut BytesMut, limits: &Limits) -> Option<Vec<Bytes>> {
+        let bytes: &[u8] = buf;
+        if bytes.first() != Some(&b'*') {
+            return None;
+        }
+        let (n, mut pos) = plain_number(bytes, 1)?;
+        if n == 0 || n > FAST_MAX_ARGS as u64 || n as i64 > limits.max_multibulk {
+            return None;
+        }
+        let mut spans = [(0usize, 0usize); FAST_MAX_ARGS];
+        for span in spans.iter_mut().take(n as usize) {
+            if bytes.get(pos) != Some(&b'$') {
+                return None;
+            }
+            let (len, start) = plain_number(bytes, pos + 1)?;
+            if len > limits.proto_max_bulk_len {
+                return None;
+            }
+            let end = start.checked_add(usize::try_from(len).ok()?)?;
+            pos = end.checked_add(2)?;
+            if pos > bytes.len() {
+                return None;
+            }
+            *span = (start, end);
+        }
+        let command = buf.split_to(pos).freeze();
+        self.scanned = 0;
+        let mut args = self.spare.pop().unwrap_or_default();
+        args.extend(
+            spans[..n as usize]
+                .iter()
+                .map(|&(a, b)| command.slice(a..b)),
+        );
+        Some(args)
     }
 
     /// Takes back the argument vector of a command that has run, for the next command.
@@ -310,6 +357,32 @@ impl RequestParser {
             .map(Some)
             .ok_or_else(|| ProtocolError::new("unbalanced quotes in request"))
     }
+}
+
+/// Most arguments a command may have to take [`RequestParser`]'s fast path.
+const FAST_MAX_ARGS: usize = 16;
+
+/// The header number starting at `at`, in the form every client sends (1 to 18 digits, no
+/// sign, no leading zero unless it is `0`), ended by `\r` with one more byte after it:
+/// `(number, index after that byte)`. `None` for anything else, left to the general parser.
+fn plain_number(bytes: &[u8], at: usize) -> Option<(u64, usize)> {
+    let mut n: u64 = 0;
+    let mut i = at;
+    loop {
+        let b = *bytes.get(i)?;
+        if b == b'\r' {
+            break;
+        }
+        if !b.is_ascii_digit() || i - at >= 18 || (i > at && n == 0) {
+            return None;
+        }
+        n = n * 10 + u64::from(b - b'0');
+        i += 1;
+    }
+    if i == at || i + 2 > bytes.len() {
+        return None;
+    }
+    Some((n, i + 2))
 }
 
 /// Parses a decimal `i64` as strictly as Redis's `string2ll`: an optional `-`, then `0` alone

@@ -313,3 +313,66 @@ fn declared_sizes_reserve_little() {
     // At most 1MB is reserved ahead for the declared 512MB.
     assert!(buf.capacity() <= 2 * 1024 * 1024, "{}", buf.capacity());
 }
+
+/// Whole commands take the parser's fast path; fed one byte at a time they never can. Odd
+/// headers must come out the same both ways, and as Redis answers them.
+#[test]
+fn fast_path_agrees_on_odd_headers() {
+    let limits = Limits {
+        proto_max_bulk_len: 8,
+        ..Limits::default()
+    };
+    let cases: &[(&[u8], Parsed)] = &[
+        (b"*1\r\n$4\r\nPING\r\n", Ok(vec![cmd(&["PING"])])),
+        (b"*01\r\n$4\r\nPING\r\n", err("invalid multibulk length")),
+        (b"*1\r\n$04\r\nPING\r\n", err("invalid bulk length")),
+        (b"*+1\r\n$4\r\nPING\r\n", err("invalid multibulk length")),
+        (b"*1\r\n$+4\r\nPING\r\n", err("invalid bulk length")),
+        (b"*1\r\n$-4\r\nPING\r\n", err("invalid bulk length")),
+        (b"*1\r\n$9\r\nPINGPINGP\r\n", err("invalid bulk length")),
+        (b"*1\r\n$8\r\nPINGPING\r\n", Ok(vec![cmd(&["PINGPING"])])),
+        (b"*1\r\n$0\r\n\r\n", Ok(vec![cmd(&[""])])),
+        (b"*1\r\n$00\r\n\r\n", err("invalid bulk length")),
+        (b"*1\r\n$\r\n\r\n", err("invalid bulk length")),
+        (b"*\r\n", err("invalid multibulk length")),
+        (b"*00\r\n", err("invalid multibulk length")),
+        (
+            b"*1\r\n$99999999999999999999\r\n",
+            err("invalid bulk length"),
+        ),
+        (
+            b"*99999999999999999999\r\n",
+            err("invalid multibulk length"),
+        ),
+        (
+            b"*1\r\n+4\r\nPING\r\n",
+            Err("ERR Protocol error: expected '$', got '+'".into()),
+        ),
+        (
+            b"*2\r\n$1\r\na\r\n*1\r\n$1\r\nb\r\n",
+            err("expected '$', got '*'"),
+        ),
+    ];
+    for (input, want) in cases {
+        let whole = run_chunks(&[input], &limits);
+        let bytes: Vec<&[u8]> = input.chunks(1).collect();
+        let one_by_one = run_chunks(&bytes, &limits);
+        assert_eq!(&whole.0, want, "whole {:?}", String::from_utf8_lossy(input));
+        assert_eq!(
+            whole.0,
+            one_by_one.0,
+            "{:?}",
+            String::from_utf8_lossy(input)
+        );
+    }
+    // 16 arguments fit the fast path, 17 take the general one; both parse.
+    for n in [16, 17] {
+        let mut wire = format!("*{n}\r\n").into_bytes();
+        for i in 0..n {
+            wire.extend_from_slice(format!("${}\r\n{i}\r\n", i.to_string().len()).as_bytes());
+        }
+        let (got, left) = run_chunks(&[&wire], &limits);
+        assert_eq!(got.map(|c| c[0].len()), Ok(n));
+        assert_eq!(left, 0);
+    }
+}
