@@ -109,7 +109,9 @@ impl<'a> Ctx<'a> {
     fn lookup(&mut self, key: &[u8], stats: bool, touch: bool) -> Option<&Value> {
         self.expire_if_needed(key);
         let now = self.now_secs();
-        let found = self.eng.dbs[self.db].contains(key);
+        // One hash for both looks (the second borrows the entry to return it).
+        let h = self.eng.dbs[self.db].key_hash(key);
+        let found = self.eng.dbs[self.db].contains_hashed(key, h);
         if stats {
             if found {
                 self.eng.stats.keyspace_hits += 1;
@@ -118,7 +120,7 @@ impl<'a> Ctx<'a> {
                 self.notify(notify::KEY_MISS, "keymiss", key);
             }
         }
-        let entry = self.eng.dbs[self.db].get_mut(key)?;
+        let entry = self.eng.dbs[self.db].get_mut_hashed(key, h)?;
         if touch {
             entry.lru_secs = now;
         }

@@ -211,7 +211,11 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
         if self.is_empty() {
             return None;
         }
-        let h = self.hash_key(key);
+        self.find_hashed(key, self.hash_key(key))
+    }
+
+    /// Like `find`, with the key's hash passed in.
+    fn find_hashed(&self, key: &[u8], h: u64) -> Option<&Node<K, V>> {
         if let Some(node) = chain_find(self.bucket_of(0, h)?, key) {
             return Some(node);
         }
@@ -259,6 +263,27 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
         }
         let h = self.hash_key(key);
         self.find_mut(key, h).map(|n| &mut n.value)
+    }
+
+    /// `get_mut` with `h == self.hash_key(key)` computed by the caller, so a lookup that
+    /// must look twice (a check, then a borrow to return) hashes once.
+    pub fn get_mut_hashed(&mut self, key: &[u8], h: u64) -> Option<&mut V> {
+        self.rehash_step();
+        if self.is_empty() {
+            return None;
+        }
+        self.find_mut(key, h).map(|n| &mut n.value)
+    }
+
+    /// `contains_key` with `h == self.hash_key(key)`; see `get_mut_hashed`.
+    pub fn contains_hashed(&self, key: &[u8], h: u64) -> bool {
+        !self.is_empty() && self.find_hashed(key, h).is_some()
+    }
+
+    /// Inserts `key`, known to be absent, with its hash `h`; see `get_mut_hashed`.
+    pub fn insert_new_hashed(&mut self, h: u64, key: K, value: V) {
+        self.rehash_step();
+        self.insert_hashed(h, key, value);
     }
 
     /// Inserts or replaces. On replace the old key is kept (the new one is
@@ -390,7 +415,11 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
     }
 
     /// One bucket of incremental rehash work.
+    #[inline]
     fn rehash_step(&mut self) {
+        if self.rehash_idx.is_none() {
+            return;
+        }
         // A burst finishes a rehash sooner; lookups and SCAN must not care when it happens.
         let n = if crate::buggify!("dict.rehash-burst") {
             64

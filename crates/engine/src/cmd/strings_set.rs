@@ -150,9 +150,15 @@ fn set_generic(
     } else {
         None
     };
-    let found = ctx.lookup_write(key).is_some();
-    if (o.nx && found) || (o.xx && !found) {
-        return old.unwrap_or(abort);
+    // Only NX and XX ask whether the key exists; a plain SET just needs lazy expiry first
+    // (its `expired` event and propagated DEL), then one lookup in `set_key`.
+    if o.nx || o.xx {
+        let found = ctx.lookup_write(key).is_some();
+        if (o.nx && found) || (o.xx && !found) {
+            return old.unwrap_or(abort);
+        }
+    } else {
+        ctx.expire_if_needed(key);
     }
     ctx.set_key(key, Value::Str(RString::from_set(val)), o.keepttl);
     ctx.notify(notify::STRING, "set", key);
