@@ -195,9 +195,8 @@ impl RequestParser {
     }
 
     /// The fast path for the common case, a small multibulk command that has arrived whole in
-    /// plain form: it finds every argument by position first, then splits the command off
-    /// the buffer once and slices its arguments out of it, instead of advancing the buffer
-    /// past every header. Anything else (partial input, odd or invalid headers, more than
+    /// plain form: it finds every argument by position first, with plain index arithmetic,
+    /// then splits the arguments off the buffer, instead of parsing header by header. Anything else (partial input, odd or invalid headers, more than
     /// [`FAST_MAX_ARGS`] arguments) returns `None` with nothing consumed, and the general
     /// parser below decides, so both paths accept and refuse exactly the same input.
     fn whole_command(&mut self, buf: &mut BytesMut, limits: &Limits) -> Option<Vec<Bytes>> {
@@ -225,14 +224,17 @@ impl RequestParser {
             }
             *span = (start, end);
         }
-        let command = buf.split_to(pos).freeze();
+        // Each argument is split off the buffer itself: one reference-count increment per
+        // argument, as in the general path (slicing a split-off command would add a pair).
         self.scanned = 0;
         let mut args = self.spare.pop().unwrap_or_default();
-        args.extend(
-            spans[..n as usize]
-                .iter()
-                .map(|&(a, b)| command.slice(a..b)),
-        );
+        let mut taken = 0;
+        for &(start, end) in &spans[..n as usize] {
+            buf.advance(start - taken);
+            args.push(buf.split_to(end - start).freeze());
+            taken = end;
+        }
+        buf.advance(pos - taken);
         Some(args)
     }
 
