@@ -196,9 +196,10 @@ impl RequestParser {
 
     /// The fast path for the common case, a small multibulk command that has arrived whole in
     /// plain form: it finds every argument by position first, with plain index arithmetic,
-    /// then splits the arguments off the buffer, instead of parsing header by header. Anything else (partial input, odd or invalid headers, more than
-    /// [`FAST_MAX_ARGS`] arguments) returns `None` with nothing consumed, and the general
-    /// parser below decides, so both paths accept and refuse exactly the same input.
+    /// then splits the arguments off the buffer, instead of parsing header by header.
+    /// Anything else (partial input, odd or invalid headers, more than [`FAST_MAX_ARGS`]
+    /// arguments) returns `None` with nothing consumed, and the general parser below decides,
+    /// so both paths accept and refuse exactly the same input.
     fn whole_command(&mut self, buf: &mut BytesMut, limits: &Limits) -> Option<Vec<Bytes>> {
         let bytes: &[u8] = buf;
         if bytes.first() != Some(&b'*') {
