@@ -239,7 +239,7 @@ pub(crate) fn pop_elements(
     let (items, empty) = match list_mut(ctx, key)? {
         None => return Ok(None),
         Some(l) => {
-            let items: Vec<Reply> = l.pop_n(end, n).iter().map(|e| bulk(e.as_bytes())).collect();
+            let items: Vec<Reply> = l.pop_n(end, n).iter().map(|e| bulk(e.as_slice())).collect();
             (items, l.is_empty())
         }
     };

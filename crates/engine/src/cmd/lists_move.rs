@@ -39,7 +39,7 @@ pub(crate) fn move_element(ctx: &mut Ctx, src: &[u8], dst: &[u8], from: End, to:
         Ok(Some(l)) => match l.pop(from) {
             Some(v) => {
                 if src == dst {
-                    l.push(to, v.as_bytes());
+                    l.push(to, v.as_slice());
                 }
                 (v, l.is_empty())
             }
@@ -48,7 +48,7 @@ pub(crate) fn move_element(ctx: &mut Ctx, src: &[u8], dst: &[u8], from: End, to:
         _ => return Reply::Nil,
     };
     if src != dst {
-        let pushed = [Bytes::copy_from_slice(value.as_bytes())];
+        let pushed = [Bytes::copy_from_slice(value.as_slice())];
         if let Err(e) = push_values(ctx, dst, to, &pushed, false) {
             return e;
         }
@@ -59,7 +59,7 @@ pub(crate) fn move_element(ctx: &mut Ctx, src: &[u8], dst: &[u8], from: End, to:
         ctx.notify(notify::LIST, push_event(to), dst);
         ctx.notify(notify::LIST, pop_event(from), src);
     }
-    bulk(value.as_bytes())
+    bulk(value.as_slice())
 }
 
 pub(super) fn rpoplpush(ctx: &mut Ctx, a: &[Bytes]) -> Reply {

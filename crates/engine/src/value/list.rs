@@ -4,51 +4,10 @@
 //! words), which keeps small lists close to a listpack's footprint.
 
 use std::collections::VecDeque;
-use std::fmt;
 
-/// Longest element stored inline, without its own heap buffer.
-const INLINE_MAX: usize = 22;
-
-/// One list element: its bytes inline when short, boxed otherwise. 24 bytes either way.
-#[derive(Clone)]
-pub enum Elem {
-    Inline { len: u8, buf: [u8; INLINE_MAX] },
-    Heap(Box<[u8]>),
-}
-
-impl Elem {
-    pub fn new(bytes: &[u8]) -> Elem {
-        if bytes.len() <= INLINE_MAX {
-            let mut buf = [0u8; INLINE_MAX];
-            buf[..bytes.len()].copy_from_slice(bytes);
-            Elem::Inline {
-                len: bytes.len() as u8,
-                buf,
-            }
-        } else {
-            Elem::Heap(bytes.into())
-        }
-    }
-
-    pub fn as_bytes(&self) -> &[u8] {
-        match self {
-            Elem::Inline { len, buf } => &buf[..*len as usize],
-            Elem::Heap(b) => b,
-        }
-    }
-}
-
-impl PartialEq for Elem {
-    fn eq(&self, other: &Elem) -> bool {
-        self.as_bytes() == other.as_bytes()
-    }
-}
-
-impl fmt::Debug for Elem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", String::from_utf8_lossy(self.as_bytes()))
-    }
-}
+// One list element: its bytes inline up to 22 bytes, boxed beyond; 24 bytes either way. The
+// same compact layout as keyspace keys, so it is that type.
+use crate::key::Key as Elem;
 
 /// Which end of a list an operation works on (Redis's LIST_HEAD / LIST_TAIL).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,7 +63,7 @@ impl List {
     }
 
     pub fn push(&mut self, end: End, bytes: &[u8]) {
-        let e = Elem::new(bytes);
+        let e = Elem::from(bytes);
         match end {
             End::Left => self.items.push_front(e),
             End::Right => self.items.push_back(e),
@@ -155,14 +114,14 @@ impl List {
 
     /// LINDEX: the element at a Redis index.
     pub fn get(&self, index: i64) -> Option<&[u8]> {
-        self.position(index).map(|i| self.items[i].as_bytes())
+        self.position(index).map(|i| self.items[i].as_slice())
     }
 
     /// LSET: replaces the element at a Redis index; false when out of range.
     pub fn set(&mut self, index: i64, bytes: &[u8]) -> bool {
         match self.position(index) {
             Some(i) => {
-                self.items[i] = Elem::new(bytes);
+                self.items[i] = Elem::from(bytes);
                 true
             }
             None => false,
@@ -171,11 +130,11 @@ impl List {
 
     /// Elements from `start` to `end` inclusive (already normalized positions).
     pub fn range(&self, start: usize, end: usize) -> impl DoubleEndedIterator<Item = &[u8]> {
-        self.items.range(start..=end).map(Elem::as_bytes)
+        self.items.range(start..=end).map(Elem::as_slice)
     }
 
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &[u8]> + ExactSizeIterator {
-        self.items.iter().map(Elem::as_bytes)
+        self.items.iter().map(Elem::as_slice)
     }
 
     /// LTRIM: keeps only the Redis range `start..=end`; returns how many were removed.
@@ -199,9 +158,9 @@ impl List {
     /// LINSERT: inserts before (or after) the first element equal to `pivot`; false when the
     /// pivot is absent.
     pub fn insert(&mut self, pivot: &[u8], after: bool, bytes: &[u8]) -> bool {
-        match self.items.iter().position(|e| e.as_bytes() == pivot) {
+        match self.items.iter().position(|e| e.as_slice() == pivot) {
             Some(i) => {
-                self.items.insert(i + after as usize, Elem::new(bytes));
+                self.items.insert(i + after as usize, Elem::from(bytes));
                 true
             }
             None => false,
@@ -219,7 +178,7 @@ impl List {
         let mut removed = 0;
         if count >= 0 {
             self.items.retain(|e| {
-                if removed < limit && e.as_bytes() == value {
+                if removed < limit && e.as_slice() == value {
                     removed += 1;
                     false
                 } else {
@@ -233,7 +192,7 @@ impl List {
                 if removed == limit {
                     break;
                 }
-                if e.as_bytes() == value {
+                if e.as_slice() == value {
                     cut.push(i);
                     removed += 1;
                 }
@@ -262,11 +221,11 @@ mod tests {
     #[test]
     fn elem_is_compact() {
         assert_eq!(std::mem::size_of::<Elem>(), 24);
-        let long = vec![7u8; 100];
-        assert_eq!(Elem::new(&long).as_bytes(), &long[..]);
-        assert_eq!(Elem::new(b"").as_bytes(), b"");
-        assert_eq!(Elem::new(&[1u8; 22]).as_bytes(), &[1u8; 22]);
-        assert!(matches!(Elem::new(&[1u8; 23]), Elem::Heap(_)));
+        let long = [7u8; 100];
+        assert_eq!(Elem::from(&long[..]).as_slice(), &long[..]);
+        assert_eq!(Elem::from(&b""[..]).as_slice(), b"");
+        assert_eq!(Elem::from(&[1u8; 22][..]).as_slice(), &[1u8; 22]);
+        assert!(matches!(Elem::from(&[1u8; 23][..]), Elem::Heap(_)));
     }
 
     #[test]
@@ -322,7 +281,7 @@ mod tests {
                         let got: Vec<Vec<u8>> = l
                             .pop_n(end, n)
                             .iter()
-                            .map(|e| e.as_bytes().to_vec())
+                            .map(|e| e.as_slice().to_vec())
                             .collect();
                         let n = n.min(m.len());
                         let want: Vec<Vec<u8>> = match end {
