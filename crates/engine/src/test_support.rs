@@ -1,7 +1,7 @@
 //! Helpers shared by the engine's unit tests.
 
 use crate::config::Config;
-use crate::engine::{Engine, NullHost};
+use crate::engine::{Effect, Engine, NullHost};
 use bytes::Bytes;
 
 /// An engine started at `now` with two connected clients.
@@ -29,12 +29,16 @@ pub fn effects_text(e: &mut Engine) -> Vec<String> {
         .replace(Vec::new())
         .unwrap_or_default()
         .iter()
-        .map(|eff| {
-            eff.argv
-                .iter()
-                .map(|a| String::from_utf8_lossy(a).into_owned())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .map(effect_text)
         .collect()
+}
+
+/// One effect's arguments as space-joined text.
+pub fn effect_text(effect: &Effect) -> String {
+    effect
+        .argv
+        .iter()
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -38,13 +38,7 @@ impl TestEngine {
         let all = self.eng.effects.as_ref().expect("effects on");
         let new = all[self.seen..]
             .iter()
-            .map(|e| {
-                e.argv
-                    .iter()
-                    .map(|a| String::from_utf8_lossy(a).into_owned())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
+            .map(crate::test_support::effect_text)
             .collect();
         self.seen = all.len();
         new
