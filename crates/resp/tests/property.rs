@@ -41,9 +41,32 @@ impl Rng {
 
 type Outcome = Result<Vec<Vec<Bytes>>, String>;
 
-/// Runs the request parser over `input` delivered in random-sized reads.
+/// Command names the test interner knows, odd bytes included.
+const NAMES: &[&[u8]] = &[b"GET", b"get", b"SET", b"x", b"\r\n", b"$3", b"*"];
+
+/// An interner as the server's: static bytes equal to the name, for the names it knows.
+fn test_names(name: &[u8]) -> Option<Bytes> {
+    NAMES
+        .iter()
+        .find(|n| **n == name)
+        .map(|n| Bytes::from_static(n))
+}
+
+/// A command's first argument: sometimes a name the interner knows.
+fn first_arg(rng: &mut Rng, max_len: usize) -> Vec<u8> {
+    match rng.chance(2) {
+        true => NAMES[rng.below(NAMES.len())].to_vec(),
+        false => rng.bytes(max_len),
+    }
+}
+
+/// Runs the request parser over `input` delivered in random-sized reads, with or without an
+/// interner (the outcome must be the same).
 fn parse_requests(input: &[u8], rng: &mut Rng, max_read: usize, limits: &Limits) -> Outcome {
-    let mut parser = RequestParser::new();
+    let mut parser = match rng.chance(2) {
+        true => RequestParser::with_names(test_names),
+        false => RequestParser::new(),
+    };
     let mut buf = BytesMut::new();
     let mut out = Vec::new();
     let mut pos = 0;
@@ -220,7 +243,8 @@ fn random_requests_parse_back() {
                 1 => wire.extend_from_slice(b"*-1\r\n"),
                 2 => wire.extend_from_slice(b"\r\n"),
                 _ => {
-                    let args: Vec<Vec<u8>> = (0..1 + rng.below(5)).map(|_| rng.bytes(30)).collect();
+                    let mut args = vec![first_arg(&mut rng, 30)];
+                    args.extend((0..rng.below(5)).map(|_| rng.bytes(30)));
                     encode_request(&mut rng, &args, &mut wire);
                     want.push(args);
                 }
@@ -262,7 +286,8 @@ fn hostile_bytes_never_panic() {
                     // Up to 19 arguments: across the parser's fast-path limit of 16.
                     let most = if rng.chance(4) { 19 } else { 4 };
                     let n = 1 + rng.below(most);
-                    let args: Vec<Vec<u8>> = (0..n).map(|_| rng.bytes(10)).collect();
+                    let mut args = vec![first_arg(&mut rng, 10)];
+                    args.extend((1..n).map(|_| rng.bytes(10)));
                     encode_request(&mut rng, &args, &mut valid);
                 }
                 mutate(&mut rng, &valid)

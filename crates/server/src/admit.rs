@@ -26,7 +26,7 @@ where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let mut buf = BytesMut::with_capacity(16 * 1024);
-    let mut parser = RequestParser::new();
+    let mut parser = RequestParser::with_names(engine::command::names::intern);
     loop {
         let registered = shared.lock_unless_script().map(|mut eng| {
             if eng.clients.len() as u64 >= eng.config.maxclients {

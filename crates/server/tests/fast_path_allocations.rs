@@ -38,7 +38,8 @@ fn allocations_per_command(line: &str, n: usize) -> f64 {
     let session = main.fast_session(id).expect("plain session");
     let mut shard = main.new_shard(0);
     main.reclaim(0, &mut shard);
-    let mut parser = RequestParser::new();
+    // As the server builds it: command names interned.
+    let mut parser = RequestParser::with_names(engine::command::names::intern);
     let limits = Limits::default();
     let mut run = |buf: &mut BytesMut, out: &mut Vec<u8>| {
         while let Ok(Some(args)) = parser.next(buf, &limits) {

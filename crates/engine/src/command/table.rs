@@ -2,7 +2,6 @@
 
 use super::Command;
 use crate::cmd;
-use std::sync::OnceLock;
 
 /// Every family's commands. Adding a family means adding its list here.
 pub fn families() -> [&'static [Command]; 20] {
@@ -30,50 +29,6 @@ pub fn families() -> [&'static [Command]; 20] {
     ]
 }
 
-/// Open-addressing table of every top-level command, probed case-insensitively without
-/// copying the name: one fold-case hash, usually one comparison.
-struct Index {
-    slots: Vec<Option<&'static Command>>,
-}
-
-const INDEX_SLOTS: usize = 1024;
-
-/// FNV-1a over the name with ASCII case folded (`| 0x20`): equal for equal names in any
-/// case; the few other bytes it conflates only cost an extra probe.
-fn fold_hash(name: &[u8]) -> usize {
-    let mut h: u32 = 0x811c_9dc5;
-    for &b in name {
-        h = (h ^ u32::from(b | 0x20)).wrapping_mul(0x0100_0193);
-    }
-    h as usize
-}
-
-fn index() -> &'static Index {
-    static INDEX: OnceLock<Index> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut slots = vec![None; INDEX_SLOTS];
-        // Half empty at least, so probes stay short and a miss always meets an empty slot.
-        assert!(all().count() * 2 <= INDEX_SLOTS, "grow INDEX_SLOTS");
-        for cmd in all() {
-            let mut i = fold_hash(cmd.name.as_bytes());
-            loop {
-                let slot = &mut slots[i % INDEX_SLOTS];
-                match slot {
-                    None => {
-                        *slot = Some(cmd);
-                        break;
-                    }
-                    Some(old) => {
-                        assert!(old.name != cmd.name, "command {} declared twice", cmd.name)
-                    }
-                }
-                i += 1;
-            }
-        }
-        Index { slots }
-    })
-}
-
 /// All top-level commands.
 pub fn all() -> impl Iterator<Item = &'static Command> {
     families().into_iter().flat_map(|f| f.iter())
@@ -81,15 +36,7 @@ pub fn all() -> impl Iterator<Item = &'static Command> {
 
 /// Case-insensitive lookup of a top-level command.
 pub fn find(name: &[u8]) -> Option<&'static Command> {
-    let slots = &index().slots;
-    let mut i = fold_hash(name);
-    loop {
-        let cmd = slots[i % INDEX_SLOTS]?;
-        if cmd.name.as_bytes().eq_ignore_ascii_case(name) {
-            return Some(cmd);
-        }
-        i += 1;
-    }
+    super::names::find(name)
 }
 
 /// Case-insensitive lookup of a subcommand of `container`.
