@@ -92,7 +92,7 @@ pub fn answer(shared: &Shared, args: &[Bytes], proto: Proto, out: &mut Vec<u8>) 
             if is(0, "shutdown") && nosave && !abort {
                 tracing::warn!("User requested shutdown during a busy script...");
                 gate.request_shutdown();
-                shared.shutdown.send_replace(true);
+                shared.shut_down();
                 return BusyAnswer::Shutdown;
             }
             error(out, busy_text);

@@ -4,16 +4,14 @@
 //! and the client leaves its wait queues), and the reply comes when the engine wakes it or
 //! its deadline passes.
 
+use crate::attention::{Attention, Waiter};
 use crate::conn::Conn;
 use crate::shared::Shared;
 use bytes::BytesMut;
 use resp::request::RequestParser;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::futures::Notified;
-use tokio::sync::Notify;
 
 /// Redis's `client-query-buffer-limit`: more unprocessed input than this closes the client.
 const QUERY_BUFFER_LIMIT: usize = 1024 * 1024 * 1024;
@@ -30,20 +28,18 @@ pub async fn serve<S>(
 ) where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let attention = Arc::new(Notify::new());
+    let attention = Arc::new(Attention::default());
     shared
         .attention
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .insert(id, attention.clone());
-    let mut shutdown = shared.shutdown.subscribe();
-    // The shutdown and wake-up futures live across turns of the loop: making and dropping
-    // them every turn registers and unregisters two waiters, which was a tenth of this
-    // thread's instructions per request at pipeline 1.
-    let shutdown = shutdown.changed();
-    tokio::pin!(shutdown);
-    let notified = attention.notified();
-    tokio::pin!(notified);
+    // Registered first, then checked: a shutdown that began before the registration is seen
+    // here, one that begins after it wakes this connection.
+    if shared.shutting_down() {
+        attention.notify();
+    }
+    let mut waiter = Waiter::new(&attention);
     let mut c = Conn::new(shared.clone(), id, buf, parser);
     // Input that arrived before registration runs first.
     if !c.buf.is_empty() {
@@ -86,9 +82,10 @@ pub async fn serve<S>(
         // stops sending cannot starve its own kill or wake-up signal.
         tokio::select! {
             biased;
-            _ = &mut shutdown => break,
-            _ = &mut notified => {
-                notified.set(attention.notified());
+            _ = waiter.wait() => {
+                if shared.shutting_down() {
+                    break;
+                }
                 c.attend();
             }
             r = stream.read_buf(&mut c.buf) => match r {
@@ -139,11 +136,11 @@ pub async fn serve<S>(
             let written = tokio::select! {
                 biased;
                 r = stream.write_all(&c.out) => r.is_ok(),
-                _ = killed_while_writing(&shared, id, &attention, notified.as_mut(), &mut missed) => false,
+                _ = killed_while_writing(&shared, id, &mut waiter, &mut missed) => false,
             };
             if missed {
                 // A wake-up consumed while writing: take it on the next turn.
-                attention.notify_one();
+                attention.notify();
             }
             if !written {
                 break;
@@ -176,18 +173,14 @@ pub async fn serve<S>(
 }
 
 /// Resolves once the engine marks the client killed; other wake-ups are noted in `missed`.
-/// It waits on the connection's own wake-up future: a second waiter on `attention` would
-/// not be the one `notify_one` wakes.
-async fn killed_while_writing<'a>(
+async fn killed_while_writing(
     shared: &Shared,
     id: u64,
-    attention: &'a Notify,
-    mut notified: Pin<&mut Notified<'a>>,
+    waiter: &mut Waiter<'_>,
     missed: &mut bool,
 ) {
     loop {
-        notified.as_mut().await;
-        notified.set(attention.notified());
+        waiter.wait().await;
         let killed = shared
             .lock_unless_script()
             .is_some_and(|eng| eng.clients.get(&id).is_none_or(|s| s.killed));

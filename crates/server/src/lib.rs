@@ -3,6 +3,7 @@
 
 pub mod admit;
 pub mod alloc;
+pub mod attention;
 pub mod busy;
 mod conn;
 pub mod connection;

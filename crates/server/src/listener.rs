@@ -20,7 +20,7 @@ pub struct Running {
 impl Running {
     /// Starts shutdown: listeners stop, connections close.
     pub fn shutdown(&self) {
-        self.shared.shutdown.send_replace(true);
+        self.shared.shut_down();
     }
 
     /// Resolves once shutdown has begun (SHUTDOWN command, signal, or `shutdown()`).

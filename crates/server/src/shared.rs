@@ -6,13 +6,14 @@
 //! a command run on a shard takes that shard's lock alone. So no cycle: whoever holds a
 //! shard lock without the main lock waits for nothing.
 
+use crate::attention::Attention;
 use engine::script::busy::BusyGate;
 use engine::{Action, Engine};
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 
 /// Where the shell reads the time it hands the engine: the system clock in production, a
 /// simulated one under the simulator.
@@ -43,9 +44,10 @@ pub struct Shared {
     max_bulk: AtomicU64,
     pub clock: Clock,
     /// Per-client attention signals: the engine killed the client (CLIENT KILL) or left a
-    /// reply for it after unparking it from a blocking command.
-    pub attention: Mutex<HashMap<u64, Arc<Notify>>>,
-    /// Flips to true once shutdown starts; every task watches it.
+    /// reply for it after unparking it from a blocking command, or shutdown began.
+    pub attention: Mutex<HashMap<u64, Arc<Attention>>>,
+    /// Flips to true once shutdown starts (`shut_down`); listeners and workers watch it,
+    /// connections hear of it through their attention signal.
     pub shutdown: watch::Sender<bool>,
     /// The engine's busy-script gate, readable without the engine lock (a running script
     /// holds that lock for as long as it runs).
@@ -121,6 +123,22 @@ impl Shared {
         lock_unless(&self.engine, &self.gate).map(|eng| MainGuard::new(self, eng, Some(shards)))
     }
 
+    /// Starts shutdown: listeners and workers see the flag, every connection is woken to see
+    /// it. A connection registering meanwhile checks the flag after registering
+    /// (`shutting_down`), so none is missed.
+    pub fn shut_down(&self) {
+        self.shutdown.send_replace(true);
+        let attention = self.attention.lock().unwrap_or_else(|p| p.into_inner());
+        for a in attention.values() {
+            a.notify();
+        }
+    }
+
+    /// Whether shutdown has begun.
+    pub fn shutting_down(&self) -> bool {
+        *self.shutdown.borrow()
+    }
+
     /// Carries out what the engine asked for.
     pub fn perform(&self, actions: Vec<Action>) {
         for action in actions {
@@ -128,8 +146,8 @@ impl Shared {
                 Action::Kill(ids) | Action::Wake(ids) => {
                     let attention = self.attention.lock().unwrap_or_else(|p| p.into_inner());
                     for id in ids {
-                        if let Some(n) = attention.get(&id) {
-                            n.notify_one();
+                        if let Some(a) = attention.get(&id) {
+                            a.notify();
                         }
                     }
                 }
@@ -143,7 +161,7 @@ impl Shared {
                 }
                 Action::Shutdown => {
                     tracing::warn!("User requested shutdown...");
-                    self.shutdown.send_replace(true);
+                    self.shut_down();
                 }
             }
         }
