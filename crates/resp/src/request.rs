@@ -116,6 +116,9 @@ pub struct RequestParser {
     /// Gives a command name as equal bytes that need no reference count (see
     /// [`RequestParser::with_names`]).
     names: Option<Interner>,
+    /// The name `names` gave last: a connection tends to repeat its command, and comparing
+    /// with it is cheaper than asking again.
+    last_name: Option<Bytes>,
 }
 
 /// Returns bytes equal to `name` that do not borrow the read buffer, when it knows the name.
@@ -246,7 +249,7 @@ impl RequestParser {
         self.scanned = 0;
         let mut args = self.spare.pop().unwrap_or_default();
         let mut spans = &spans[..n as usize];
-        if let Some(name) = self.names.and_then(|f| f(&bytes[spans[0].0..spans[0].1])) {
+        if let Some(name) = self.intern(&bytes[spans[0].0..spans[0].1]) {
             // Skipped with the next argument's header (or at the end).
             args.push(name);
             spans = &spans[1..];
@@ -259,6 +262,18 @@ impl RequestParser {
         }
         buf.advance(pos - taken);
         Some(args)
+    }
+
+    /// Static bytes equal to `name`, when the interner knows it.
+    fn intern(&mut self, name: &[u8]) -> Option<Bytes> {
+        if let Some(last) = &self.last_name {
+            if last[..] == *name {
+                return Some(last.clone());
+            }
+        }
+        let interned = (self.names?)(name)?;
+        self.last_name = Some(interned.clone());
+        Some(interned)
     }
 
     /// Takes back the argument vector of a command that has run, for the next command.

@@ -108,14 +108,18 @@ pub fn intern(name: &[u8]) -> Option<Bytes> {
     if len >= STRIDE / 2 {
         return None;
     }
+    // The first byte's case says which spelling can match.
+    let half = match name.first()? {
+        b'A'..=b'Z' => STRIDE / 2,
+        _ => 0,
+    };
     let mut h = fold_hash(name);
     loop {
         let i = usize::from(names.slots[h % SLOTS]).checked_sub(1)?;
-        for start in [i * STRIDE, i * STRIDE + STRIDE / 2] {
-            let spelled = &names.arena[start..start + len + 1];
-            if spelled[len] == 0 && &spelled[..len] == name {
-                return Some(Bytes::from_static(&spelled[..len]));
-            }
+        let start = i * STRIDE + half;
+        let spelled = &names.arena[start..start + len + 1];
+        if spelled[len] == 0 && &spelled[..len] == name {
+            return Some(Bytes::from_static(&spelled[..len]));
         }
         h += 1;
     }
