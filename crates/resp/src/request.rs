@@ -406,23 +406,30 @@ const FAST_MAX_ARGS: usize = 16;
 /// sign, no leading zero unless it is `0`), ended by `\r` with one more byte after it:
 /// `(number, index after that byte)`. `None` for anything else, left to the general parser.
 fn plain_number(bytes: &[u8], at: usize) -> Option<(u64, usize)> {
-    let mut n: u64 = 0;
-    let mut i = at;
-    loop {
-        let b = *bytes.get(i)?;
-        if b == b'\r' {
-            break;
-        }
-        if !b.is_ascii_digit() || i - at >= 18 || (i > at && n == 0) {
-            return None;
-        }
-        n = n * 10 + u64::from(b - b'0');
-        i += 1;
-    }
-    if i == at || i + 2 > bytes.len() {
+    let rest = bytes.get(at..)?;
+    let mut n = u64::from(rest.first()?.wrapping_sub(b'0'));
+    if n > 9 {
         return None;
     }
-    Some((n, i + 2))
+    let mut digits = 1;
+    loop {
+        let b = *rest.get(digits)?;
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            if b != b'\r' {
+                return None;
+            }
+            break;
+        }
+        // A leading zero, or more digits than the fast path takes.
+        if n == 0 || digits >= 18 {
+            return None;
+        }
+        n = n * 10 + u64::from(d);
+        digits += 1;
+    }
+    let after = at + digits + 2;
+    (after <= bytes.len()).then_some((n, after))
 }
 
 /// Parses a decimal `i64` as strictly as Redis's `string2ll`: an optional `-`, then `0` alone
