@@ -109,7 +109,25 @@ impl<'a> Ctx<'a> {
     fn lookup(&mut self, key: &[u8], stats: bool, touch: bool) -> Option<&Value> {
         self.expire_if_needed(key);
         let now = self.now_secs();
-        // One hash for both looks (the second borrows the entry to return it).
+        let keymiss_events = self.eng.config.notify_keyspace_events & notify::KEY_MISS != 0;
+        if !(stats && keymiss_events) {
+            // One probe: the counters are fields beside the keyspace, borrowed apart from it.
+            let eng = &mut *self.eng;
+            let entry = eng.dbs[self.db].get_mut(key);
+            if stats {
+                match entry.is_some() {
+                    true => eng.stats.keyspace_hits += 1,
+                    false => eng.stats.keyspace_misses += 1,
+                }
+            }
+            let entry = entry?;
+            if touch {
+                entry.lru_secs = now;
+            }
+            return Some(&entry.value);
+        }
+        // A miss raises an event, which needs the whole context while the entry would be
+        // borrowed: look twice, with one hash for both looks.
         let h = self.eng.dbs[self.db].key_hash(key);
         let found = self.eng.dbs[self.db].contains_hashed(key, h);
         if stats {

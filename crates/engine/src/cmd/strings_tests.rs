@@ -180,3 +180,25 @@ fn bitfield_fail_still_grows_and_counts() {
     assert_eq!(t.run("strlen k"), ":3\r\n");
     assert_eq!(t.effects(), ["bitfield k overflow fail incrby u8 16 300"]);
 }
+
+#[test]
+fn reads_count_hits_and_misses_with_and_without_keymiss_events() {
+    // Two lookup paths: one probe, or two when a miss must raise `keymiss`.
+    for events in ["", "Km"] {
+        let mut t = T::new();
+        if !events.is_empty() {
+            let reply = t.run(&format!("CONFIG SET notify-keyspace-events {events}"));
+            assert_eq!(reply, "+OK\r\n");
+        }
+        t.run("SET k v");
+        assert_eq!(t.run("GET k"), "$1\r\nv\r\n");
+        assert_eq!(t.run("GET nokey"), "$-1\r\n");
+        assert_eq!(t.run("STRLEN k"), ":1\r\n");
+        assert_eq!(t.run("TYPE nokey"), "+none\r\n");
+        let info = t.run("INFO stats");
+        assert!(
+            info.contains("keyspace_hits:2\r\nkeyspace_misses:2\r\n"),
+            "events {events}: {info}"
+        );
+    }
+}
