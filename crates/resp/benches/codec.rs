@@ -1,9 +1,9 @@
 //! Parser and encoder hot paths: a pipelined batch of GET/SET as redis-benchmark sends it,
 //! inline commands, and reply encoding.
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use resp::request::{Limits, RequestParser};
+use resp::request::{Interner, Limits, RequestParser};
 use resp::{Proto, Reply};
 
 fn pipeline(n: usize) -> Vec<u8> {
@@ -18,9 +18,21 @@ fn pipeline(n: usize) -> Vec<u8> {
     v
 }
 
-fn parse_all(input: &[u8], inline: bool) -> usize {
+/// What the server's interner does for these two names (engine::command::names).
+fn get_set_names(name: &[u8]) -> Option<Bytes> {
+    match name {
+        b"GET" => Some(Bytes::from_static(b"GET")),
+        b"SET" => Some(Bytes::from_static(b"SET")),
+        _ => None,
+    }
+}
+
+fn parse_all(input: &[u8], inline: bool, names: Option<Interner>) -> usize {
     let mut buf = BytesMut::from(input);
-    let mut parser = RequestParser::new();
+    let mut parser = match names {
+        Some(f) => RequestParser::with_names(f),
+        None => RequestParser::new(),
+    };
     let limits = Limits::default();
     let mut n = 0;
     while let Ok(Some(args)) = parser.next(&mut buf, &limits) {
@@ -35,11 +47,14 @@ fn parse(c: &mut Criterion) {
     let batch = pipeline(16);
     g.throughput(Throughput::Elements(16));
     g.bench_function("multibulk_get_set_x16", |b| {
-        b.iter(|| parse_all(std::hint::black_box(&batch), false))
+        b.iter(|| parse_all(std::hint::black_box(&batch), false, None))
+    });
+    g.bench_function("multibulk_get_set_x16_named", |b| {
+        b.iter(|| parse_all(std::hint::black_box(&batch), false, Some(get_set_names)))
     });
     let inline = b"PING\r\n".repeat(16);
     g.bench_function("inline_ping_x16", |b| {
-        b.iter(|| parse_all(std::hint::black_box(&inline), true))
+        b.iter(|| parse_all(std::hint::black_box(&inline), true, None))
     });
     g.finish();
 }

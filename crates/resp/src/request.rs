@@ -116,13 +116,24 @@ pub struct RequestParser {
     /// Gives a command name as equal bytes that need no reference count (see
     /// [`RequestParser::with_names`]).
     names: Option<Interner>,
-    /// The name `names` gave last: a connection tends to repeat its command, and comparing
-    /// with it is cheaper than asking again.
-    last_name: Option<Bytes>,
+    /// Names `names` gave, by [`name_slot`]: a connection tends to use a few commands, and
+    /// comparing with one remembered name is cheaper than asking again.
+    known_names: [Option<Bytes>; NAME_SLOTS],
 }
 
 /// Returns bytes equal to `name` that do not borrow the read buffer, when it knows the name.
 pub type Interner = fn(name: &[u8]) -> Option<Bytes>;
+
+/// Remembered command names per parser (a power of two).
+const NAME_SLOTS: usize = 8;
+
+/// Where a name is remembered: by its length and last byte, which tell apart the commands a
+/// connection mixes most (GET and SET differ in the first byte only, so that one is mixed in).
+fn name_slot(name: &[u8]) -> usize {
+    let first = name.first().copied().unwrap_or(0);
+    let last = name.last().copied().unwrap_or(0);
+    (name.len() ^ usize::from(first) ^ usize::from(last) << 1) & (NAME_SLOTS - 1)
+}
 
 /// Most argument vectors kept for reuse, and the largest capacity worth keeping.
 const SPARE_VECS: usize = 32;
@@ -266,13 +277,14 @@ impl RequestParser {
 
     /// Static bytes equal to `name`, when the interner knows it.
     fn intern(&mut self, name: &[u8]) -> Option<Bytes> {
-        if let Some(last) = &self.last_name {
-            if last[..] == *name {
-                return Some(last.clone());
+        let slot = &mut self.known_names[name_slot(name)];
+        if let Some(known) = slot {
+            if known[..] == *name {
+                return Some(known.clone());
             }
         }
         let interned = (self.names?)(name)?;
-        self.last_name = Some(interned.clone());
+        *slot = Some(interned.clone());
         Some(interned)
     }
 
