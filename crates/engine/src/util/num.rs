@@ -69,6 +69,9 @@ pub fn ll2string(v: i64) -> Vec<u8> {
 
 /// Parses a double argument as Redis does (`strtod` + strict checks).
 pub fn parse_f64_strict(s: &[u8]) -> Option<f64> {
+    if let Some(v) = parse_plain_decimal(s) {
+        return Some(v);
+    }
     let p = parse_c_float(s)?;
     if p.value.is_infinite() && !p.literal_inf {
         return None; // ERANGE overflow
@@ -77,6 +80,43 @@ pub fn parse_f64_strict(s: &[u8]) -> Option<f64> {
         return None; // ERANGE underflow to zero
     }
     Some(p.value)
+}
+
+/// Exact powers of ten up to 10^15.
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// The common case of a score, without the general parser's bookkeeping: an optional sign,
+/// then at most 15 digits with at most one `.` (`12`, `-0.5`, `1700000000000`). The digits
+/// as an integer are exact in an `f64`, and so is the power of ten, so one division gives the
+/// correctly rounded value `strtod` gives (Clinger's fast path); no overflow or underflow is
+/// possible. `None` for anything else, left to the general parser.
+fn parse_plain_decimal(s: &[u8]) -> Option<f64> {
+    let (neg, body) = match s.split_first() {
+        Some((b'-', r)) => (true, r),
+        Some((b'+', r)) => (false, r),
+        _ => (false, s),
+    };
+    let mut n: u64 = 0;
+    let mut digits = 0;
+    let mut dot = None;
+    for (i, &c) in body.iter().enumerate() {
+        match c {
+            b'0'..=b'9' if digits < 15 => {
+                n = n * 10 + u64::from(c - b'0');
+                digits += 1;
+            }
+            b'.' if dot.is_none() => dot = Some(i),
+            _ => return None,
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    let scale = dot.map_or(0, |i| body.len() - 1 - i);
+    let v = n as f64 / POW10[scale];
+    Some(if neg { -v } else { v })
 }
 
 /// Parses an INCRBYFLOAT-style long double argument.
@@ -301,6 +341,49 @@ fn pow2(k: i64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn plain_decimals_parse_as_the_general_parser_does() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut taken = 0;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 20) as usize;
+            let s: Vec<u8> = (0..len)
+                .map(|i| b"0123456789012345.-+e"[((x >> (3 * i)) % 20) as usize])
+                .collect();
+            if let Some(v) = super::parse_plain_decimal(&s) {
+                taken += 1;
+                let general = super::parse_c_float(&s).map(|p| p.value);
+                assert_eq!(general.map(f64::to_bits), Some(v.to_bits()), "{s:?}");
+            }
+        }
+        assert!(taken > 10_000, "the fast path ran {taken} times");
+        for (s, v) in [
+            ("0", 0.0),
+            ("-0", -0.0),
+            ("+7", 7.0),
+            (".5", 0.5),
+            ("5.", 5.0),
+        ] {
+            let got = super::parse_plain_decimal(s.as_bytes()).unwrap();
+            assert_eq!(got.to_bits(), f64::to_bits(v), "{s}");
+        }
+        for s in [
+            "",
+            ".",
+            "-",
+            "1.2.3",
+            "1e5",
+            "1234567890123456",
+            " 1",
+            "0x10",
+        ] {
+            assert!(super::parse_plain_decimal(s.as_bytes()).is_none(), "{s}");
+        }
+    }
+
     use super::*;
 
     #[test]
