@@ -1,7 +1,7 @@
 //! Generic keyspace commands: DEL UNLINK EXISTS TYPE TOUCH KEYS RANDOMKEY here; RENAME
 //! RENAMENX COPY MOVE in `keys/rename.rs`, SCAN in `keys/scan.rs`, OBJECT in `keys/object.rs`.
 
-mod object;
+pub(crate) mod object;
 mod rename;
 mod scan;
 #[cfg(test)]

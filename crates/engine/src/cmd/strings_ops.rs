@@ -3,6 +3,7 @@
 
 use super::strings::{check_len, write_string};
 use crate::args;
+use crate::cmd::keys::object::SHARED_INTEGERS;
 use crate::ctx::Ctx;
 use crate::errors;
 use crate::notify;
@@ -144,19 +145,31 @@ pub fn setrange(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
 /// Redis's `incrDecrCommand`: the value must parse with `string2ll`; the result is `int`
 /// encoded and keeps the key's TTL.
 fn incr_by(ctx: &mut Ctx, key: &[u8], by: i64) -> Reply {
-    let cur = match write_string(ctx, key) {
+    let mut in_place = false;
+    let new = match write_string(ctx, key) {
         Err(e) => return e,
-        Ok(None) => 0,
-        Ok(Some(RString::Int(n))) => *n,
+        Ok(None) => Some(by),
+        // As Redis: an integer that stays outside the shared range is updated where it is
+        // (one lookup); others are replaced, which OBJECT REFCOUNT can tell apart.
+        Ok(Some(RString::Int(n))) => n.checked_add(by).inspect(|&new| {
+            if !(0..SHARED_INTEGERS).contains(&new) {
+                *n = new;
+                in_place = true;
+            }
+        }),
         Ok(Some(s)) => match string2ll(&s.as_bytes()) {
-            Some(n) => n,
+            Some(n) => n.checked_add(by),
             None => return errors::not_integer(),
         },
     };
-    let Some(new) = cur.checked_add(by) else {
+    let Some(new) = new else {
         return errors::overflow();
     };
-    ctx.set_key(key, Value::Str(RString::Int(new)), true);
+    if in_place {
+        ctx.signal_modified(key);
+    } else {
+        ctx.set_key(key, Value::Str(RString::Int(new)), true);
+    }
     ctx.notify(notify::STRING, "incrby", key);
     Reply::Int(new)
 }

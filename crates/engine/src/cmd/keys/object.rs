@@ -78,7 +78,7 @@ pub const OBJECT: Command = Command {
 };
 
 /// Redis shares one object for the integers 0..9999 and reports it as never freed.
-const SHARED_INTEGERS: i64 = 10_000;
+pub(crate) const SHARED_INTEGERS: i64 = 10_000;
 const SHARED_REFCOUNT: i64 = i32::MAX as i64;
 
 /// Looks up the key without touching its access time; Nil when missing.
