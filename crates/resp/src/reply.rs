@@ -294,18 +294,32 @@ pub fn bulk_header(out: &mut Vec<u8>, len: usize) {
     int_line(out, b'$', len as i64);
 }
 
-/// Appends the decimal digits of `n` without going through `fmt` or allocating.
+/// "00" to "99": two digits per division, half the dependent divisions of one per digit.
+const DIGIT_PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// Appends the decimal digits of `n` without going through `fmt` or allocating: every
+/// integer reply (INCR, LPUSH, SADD...) and every bulk length passes here.
 pub fn push_decimal(out: &mut Vec<u8>, n: i64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     let mut v = n.unsigned_abs();
-    loop {
+    while v >= 100 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if v >= 10 {
+        let pair = v as usize * 2;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    } else {
         i -= 1;
-        digits[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+        digits[i] = b'0' + v as u8;
     }
     if n < 0 {
         out.push(b'-');
@@ -316,6 +330,22 @@ pub fn push_decimal(out: &mut Vec<u8>, n: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_match_fmt() {
+        let mut values = vec![0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, i64::MAX, i64::MIN];
+        let mut p: i64 = 1;
+        while let Some(next) = p.checked_mul(10) {
+            values.extend([p - 1, p, p + 1, next / 2]);
+            p = next;
+        }
+        values.extend((0..10_000).map(|i| i * 7919));
+        for v in values.iter().flat_map(|&v| [v, v.saturating_neg()]) {
+            let mut out = Vec::new();
+            push_decimal(&mut out, v);
+            assert_eq!(out, v.to_string().into_bytes());
+        }
+    }
 
     #[test]
     fn percent_g_matches_c() {
