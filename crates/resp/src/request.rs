@@ -127,8 +127,8 @@ pub type Interner = fn(name: &[u8]) -> Option<Bytes>;
 /// Remembered command names per parser (a power of two).
 const NAME_SLOTS: usize = 8;
 
-/// Where a name is remembered: by its length and last byte, which tell apart the commands a
-/// connection mixes most (GET and SET differ in the first byte only, so that one is mixed in).
+/// Where a name is remembered: by its length, first and last byte, which tell apart the
+/// commands a connection mixes most (GET and SET differ in the first byte only).
 fn name_slot(name: &[u8]) -> usize {
     let first = name.first().copied().unwrap_or(0);
     let last = name.last().copied().unwrap_or(0);
