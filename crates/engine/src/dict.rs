@@ -173,9 +173,9 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
         self.rehash_idx = None;
     }
 
-    /// SipHash-1-3 of `key` under this dict's seed.
+    /// SipHash-1-2 of `key` under this dict's seed.
     pub fn hash_key(&self, key: &[u8]) -> u64 {
-        siphash::siphash13(self.k0, self.k1, key)
+        siphash::siphash12(self.k0, self.k1, key)
     }
 
     /// Tables that may hold entries: table 1 only while rehashing.
@@ -454,7 +454,7 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
             let mut chain = bucket.take();
             while let Some(mut node) = chain {
                 chain = node.next.take();
-                let h = siphash::siphash13(self.k0, self.k1, node.key.as_ref());
+                let h = siphash::siphash12(self.k0, self.k1, node.key.as_ref());
                 let slot = (h & t1.mask()) as usize;
                 let dst = &mut t1.buckets[slot];
                 node.next = dst.take();
