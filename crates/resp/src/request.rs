@@ -256,7 +256,8 @@ impl RequestParser {
             *span = (start, end);
         }
         // Each argument is split off the buffer itself: one reference-count increment per
-        // argument, as in the general path (slicing a split-off command would add a pair).
+        // argument, as in the general path (slicing a split-off command would add a pair),
+        // except a command name the interner knows.
         self.scanned = 0;
         let mut args = self.spare.pop().unwrap_or_default();
         let mut spans = &spans[..n as usize];
