@@ -9,6 +9,4 @@ pub mod ldouble;
 pub mod num;
 
 pub use glob::glob_match;
-pub use num::{
-    ll2string, parse_f64_strict, parse_long_double_strict, string2l, string2ll, write_i64,
-};
+pub use num::{ll2string, parse_f64_strict, parse_long_double_strict, string2l, string2ll};

@@ -29,27 +29,6 @@ pub fn string2l(s: &[u8]) -> Option<i64> {
     string2ll(s)
 }
 
-/// Appends the decimal form of `v` to `out` without going through `fmt`.
-pub fn write_i64(out: &mut Vec<u8>, v: i64) {
-    let mut buf = [0u8; 20];
-    let mut n = v.unsigned_abs();
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        // n % 10 < 10, so the cast cannot truncate.
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if v < 0 {
-        out.push(b'-');
-    }
-    out.extend_from_slice(&buf[i..]);
-}
-
-/// Decimal bytes of `v` (Redis's `ll2string`).
 /// Number of bytes in the decimal form of `n`, without formatting it.
 pub fn i64_len(n: i64) -> usize {
     let mut len = if n < 0 { 2 } else { 1 };
@@ -61,9 +40,10 @@ pub fn i64_len(n: i64) -> usize {
     len
 }
 
+/// Decimal bytes of `v` (Redis's `ll2string`), written by the reply encoder's digit writer.
 pub fn ll2string(v: i64) -> Vec<u8> {
     let mut out = Vec::with_capacity(20);
-    write_i64(&mut out, v);
+    resp::reply::push_decimal(&mut out, v);
     out
 }
 
