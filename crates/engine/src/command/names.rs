@@ -78,16 +78,24 @@ fn names() -> &'static Names {
     })
 }
 
-/// Position of the command named `name` in any case.
-fn position(names: &Names, name: &[u8]) -> Option<usize> {
+/// Walks the probe sequence of `name` to the first command `matches` accepts; `None` at an
+/// empty slot.
+fn probe(names: &Names, name: &[u8], matches: impl Fn(usize) -> bool) -> Option<usize> {
     let mut h = fold_hash(name);
     loop {
         let i = usize::from(names.slots[h % SLOTS]).checked_sub(1)?;
-        if names.commands[i].name.as_bytes().eq_ignore_ascii_case(name) {
+        if matches(i) {
             return Some(i);
         }
         h += 1;
     }
+}
+
+/// Position of the command named `name` in any case.
+fn position(names: &Names, name: &[u8]) -> Option<usize> {
+    probe(names, name, |i| {
+        names.commands[i].name.as_bytes().eq_ignore_ascii_case(name)
+    })
 }
 
 /// Case-insensitive lookup of a top-level command; an interned name is found by address.
@@ -113,16 +121,12 @@ pub fn intern(name: &[u8]) -> Option<Bytes> {
         b'A'..=b'Z' => STRIDE / 2,
         _ => 0,
     };
-    let mut h = fold_hash(name);
-    loop {
-        let i = usize::from(names.slots[h % SLOTS]).checked_sub(1)?;
-        let start = i * STRIDE + half;
-        let spelled = &names.arena[start..start + len + 1];
-        if spelled[len] == 0 && &spelled[..len] == name {
-            return Some(Bytes::from_static(&spelled[..len]));
-        }
-        h += 1;
-    }
+    let spelled = |i: usize| &names.arena[i * STRIDE + half..i * STRIDE + half + len + 1];
+    let i = probe(names, name, |i| {
+        let s = spelled(i);
+        s[len] == 0 && &s[..len] == name
+    })?;
+    Some(Bytes::from_static(&spelled(i)[..len]))
 }
 
 /// The command whose interned name `name` is (by address and length), if it is one.
