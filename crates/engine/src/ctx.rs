@@ -110,35 +110,23 @@ impl<'a> Ctx<'a> {
         self.expire_if_needed(key);
         let now = self.now_secs();
         let keymiss_events = self.eng.config.notify_keyspace_events & notify::KEY_MISS != 0;
-        if !(stats && keymiss_events) {
-            // One probe: the counters are fields beside the keyspace, borrowed apart from it.
-            let eng = &mut *self.eng;
-            let entry = eng.dbs[self.db].get_mut(key);
-            if stats {
-                match entry.is_some() {
-                    true => eng.stats.keyspace_hits += 1,
-                    false => eng.stats.keyspace_misses += 1,
-                }
-            }
-            let entry = entry?;
-            if touch {
-                entry.lru_secs = now;
-            }
-            return Some(&entry.value);
+        // A miss that raises an event needs the whole context, which a borrowed entry would
+        // hold: with such events on, a first look settles misses.
+        if stats && keymiss_events && !self.eng.dbs[self.db].contains(key) {
+            self.eng.stats.keyspace_misses += 1;
+            self.notify(notify::KEY_MISS, "keymiss", key);
+            return None;
         }
-        // A miss raises an event, which needs the whole context while the entry would be
-        // borrowed: look twice, with one hash for both looks.
-        let h = self.eng.dbs[self.db].key_hash(key);
-        let found = self.eng.dbs[self.db].contains_hashed(key, h);
+        // One probe: the counters are fields beside the keyspace, borrowed apart from it.
+        let eng = &mut *self.eng;
+        let entry = eng.dbs[self.db].get_mut(key);
         if stats {
-            if found {
-                self.eng.stats.keyspace_hits += 1;
-            } else {
-                self.eng.stats.keyspace_misses += 1;
-                self.notify(notify::KEY_MISS, "keymiss", key);
+            match entry.is_some() {
+                true => eng.stats.keyspace_hits += 1,
+                false => eng.stats.keyspace_misses += 1,
             }
         }
-        let entry = self.eng.dbs[self.db].get_mut_hashed(key, h)?;
+        let entry = entry?;
         if touch {
             entry.lru_secs = now;
         }

@@ -105,21 +105,6 @@ impl Db {
         part.map.get_mut(key)
     }
 
-    /// The key's hash in the table that holds it, for `get_mut_hashed`.
-    pub fn key_hash(&self, key: &[u8]) -> u64 {
-        self.part(key).map.hash_key(key)
-    }
-
-    /// `contains` with the hash from `key_hash`.
-    pub fn contains_hashed(&self, key: &[u8], h: u64) -> bool {
-        self.part(key).map.contains_hashed(key, h)
-    }
-
-    /// `get_mut` with the hash from `key_hash`.
-    pub fn get_mut_hashed(&mut self, key: &[u8], h: u64) -> Option<&mut Entry> {
-        self.part_mut(key).map.get_mut_hashed(key, h)
-    }
-
     pub fn contains(&self, key: &[u8]) -> bool {
         let part = self.part(key);
         part.map.contains_key(key)

@@ -265,19 +265,14 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
         self.find_mut(key, h).map(|n| &mut n.value)
     }
 
-    /// `get_mut` with `h == self.hash_key(key)` computed by the caller, so a lookup that
-    /// must look twice (a check, then a borrow to return) hashes once.
+    /// `get_mut` with `h == self.hash_key(key)` computed by the caller, so a lookup that may
+    /// be followed by an insert (`Db::insert`) hashes once.
     pub fn get_mut_hashed(&mut self, key: &[u8], h: u64) -> Option<&mut V> {
         self.rehash_step();
         if self.is_empty() {
             return None;
         }
         self.find_mut(key, h).map(|n| &mut n.value)
-    }
-
-    /// `contains_key` with `h == self.hash_key(key)`; see `get_mut_hashed`.
-    pub fn contains_hashed(&self, key: &[u8], h: u64) -> bool {
-        !self.is_empty() && self.find_hashed(key, h).is_some()
     }
 
     /// Inserts `key`, known to be absent, with its hash `h`; see `get_mut_hashed`.
