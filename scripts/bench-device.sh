@@ -1,10 +1,14 @@
 #!/bin/bash
-# The benchmarks on a larger machine, from the bundle scripts/bench-bundle.sh makes: the
-# per-core side-by-side table (scripts/bench.py, every server on one CPU, 4 redis-benchmark
-# processes on CPUs of their own), then the scaling run (scripts/scaling.py, servers on 1, 2,
-# 4... CPUs). CPUs are split by physical core: servers get the first half, load the rest.
-# Writes machine.txt, percore.{md,svg,log}, scaling.{md,log} to $OUT (default /tmp/out) as
-# it goes. BENCH_EXTRA / SCALING_EXTRA add arguments (e.g. "--quick" for a smoke run).
+# The benchmarks on a larger machine, from the bundle scripts/bench-bundle.sh makes:
+#   bash scripts/bench-device.sh [percore|scaling|all]      (default: percore)
+# percore: the side-by-side table (scripts/bench.py, every server on one CPU, 4 redis-benchmark
+# processes on CPUs of their own), $ROUNDS rounds (default 3; about 2.5 minutes each on a
+# 16-core machine, so the default fits one 10-minute device call). scaling: scripts/scaling.py,
+# servers on 1, 2, 4... CPUs (about 3 minutes). CPUs are split by physical core: servers get
+# the first half, load the rest. Writes machine.txt, percore.{md,svg,log}, scaling.{md,log}
+# to $OUT (default /tmp/out) as it goes. BENCH_EXTRA / SCALING_EXTRA add arguments (e.g.
+# "--quick" for a smoke run).
+PART=${1:-percore}
 cd "$(dirname "$0")/.."
 export PATH=$PWD/.bench-bundle/bin:$PATH PYTHONUNBUFFERED=1
 B=$PWD/.bench-bundle/bin
@@ -37,10 +41,15 @@ echo "server order $SERVER_ORDER; client cpus $CLIENT_CPUS; max N $MAXN" | tee -
 S0=${SERVER_ORDER%%,*}
 T=1; N=1; while [ $((N*2)) -le $MAXN ]; do N=$((N*2)); T="$T,$N"; done
 set -o pipefail
-timeout ${PERCORE_S:-215} python3 scripts/bench.py --lattice $B/lattice-server --redis $B/redis-server \
+if [ "$PART" = percore ] || [ "$PART" = all ]; then
+timeout ${PERCORE_S:-540} python3 scripts/bench.py --rounds ${ROUNDS:-3} --lattice $B/lattice-server --redis $B/redis-server \
   --valkey $B/valkey-server --server-cpus $S0 --client-cpus $CLIENT_CPUS --bench-procs 4 \
   $BENCH_EXTRA --out $OUT/percore.md --svg $OUT/percore.svg 2>&1 | tee $OUT/percore.log | grep -v '^|'
+cat $OUT/percore.md
+fi
+if [ "$PART" = scaling ] || [ "$PART" = all ]; then
 timeout ${SCALING_S:-185} python3 scripts/scaling.py --threads $T --server-cpu-order $SERVER_ORDER \
   --client-cpus $CLIENT_CPUS --bench-procs 8 --lattice $B/lattice-server --redis $B/redis-server \
   --valkey $B/valkey-server $SCALING_EXTRA --out $OUT/scaling.md 2>&1 | tee $OUT/scaling.log | grep -v '^|'
-cat $OUT/percore.md $OUT/scaling.md
+cat $OUT/scaling.md
+fi

@@ -28,6 +28,13 @@ Method
   every server alike, instead of all landing on whichever server happened to run last.
   Each pipeline pass starts with FLUSHALL on every server; within a pass the tests run in
   redis-benchmark's own order so LPOP/RPOP/SPOP/ZPOPMIN find what LPUSH/SADD/ZADD left.
+* Warm-up and rounds: before each round every server gets `--warmup` unmeasured SET+GET
+  requests (then FLUSHALL), so SET, the first test, does not also measure a cold server.
+  `--rounds R` repeats each pass R times (FLUSHALL first each time); each cell is the median
+  over the rounds of that field, and each ratio is followed by the lowest and highest ratio
+  of a single round, whose runs were back to back. On a shared machine single runs of
+  similar tests differ by 10-30%; a ratio whose whole bracket is above 1.0 is a result, one
+  whose bracket straddles 1.0 is not. A closing line counts both per peer.
 * redis-benchmark: one invocation per (test, pipeline, server), `--csv`, default 50
   clients, 3-byte values, no `-r` (one key per test, as redis-benchmark does by default).
   Requests/s and p50/p99 latency (ms) come from its CSV line.
@@ -61,6 +68,7 @@ import resource
 import selectors
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -234,6 +242,14 @@ def redis_benchmark(server, test, n, pipeline, clients, cpus=CLIENT_CPU, procs=1
             "wall": wall, "client_cores": client_cpu / wall}
 
 
+def warm_up(server, n, pipeline, clients, cpus):
+    """Unmeasured SET and GET traffic, so the first measured test (SET) does not also pay
+    for a cold server: page faults of a fresh heap, cold caches and branch predictors."""
+    argv = ["taskset", "-c", cpus, "redis-benchmark", "-h", "127.0.0.1", "-p", str(server.port),
+            "-t", "set,get", "-n", str(n), "-P", str(pipeline), "-c", str(clients), "-q"]
+    subprocess.run(argv, check=True, capture_output=True, timeout=600)
+
+
 # ---------------------------------------------------------------- Zipfian mix
 
 
@@ -369,8 +385,48 @@ def us_per_op(r):
     return None if r is None else r["cpu"] * 1e6 / r["n"]
 
 
+def median_result(rounds):
+    """The median of each measured field over the rounds (each field on its own), keeping
+    the rounds for the spread of the ratios."""
+    out = {"rounds": rounds}
+    for field in ("rps", "p50", "p99", "us"):
+        vals = [r[field] for r in rounds if r.get(field) is not None]
+        out[field] = statistics.median(vals) if vals else None
+    return out
+
+
+def summarize(runs):
+    """runs: {(test, pipeline): {server: [result per round]}}, in insertion order."""
+    return [(test, p, {name: median_result(rs) for name, rs in res.items()})
+            for (test, p), res in runs.items()]
+
+
+def ratio_cell(mine, theirs):
+    """Ratio of median requests/s; with several rounds, the lowest and highest ratio of one
+    round's runs (they ran back to back) follow in brackets."""
+    cell = f"{mine['rps'] / theirs['rps']:.2f}"
+    pairs = list(zip(mine["rounds"], theirs["rounds"]))
+    if len(pairs) > 1:
+        per_round = [a["rps"] / b["rps"] for a, b in pairs]
+        cell += f" ({min(per_round):.2f}-{max(per_round):.2f})"
+    return cell
+
+
+def verdict(results, names):
+    """One line per peer: rows ahead on the median, and rows ahead in every round."""
+    lines = []
+    for o in (n for n in names if n != "lattice"):
+        rows = [res for _, _, res in results if "lattice" in res and o in res]
+        ahead = sum(res["lattice"]["rps"] >= res[o]["rps"] for res in rows)
+        every = sum(all(a["rps"] >= b["rps"] for a, b in
+                        zip(res["lattice"]["rounds"], res[o]["rounds"])) for res in rows)
+        lines.append(f"Lattice at or above {o}: {ahead} of {len(rows)} rows on the median, "
+                     f"{every} of {len(rows)} in every round.")
+    return "\n".join(lines)
+
+
 def table(results, names):
-    """results: list of (test, pipeline, {server: result})."""
+    """results: list of (test, pipeline, {server: median result}), from summarize()."""
     others = [n for n in names if n != "lattice"]
     head = ["test", "P"] + [f"rps {n}" for n in names]
     head += [f"lattice/{n}" for n in others]
@@ -381,7 +437,7 @@ def table(results, names):
         cells = [test, str(p)] + [fmt_num(res[n]["rps"]) if n in res else "-" for n in names]
         for o in others:
             if "lattice" in res and o in res:
-                cells.append(f"{res['lattice']['rps'] / res[o]['rps']:.2f}")
+                cells.append(ratio_cell(res["lattice"], res[o]))
             else:
                 cells.append("-")
         for field in ("p50", "p99"):
@@ -439,6 +495,10 @@ def main():
     ap.add_argument("-n1", type=int, default=None, help="requests per test at P1 (200000)")
     ap.add_argument("-n16", type=int, default=None, help="requests per test at P16 (1000000)")
     ap.add_argument("--quick", action="store_true", help="small counts: a smoke run")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="repeat the redis-benchmark tests; cells are medians (default 1)")
+    ap.add_argument("--warmup", type=int, default=20000,
+                    help="unmeasured SET+GET requests per server before each round (0: none)")
     ap.add_argument("-c", "--clients", type=int, default=50, help="redis-benchmark -c")
     ap.add_argument("--tests", default=",".join(TESTS))
     ap.add_argument("--pipelines", default="1,16")
@@ -497,51 +557,53 @@ def main():
                 s.stop()
             sys.exit(str(e))
     names = [s.name for s in servers]
-    results = []
+    runs = {}  # (test, pipeline) -> {server: [result per round]}
     try:
         rot = 0
         for p in pipelines:
             n = n1 if p == 1 else n16
-            for s in servers:
-                command(s.port, "FLUSHALL")
-            lpush_us = {}
-            for test in tests:
-                res = {}
-                order = servers[rot % len(servers):] + servers[:rot % len(servers)]
-                rot += 1
-                for s in order:
-                    r = redis_benchmark(s, test, n, p, args.clients, args.client_cpus,
-                                        args.bench_procs)
-                    us = r["cpu"] * 1e6 / n
-                    if test == "lpush":
-                        lpush_us[s.name] = us
-                    if test == "lrange_100" and s.name in lpush_us:
-                        us = max(0.0, us - lpush_us[s.name])
-                    elif test == "lrange_100":
-                        loud("lrange_100 without the lpush test: its CPU us/op includes "
-                             "the LPUSH prefill")
-                    r["us"] = us
-                    res[s.name] = r
-                    print(f"  {test:<11} P{p:<3} {s.name:<8} {r['rps']:>12,.0f} rps  "
-                          f"p50 {r['p50']:.3f} p99 {r['p99']:.3f} ms  {us:7.2f} us/op "
-                          f"({r['wall']:.1f} s, client {r['client_cores']:.1f} cores)",
-                          file=sys.stderr, flush=True)
-                results.append((test, p, res))
+            for rnd in range(args.rounds):
+                for s in servers:
+                    if args.warmup:
+                        warm_up(s, args.warmup, p, args.clients, args.client_cpus)
+                    command(s.port, "FLUSHALL")
+                lpush_us = {}
+                for test in tests:
+                    res = runs.setdefault((test, p), {})
+                    order = servers[rot % len(servers):] + servers[:rot % len(servers)]
+                    rot += 1
+                    for s in order:
+                        r = redis_benchmark(s, test, n, p, args.clients, args.client_cpus,
+                                            args.bench_procs)
+                        us = r["cpu"] * 1e6 / n
+                        if test == "lpush":
+                            lpush_us[s.name] = us
+                        if test == "lrange_100" and s.name in lpush_us:
+                            us = max(0.0, us - lpush_us[s.name])
+                        elif test == "lrange_100":
+                            loud("lrange_100 without the lpush test: its CPU us/op includes "
+                                 "the LPUSH prefill")
+                        r["us"] = us
+                        res.setdefault(s.name, []).append(r)
+                        print(f"  {test:<11} P{p:<3} {s.name:<8} {r['rps']:>12,.0f} rps  "
+                              f"p50 {r['p50']:.3f} p99 {r['p99']:.3f} ms  {us:7.2f} us/op "
+                              f"({r['wall']:.1f} s, client {r['client_cores']:.1f} cores"
+                              f"{f', round {rnd + 1}' if args.rounds > 1 else ''})",
+                              file=sys.stderr, flush=True)
         if not args.no_mix:
             for p in pipelines:
                 ops = mix_ops if p > 1 else max(1, mix_ops // 5)
-                res = {}
+                res = runs.setdefault(("zipf 90/10 get/set", p), {})
                 order = servers[rot % len(servers):] + servers[:rot % len(servers)]
                 rot += 1
                 for s in order:
                     command(s.port, "FLUSHALL")
                     r = mix_bench(s, args, ops, p)
                     r["us"] = r["cpu"] * 1e6 / ops
-                    res[s.name] = r
+                    res[s.name] = [r]
                     print(f"  zipf-mix    P{p:<3} {s.name:<8} {r['rps']:>12,.0f} ops/s "
                           f"{r['us']:7.2f} us/op ({r['wall']:.1f} s)",
                           file=sys.stderr, flush=True)
-                results.append(("zipf 90/10 get/set", p, res))
     finally:
         for s in servers:
             s.stop()
@@ -558,10 +620,16 @@ def main():
         f"{elapsed / 60:.1f} min.",
         f"Counts: -n {n1} at P1, {n16} at P>1 ({args.clients} clients); "
         f"Zipfian mix {mix_ops} ops at P16 and {max(1, mix_ops // 5)} at P1, "
-        f"{args.mix_conns} connections, {args.keys} keys.",
+        f"{args.mix_conns} connections, {args.keys} keys. "
+        + (f"{args.rounds} rounds: every redis-benchmark cell is the median of its rounds "
+           "(the mix runs once). " if args.rounds > 1 else "")
+        + (f"Warm-up: {args.warmup} SET+GET requests per server before each round, "
+           "then FLUSHALL." if args.warmup else "No warm-up."),
         "Servers: " + "; ".join(f"{n}: `{v}`" for n, v in versions.items()) + ".",
     ]
-    text = "\n".join(header) + "\n\n" + table(results, names) + "\n"
+    results = summarize(runs)
+    text = ("\n".join(header) + "\n\n" + table(results, names) + "\n\n"
+            + verdict(results, names) + "\n")
     print(text)
     if args.out:
         with open(args.out, "w") as f:
