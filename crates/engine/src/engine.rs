@@ -138,6 +138,11 @@ pub struct Engine {
     /// as of the main engine's registries at `interest_generation`.
     pub(crate) interest: std::collections::HashSet<Box<[u8]>>,
     pub(crate) interest_generation: u64,
+    /// Keyspace events that shard engines raised, for this (main) engine to publish
+    /// (crate::notify); shared with the shards and with the server, which checks it.
+    pub shard_events: std::sync::Arc<crate::notify::EventQueue>,
+    /// On a shard engine: where its keyspace events go instead of being published here.
+    pub(crate) events_to_main: Option<std::sync::Arc<crate::notify::EventQueue>>,
     next_client_id: u64,
 }
 
@@ -178,6 +183,8 @@ impl Engine {
             activity: Default::default(),
             interest: Default::default(),
             interest_generation: 0,
+            shard_events: Default::default(),
+            events_to_main: None,
             next_client_id: 1,
         }
     }

@@ -8,8 +8,9 @@
 //! in ascending order and borrows their parts (`lend`/`reclaim`): just the shards a command
 //! names keys in (MSET across shards), or all of them (MULTI/EXEC, scripts, KEYS,
 //! FLUSHALL), so those are atomic and isolated across shards. Commands naming a key that a
-//! client WATCHes or is blocked on, and every command while a client tracks keys or keyspace
-//! events are on, also take the main engine: their writes must reach its registries.
+//! client WATCHes or is blocked on, and every command while a client tracks keys, also take
+//! the main engine: their writes must reach its registries. Keyspace events raised here are
+//! queued for the main engine to publish (crate::notify).
 
 use crate::command::{flags, introspect, Command};
 use crate::ctx::Ctx;
@@ -25,6 +26,10 @@ use resp::Proto;
 pub struct FastSession {
     pub db: usize,
     pub proto: Proto,
+    /// A RESP3 client with subscriptions: while keyspace events are on, the events its own
+    /// writes raise must reach it before its reply, as in Redis, so it writes on the main
+    /// engine (a shard only queues events).
+    pub subscriber: bool,
 }
 
 /// A client's commands run on shards since the main engine last looked: folded into its
@@ -142,6 +147,7 @@ impl Engine {
         let mut shard = Engine::new(config, seed, self.start_ms, Box::new(crate::NullHost));
         shard.shard_open = self.shard_open();
         shard.config_generation = self.config_generation;
+        shard.events_to_main = Some(self.shard_events.clone());
         shard
     }
 
@@ -194,10 +200,10 @@ impl Engine {
     }
 
     /// Whether keyed commands may run on shards at all: nothing that watches every write is
-    /// on (tracking, keyspace events, an effect log). Watched keys and keys with parked
-    /// clients are handled per key (`interest`).
+    /// on (tracking, an effect log). Watched keys and keys with parked clients are handled
+    /// per key (`interest`); keyspace events are queued for the main engine (crate::notify).
     fn shard_open(&self) -> bool {
-        self.effects.is_none() && self.config.notify_keyspace_events == 0 && self.tracking.is_idle()
+        self.effects.is_none() && self.tracking.is_idle()
     }
 
     /// Changes whenever the set of watched keys or keys with parked clients may have.
@@ -217,6 +223,7 @@ impl Engine {
         plain.then_some(FastSession {
             db: s.db,
             proto: s.proto,
+            subscriber: self.pubsub.is_subscriber(client),
         })
     }
 
@@ -232,7 +239,8 @@ impl Engine {
         now_ms: i64,
         out: &mut Vec<u8>,
     ) -> bool {
-        if !self.shard_open || self.touches_interest(cmd, args) {
+        let hears_itself = session.subscriber && self.config.notify_keyspace_events != 0;
+        if !self.shard_open || hears_itself || self.touches_interest(cmd, args) {
             return false;
         }
         let reply = {

@@ -51,6 +51,7 @@ impl Cluster {
         for (i, s) in self.shards.iter_mut().enumerate() {
             self.main.lend(i, s);
         }
+        self.main.publish_shard_events();
         let r = f(&mut self.main);
         for (i, s) in self.shards.iter_mut().enumerate() {
             self.main.reclaim(i, s);
@@ -129,8 +130,10 @@ fn watched_and_awaited_keys_and_global_listeners_take_the_main_engine() {
         Some(b"*2\r\n$1\r\nq\r\n$1\r\nx\r\n".to_vec())
     );
     assert!(c.run("LPUSH q y").1);
-    // Keyspace events hear every write: everything takes the main engine.
-    assert!(!c.run("CONFIG SET notify-keyspace-events KEA").1);
+    // Client tracking hears every write: everything takes the main engine.
+    let tracker = c.lent(|m| m.connect("t".into(), "t".into(), 7, NOW));
+    let tracking: Vec<Bytes> = ["CLIENT", "TRACKING", "ON"].map(Bytes::from).to_vec();
+    c.lent(|m| m.execute(tracker, &tracking, NOW, &mut Vec::new()));
     assert!(!c.run("SET a 4").1);
     // MULTI keeps the client on the main engine until EXEC.
     let mut c = Cluster::new(2);
@@ -138,6 +141,54 @@ fn watched_and_awaited_keys_and_global_listeners_take_the_main_engine() {
     assert_eq!(c.run("SET a 1"), ("+QUEUED\r\n".into(), false));
     assert!(!c.run("EXEC").1);
     assert_eq!(c.run("GET a"), ("$1\r\n1\r\n".into(), true));
+}
+
+#[test]
+fn keyspace_events_raised_on_shards_are_published_in_order() {
+    let mut c = Cluster::new(2);
+    // a and b live in different shards of 2.
+    assert_ne!(
+        crate::slot::shard_of(b"a", 2),
+        crate::slot::shard_of(b"b", 2)
+    );
+    let sub = c.lent(|m| m.connect("s".into(), "s".into(), 6, NOW));
+    let psubscribe: Vec<Bytes> = ["PSUBSCRIBE", "__keyspace@0__:*"].map(Bytes::from).to_vec();
+    c.lent(|m| m.execute(sub, &psubscribe, NOW, &mut Vec::new()));
+    assert!(!c.run("CONFIG SET notify-keyspace-events K$g").1);
+    // Writes on two shards, then one the main engine runs (DEL of keys on both shards): the
+    // shards' events come first, in the order the writes ran.
+    assert!(c.run("SET b 1").1);
+    assert!(c.run("SET a 1").1);
+    assert!(c.run("INCR b").1);
+    assert_eq!(c.run("DEL a b"), (":2\r\n".into(), false));
+    let got = c.lent(|m| m.take_outbox(sub)).expect("events");
+    let events: Vec<String> = String::from_utf8_lossy(&got)
+        .split("*4\r\n")
+        .skip(1)
+        .map(|m| {
+            let lines: Vec<&str> = m.split("\r\n").collect();
+            format!("{} {}", lines[5], lines[7])
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "__keyspace@0__:b set",
+            "__keyspace@0__:a set",
+            "__keyspace@0__:b incrby",
+            "__keyspace@0__:a del",
+            "__keyspace@0__:b del",
+        ]
+    );
+    // Nothing is left queued, and with events off nothing is queued at all.
+    assert!(!c.main.shard_events.waiting());
+    // (The trailing space makes an empty last argument.)
+    assert_eq!(
+        c.run("CONFIG SET notify-keyspace-events "),
+        ("+OK\r\n".into(), false)
+    );
+    assert!(c.run("SET a 2").1);
+    assert!(!c.main.shard_events.waiting());
 }
 
 #[test]
@@ -161,7 +212,8 @@ fn fast_session_follows_the_client_state() {
         session(&mut c),
         Some(FastSession {
             db: 0,
-            proto: Resp2
+            proto: Resp2,
+            subscriber: false,
         })
     );
     c.run("SELECT 3");
@@ -170,9 +222,15 @@ fn fast_session_follows_the_client_state() {
         session(&mut c),
         Some(FastSession {
             db: 3,
-            proto: Resp3
+            proto: Resp3,
+            subscriber: false,
         })
     );
+    // A RESP3 subscriber stays on shards, marked so that it hears its own events in order.
+    c.run("SUBSCRIBE ch");
+    assert_eq!(session(&mut c).map(|s| s.subscriber), Some(true));
+    c.run("UNSUBSCRIBE ch");
+    assert_eq!(session(&mut c).map(|s| s.subscriber), Some(false));
     for (enter, leave) in [
         ("MULTI", "DISCARD"),
         ("CLIENT TRACKING ON", "CLIENT TRACKING OFF"),

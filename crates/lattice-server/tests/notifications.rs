@@ -322,3 +322,108 @@ fn narrow_classes() {
     compare("En", false);
     compare("g$lshzx", false);
 }
+
+/// A RESP3 client subscribed to the events of the keys it writes hears each event before the
+/// reply to the write that raised it, as from Redis, also for commands that could run on a
+/// keyspace shard (where events are only queued for the main engine).
+#[test]
+fn resp3_subscriber_hears_its_own_events_before_its_replies() {
+    support::assert_same_transcript("own events in RESP3", |port| {
+        let mut c = support::Conn::connect(port);
+        c.cmd("CONFIG SET notify-keyspace-events KEA");
+        c.cmd("HELLO 3");
+        c.cmd("PSUBSCRIBE __keyspace@0__:*");
+        // One pipeline over keys of several shards: 3 events, 4 replies.
+        let lines: [&[&[u8]]; 4] = [
+            &[b"SET", b"foo", b"1"],
+            &[b"INCR", b"foo"],
+            &[b"SET", b"{x}bar", b"2"],
+            &[b"GET", b"foo"],
+        ];
+        let batch: Vec<u8> = lines
+            .iter()
+            .flat_map(|a| support::Conn::encode(a))
+            .collect();
+        c.send_raw(&batch);
+        (0..7)
+            .map(|_| show(&c.read_reply().expect("frame")))
+            .collect()
+    });
+}
+
+/// Writers on several threads SET and DEL the same keys, whose writes run on keyspace shards
+/// in parallel: every SET's event arrives (none lost), and events of one key keep the order
+/// of its writes across clients: a `del` (raised only when the key existed) always follows
+/// a `set`, and each key's last event is the one its final state shows.
+#[test]
+fn concurrent_writers_events_follow_the_data() {
+    const KEYS: usize = 4;
+    const WRITERS: usize = 4;
+    const ROUNDS: usize = 150;
+    const PIPELINE: usize = 8;
+    let server = start_lattice(&["--threads", "2"]);
+    let port = server.port;
+    let mut sub = support::Conn::connect(port);
+    sub.cmd("CONFIG SET notify-keyspace-events K$g");
+    sub.cmd("PSUBSCRIBE __keyspace@0__:k*");
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            std::thread::spawn(move || {
+                let mut c = support::Conn::connect(port);
+                let mut sets = 0;
+                let mut seed = w as u64 * 7919 + 1;
+                for _ in 0..ROUNDS {
+                    let mut batch = Vec::new();
+                    for _ in 0..PIPELINE {
+                        seed = seed
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        let key = format!("k{}", (seed >> 33) as usize % KEYS);
+                        if (seed >> 40).is_multiple_of(3) {
+                            batch.extend(support::Conn::encode(&[b"DEL", key.as_bytes()]));
+                        } else {
+                            sets += 1;
+                            batch.extend(support::Conn::encode(&[b"SET", key.as_bytes(), b"v"]));
+                        }
+                    }
+                    c.send_raw(&batch);
+                    for _ in 0..PIPELINE {
+                        c.read_reply().expect("reply");
+                    }
+                }
+                sets
+            })
+        })
+        .collect();
+    let sets: usize = writers.into_iter().map(|t| t.join().unwrap()).sum();
+    let mut w = support::Conn::connect(port);
+    w.cmd("PUBLISH __keyspace@0__:kmarker end");
+    let mut last: std::collections::HashMap<String, String> = Default::default();
+    let mut set_events = 0;
+    loop {
+        let frame = String::from_utf8(sub.read_reply().expect("event")).unwrap();
+        let parts: Vec<&str> = frame.split("\r\n").collect();
+        if parts[0] != "*4" {
+            continue;
+        }
+        let (channel, event) = (parts[6], parts[8]);
+        if channel.ends_with("kmarker") {
+            break;
+        }
+        set_events += usize::from(event == "set");
+        let key = channel.rsplit(':').next().unwrap().to_string();
+        let before = last.insert(key.clone(), event.to_string());
+        if event == "del" {
+            assert_eq!(
+                before.as_deref(),
+                Some("set"),
+                "{key}: del after {before:?}"
+            );
+        }
+    }
+    assert_eq!(set_events, sets, "one set event per SET");
+    for (key, event) in &last {
+        let exists = w.cmd(&format!("EXISTS {key}")) == b":1\r\n";
+        assert_eq!(exists, event == "set", "{key}: last event {event}");
+    }
+}

@@ -203,6 +203,9 @@ impl Conn {
                 break;
             }
         }
+        // Events the commands raised reach subscribers before this reply goes out. (While a
+        // script runs it is false: the script's own lock published them.)
+        self.shared.publish_shard_events();
         self.pending.is_empty()
     }
 

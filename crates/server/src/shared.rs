@@ -4,9 +4,11 @@
 //!
 //! Lock order: the main engine's lock, then every shard's in ascending order (`MainGuard`);
 //! a command run on a shard takes that shard's lock alone. So no cycle: whoever holds a
-//! shard lock without the main lock waits for nothing.
+//! shard lock without the main lock waits for nothing (but the keyspace-event queue's
+//! lock, a leaf: nothing is taken while holding it).
 
 use crate::attention::Attention;
+use engine::notify::EventQueue;
 use engine::script::busy::BusyGate;
 use engine::{Action, Engine};
 use std::collections::HashMap;
@@ -52,6 +54,8 @@ pub struct Shared {
     /// The engine's busy-script gate, readable without the engine lock (a running script
     /// holds that lock for as long as it runs).
     pub gate: Arc<BusyGate>,
+    /// Keyspace events queued by shard engines for the main engine (engine::notify).
+    shard_events: Arc<EventQueue>,
 }
 
 impl Shared {
@@ -69,6 +73,7 @@ impl Shared {
             .collect();
         Arc::new(Shared {
             gate,
+            shard_events: engine.shard_events.clone(),
             timeout_secs: AtomicU64::new(engine.config.timeout_secs),
             max_bulk: AtomicU64::new(engine.config.proto_max_bulk_len),
             engine: Mutex::new(engine),
@@ -115,6 +120,23 @@ impl Shared {
     /// lock briefly, so this spins, then naps in short steps.
     pub fn lock_unless_script(&self) -> Option<MainGuard<'_>> {
         lock_unless(&self.engine, &self.gate).map(|eng| MainGuard::new(self, eng, None))
+    }
+
+    /// Publishes the keyspace events that shard commands queued (engine::notify), if any,
+    /// and carries out what that asks for (waking subscribers). A connection calls it after
+    /// its shard commands, before it answers. False when a script runs (it published them
+    /// when it took the engine: the shards were free until then).
+    pub fn publish_shard_events(&self) -> bool {
+        if !self.shard_events.waiting() {
+            return true;
+        }
+        let Some(mut eng) = self.lock_shards_unless_script(&[]) else {
+            return false;
+        };
+        let actions = std::mem::take(&mut eng.actions);
+        drop(eng);
+        self.perform(actions);
+        true
     }
 
     /// The main engine with the keys of `shards` (ascending) only, for a command that
@@ -232,6 +254,8 @@ impl<'a> MainGuard<'a> {
         for (i, shard) in shards.iter_mut() {
             eng.lend(*i, shard);
         }
+        // Keyspace events that shards queued happened before whatever runs now.
+        eng.publish_shard_events();
         guard
     }
 }
