@@ -138,11 +138,14 @@ pub struct Engine {
     /// as of the main engine's registries at `interest_generation`.
     pub(crate) interest: std::collections::HashSet<Box<[u8]>>,
     pub(crate) interest_generation: u64,
-    /// Keyspace events that shard engines raised, for this (main) engine to publish
-    /// (crate::notify); shared with the shards and with the server, which checks it.
-    pub shard_events: std::sync::Arc<crate::notify::EventQueue>,
-    /// On a shard engine: where its keyspace events go instead of being published here.
-    pub(crate) events_to_main: Option<std::sync::Arc<crate::notify::EventQueue>>,
+    /// Keyspace events and invalidations that shard engines left for this (main) engine
+    /// (crate::shard_queue); shared with the shards and with the server, which checks it.
+    pub shard_queue: std::sync::Arc<crate::shard_queue::ShardQueue>,
+    /// On a shard engine: where its keyspace events and invalidations go.
+    pub(crate) to_main: Option<std::sync::Arc<crate::shard_queue::ShardQueue>>,
+    /// On a shard engine: whether a client tracks keys (or keys tracked before are still
+    /// remembered), so writes owe invalidations, as of the main engine's last `reclaim`.
+    pub(crate) tracking_active: bool,
     next_client_id: u64,
 }
 
@@ -183,8 +186,9 @@ impl Engine {
             activity: Default::default(),
             interest: Default::default(),
             interest_generation: 0,
-            shard_events: Default::default(),
-            events_to_main: None,
+            shard_queue: Default::default(),
+            to_main: None,
+            tracking_active: false,
             next_client_id: 1,
         }
     }

@@ -21,6 +21,7 @@ pub mod rng;
 pub mod script;
 pub mod session;
 pub mod shard;
+pub mod shard_queue;
 #[cfg(test)]
 mod shard_tests;
 pub mod slot;

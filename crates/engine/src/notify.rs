@@ -1,20 +1,12 @@
 //! Keyspace notifications (`notify-keyspace-events`): the event classes, their config text,
 //! and the publishing of `__keyspace@<db>__:<key>` / `__keyevent@<db>__:<event>` messages
 //! through the ordinary pub/sub delivery.
-//!
-//! Events raised on a shard engine (crate::shard) cannot be published there: subscriptions
-//! live in the main engine. The shard appends them to the one [`EventQueue`] it shares with
-//! the main engine, while it still holds its own lock, so the queue's order is the order in
-//! which the writes happened: per shard, per client, and for a write that read another
-//! client's write. The main engine publishes the queue, in that order, before anything else
-//! each time it is taken (the server's `MainGuard`), so events it raises itself never
-//! overtake earlier ones; a connection whose shard commands queued events takes it for that
-//! before it answers.
+//! A shard engine (crate::shard) has no subscribers: it queues its events for the main
+//! engine (crate::shard_queue).
 
 use crate::engine::Engine;
+use crate::shard_queue::ForMain;
 use bytes::Bytes;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
 
 /// Deliver on `__keyspace@<db>__:<key>` (the event is the message).
 pub const KEYSPACE: u32 = 1 << 0;
@@ -90,34 +82,6 @@ pub fn flags_to_string(flags: u32) -> String {
     s
 }
 
-/// Messages raised on shard engines for the main engine to publish, oldest first.
-#[derive(Debug, Default)]
-pub struct EventQueue {
-    /// Set with the first message after a take: lets a connection check without the lock.
-    waiting: AtomicBool,
-    messages: Mutex<Vec<(Bytes, Bytes, i64)>>,
-}
-
-impl EventQueue {
-    /// Whether messages wait to be published.
-    pub fn waiting(&self) -> bool {
-        self.waiting.load(Ordering::Acquire)
-    }
-
-    fn push(&self, channel: Bytes, message: Bytes, now_ms: i64) {
-        // A leaf lock: nobody takes another lock while holding it.
-        let mut messages = self.messages.lock().unwrap_or_else(|p| p.into_inner());
-        messages.push((channel, message, now_ms));
-        self.waiting.store(true, Ordering::Release);
-    }
-
-    fn take(&self) -> Vec<(Bytes, Bytes, i64)> {
-        let mut messages = self.messages.lock().unwrap_or_else(|p| p.into_inner());
-        self.waiting.store(false, Ordering::Release);
-        std::mem::take(&mut *messages)
-    }
-}
-
 impl Engine {
     /// Publishes one keyspace event for `key` of `db` if its class is enabled (on a shard
     /// engine: queues it for the main engine). Cheap when notifications are off: one bit
@@ -142,22 +106,15 @@ impl Engine {
     }
 
     fn publish_event(&mut self, channel: Bytes, message: Bytes, now_ms: i64) {
-        match &self.events_to_main {
-            Some(queue) => queue.push(channel, message, now_ms),
+        match &self.to_main {
+            Some(queue) => queue.push(ForMain::Message {
+                channel,
+                message,
+                now_ms,
+            }),
             None => {
                 self.publish(false, &channel, &message, now_ms);
             }
-        }
-    }
-
-    /// On the main engine: publishes what shard engines queued, in the order they queued
-    /// it. The caller holds the main engine, and the shards it lends, before anything runs.
-    pub fn publish_shard_events(&mut self) {
-        if !self.shard_events.waiting() {
-            return;
-        }
-        for (channel, message, now_ms) in self.shard_events.take() {
-            self.publish(false, &channel, &message, now_ms);
         }
     }
 }

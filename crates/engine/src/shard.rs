@@ -8,9 +8,9 @@
 //! in ascending order and borrows their parts (`lend`/`reclaim`): just the shards a command
 //! names keys in (MSET across shards), or all of them (MULTI/EXEC, scripts, KEYS,
 //! FLUSHALL), so those are atomic and isolated across shards. Commands naming a key that a
-//! client WATCHes or is blocked on, and every command while a client tracks keys, also take
-//! the main engine: their writes must reach its registries. Keyspace events raised here are
-//! queued for the main engine to publish (crate::notify).
+//! client WATCHes or is blocked on also take the main engine: their writes must reach its
+//! registries. Keyspace events and tracking invalidations raised here are queued for the main
+//! engine (crate::shard_queue); a tracking client's own commands run there.
 
 use crate::command::{flags, introspect, Command};
 use crate::ctx::Ctx;
@@ -147,7 +147,8 @@ impl Engine {
         let mut shard = Engine::new(config, seed, self.start_ms, Box::new(crate::NullHost));
         shard.shard_open = self.shard_open();
         shard.config_generation = self.config_generation;
-        shard.events_to_main = Some(self.shard_events.clone());
+        shard.to_main = Some(self.shard_queue.clone());
+        shard.tracking_active = !self.tracking.is_idle();
         shard
     }
 
@@ -185,6 +186,7 @@ impl Engine {
             shard.config_generation = self.config_generation;
         }
         shard.shard_open = self.shard_open();
+        shard.tracking_active = !self.tracking.is_idle();
         let generation = self.interest_generation();
         if shard.interest_generation != generation {
             let shards = self.dbs.first().map_or(1, |db| db.parts());
@@ -199,11 +201,12 @@ impl Engine {
         }
     }
 
-    /// Whether keyed commands may run on shards at all: nothing that watches every write is
-    /// on (tracking, an effect log). Watched keys and keys with parked clients are handled
-    /// per key (`interest`); keyspace events are queued for the main engine (crate::notify).
+    /// Whether keyed commands may run on shards at all: no effect log is kept (every write
+    /// must reach it). Watched keys and keys with parked clients are handled per key
+    /// (`interest`); keyspace events and tracking invalidations are queued for the main
+    /// engine (crate::shard_queue).
     fn shard_open(&self) -> bool {
-        self.effects.is_none() && self.tracking.is_idle()
+        self.effects.is_none()
     }
 
     /// Changes whenever the set of watched keys or keys with parked clients may have.
@@ -242,6 +245,10 @@ impl Engine {
         let hears_itself = session.subscriber && self.config.notify_keyspace_events != 0;
         if !self.shard_open || hears_itself || self.touches_interest(cmd, args) {
             return false;
+        }
+        if self.tracking_active {
+            // The time queued invalidations carry (client output limits count it).
+            self.tracking_begin(client, now_ms);
         }
         let reply = {
             let mut ctx = Ctx {

@@ -51,7 +51,7 @@ impl Cluster {
         for (i, s) in self.shards.iter_mut().enumerate() {
             self.main.lend(i, s);
         }
-        self.main.publish_shard_events();
+        self.main.settle_shard_queue();
         let r = f(&mut self.main);
         for (i, s) in self.shards.iter_mut().enumerate() {
             self.main.reclaim(i, s);
@@ -130,11 +130,6 @@ fn watched_and_awaited_keys_and_global_listeners_take_the_main_engine() {
         Some(b"*2\r\n$1\r\nq\r\n$1\r\nx\r\n".to_vec())
     );
     assert!(c.run("LPUSH q y").1);
-    // Client tracking hears every write: everything takes the main engine.
-    let tracker = c.lent(|m| m.connect("t".into(), "t".into(), 7, NOW));
-    let tracking: Vec<Bytes> = ["CLIENT", "TRACKING", "ON"].map(Bytes::from).to_vec();
-    c.lent(|m| m.execute(tracker, &tracking, NOW, &mut Vec::new()));
-    assert!(!c.run("SET a 4").1);
     // MULTI keeps the client on the main engine until EXEC.
     let mut c = Cluster::new(2);
     assert!(!c.run("MULTI").1);
@@ -181,14 +176,61 @@ fn keyspace_events_raised_on_shards_are_published_in_order() {
         ]
     );
     // Nothing is left queued, and with events off nothing is queued at all.
-    assert!(!c.main.shard_events.waiting());
+    assert!(!c.main.shard_queue.waiting());
     // (The trailing space makes an empty last argument.)
     assert_eq!(
         c.run("CONFIG SET notify-keyspace-events "),
         ("+OK\r\n".into(), false)
     );
     assert!(c.run("SET a 2").1);
-    assert!(!c.main.shard_events.waiting());
+    assert!(!c.main.shard_queue.waiting());
+}
+
+/// Runs `line` for client `id` on the main engine with every part lent; returns the reply.
+fn run_on_main(c: &mut Cluster, id: u64, line: &str) -> String {
+    let args: Vec<Bytes> = line
+        .split(' ')
+        .map(|a| Bytes::copy_from_slice(a.as_bytes()))
+        .collect();
+    let mut out = Vec::new();
+    c.lent(|m| m.execute(id, &args, NOW, &mut out));
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn invalidations_of_shard_writes_reach_tracking_clients() {
+    let mut c = Cluster::new(2);
+    let tracker = c.lent(|m| m.connect("t".into(), "t".into(), 7, NOW));
+    let bcast = c.lent(|m| m.connect("b".into(), "b".into(), 8, NOW));
+    run_on_main(&mut c, tracker, "HELLO 3");
+    run_on_main(&mut c, tracker, "CLIENT TRACKING ON");
+    run_on_main(&mut c, bcast, "HELLO 3");
+    run_on_main(&mut c, bcast, "CLIENT TRACKING ON BCAST PREFIX k");
+    // A tracking client's own commands keep to the main engine; others' stay on shards.
+    assert!(c.run("SET a 1").1);
+    assert!(c.run("SET b 1").1);
+    assert_eq!(
+        run_on_main(&mut c, tracker, "MGET a b"),
+        "*2\r\n$1\r\n1\r\n$1\r\n1\r\n"
+    );
+    assert!(c.lent(|m| m.take_outbox(tracker)).is_none());
+    // Writes on both shards (a and b live in different ones): one invalidation per key,
+    // in write order, and the key is forgotten after it.
+    assert!(c.run("SET b 2").1);
+    assert!(c.run("SET a 2").1);
+    assert!(c.run("SET a 3").1);
+    assert!(c.run("SET k1 x").1);
+    let got = c.lent(|m| m.take_outbox(tracker)).expect("invalidations");
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nb\r\n\
+         >2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\na\r\n"
+    );
+    let got = c.lent(|m| m.take_outbox(bcast)).expect("broadcast");
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        ">2\r\n$10\r\ninvalidate\r\n*1\r\n$2\r\nk1\r\n"
+    );
 }
 
 #[test]

@@ -11,8 +11,13 @@
 //! other connection instead (a push when that one speaks RESP3, a message on
 //! `__redis__:invalidate` when it is a RESP2 subscriber). Invalidations meant for the client
 //! running the current command wait until its reply is out, as in Redis.
+//!
+//! A tracking client's commands run on the main engine, which holds the table; other
+//! clients' writes may run on keyspace shards, which queue their invalidations for the main
+//! engine in write order (crate::shard_queue).
 
 use crate::engine::{Action, Engine};
+use crate::shard_queue::ForMain;
 use crate::util::fasthash::IdMap;
 use bytes::Bytes;
 use resp::{Proto, Reply};
@@ -170,6 +175,17 @@ impl Engine {
     /// Redis's `trackingInvalidateKey`: `key` was modified by `modifier` (0: nobody, e.g.
     /// expiry).
     pub(crate) fn tracking_invalidate(&mut self, key: &[u8], modifier: u64) {
+        if let Some(queue) = &self.to_main {
+            // A shard engine: the table is the main engine's (crate::shard_queue).
+            if self.tracking_active {
+                queue.push(ForMain::Invalidate {
+                    key: Bytes::copy_from_slice(key),
+                    modifier,
+                    now_ms: self.tracking.now_ms,
+                });
+            }
+            return;
+        }
         let tr = &mut self.tracking;
         if tr.clients.is_empty() && tr.table.is_empty() {
             return;

@@ -297,3 +297,71 @@ fn invalidations_match_redis() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// Client-side caching under concurrent writers, whose SETs run on keyspace shards on two
+/// threads while the tracking client reads on the main engine: a client that caches every
+/// GET reply and drops keys as their invalidations arrive ends with no stale entry. It stops
+/// reading halfway through the writes, so every key it cached is written again afterwards
+/// and only an invalidation can have removed it.
+#[test]
+fn a_cache_kept_by_invalidations_stays_fresh_under_concurrent_writers() {
+    const KEYS: usize = 8;
+    const WRITERS: usize = 3;
+    const WRITES: usize = 600;
+    let server = start_lattice(&["--threads", "2"]);
+    let port = server.port;
+    let mut t = support::Conn::connect(port);
+    t.cmd("HELLO 3");
+    assert_eq!(t.cmd("CLIENT TRACKING ON"), b"+OK\r\n");
+    let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let written = written.clone();
+            std::thread::spawn(move || {
+                let mut c = support::Conn::connect(port);
+                for i in 0..WRITES {
+                    let key = format!("k{}", (i * 7 + w * 3) % KEYS);
+                    assert_eq!(c.cmd(&format!("SET {key} w{w}-{i}")), b"+OK\r\n");
+                    written.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+    let mut cache: std::collections::HashMap<String, Vec<u8>> = Default::default();
+    // Reads the frames up to the reply of the command just sent, applying invalidations.
+    let reply = |t: &mut support::Conn, cache: &mut std::collections::HashMap<_, _>| loop {
+        let frame = t.read_reply().expect("frame");
+        if !frame.starts_with(b">") {
+            return frame;
+        }
+        let text = String::from_utf8(frame).unwrap();
+        for key in text.split("\r\n").skip(5).step_by(2) {
+            cache.remove(key);
+        }
+    };
+    let mut rounds = 0;
+    while written.load(std::sync::atomic::Ordering::SeqCst) < WRITERS * WRITES / 2 {
+        for k in 0..KEYS {
+            let key = format!("k{k}");
+            t.send_line(&format!("GET {key}"));
+            let value = reply(&mut t, &mut cache);
+            cache.insert(key, value);
+        }
+        rounds += 1;
+    }
+    for h in writers {
+        h.join().unwrap();
+    }
+    // Invalidations sent before this reply arrive before it.
+    t.send_line("PING");
+    assert_eq!(reply(&mut t, &mut cache), b"+PONG\r\n");
+    assert!(rounds > 1, "the reads did not overlap the writes");
+    let mut check = support::Conn::connect(port);
+    for (key, cached) in &cache {
+        assert_eq!(
+            show(&check.cmd(&format!("GET {key}"))),
+            show(cached),
+            "{key} after {rounds} rounds"
+        );
+    }
+}

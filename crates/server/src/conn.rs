@@ -203,9 +203,9 @@ impl Conn {
                 break;
             }
         }
-        // Events the commands raised reach subscribers before this reply goes out. (While a
-        // script runs it is false: the script's own lock published them.)
-        self.shared.publish_shard_events();
+        // Events and invalidations the commands raised go out before this reply. (While a
+        // script runs it is false: the script's own lock settled them.)
+        self.shared.settle_shard_queue();
         self.pending.is_empty()
     }
 

@@ -8,8 +8,8 @@
 //! lock, a leaf: nothing is taken while holding it).
 
 use crate::attention::Attention;
-use engine::notify::EventQueue;
 use engine::script::busy::BusyGate;
+use engine::shard_queue::ShardQueue;
 use engine::{Action, Engine};
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
@@ -54,8 +54,9 @@ pub struct Shared {
     /// The engine's busy-script gate, readable without the engine lock (a running script
     /// holds that lock for as long as it runs).
     pub gate: Arc<BusyGate>,
-    /// Keyspace events queued by shard engines for the main engine (engine::notify).
-    shard_events: Arc<EventQueue>,
+    /// Keyspace events and invalidations queued by shard engines for the main engine
+    /// (engine::shard_queue).
+    shard_queue: Arc<ShardQueue>,
 }
 
 impl Shared {
@@ -73,7 +74,7 @@ impl Shared {
             .collect();
         Arc::new(Shared {
             gate,
-            shard_events: engine.shard_events.clone(),
+            shard_queue: engine.shard_queue.clone(),
             timeout_secs: AtomicU64::new(engine.config.timeout_secs),
             max_bulk: AtomicU64::new(engine.config.proto_max_bulk_len),
             engine: Mutex::new(engine),
@@ -122,12 +123,13 @@ impl Shared {
         lock_unless(&self.engine, &self.gate).map(|eng| MainGuard::new(self, eng, None))
     }
 
-    /// Publishes the keyspace events that shard commands queued (engine::notify), if any,
-    /// and carries out what that asks for (waking subscribers). A connection calls it after
-    /// its shard commands, before it answers. False when a script runs (it published them
-    /// when it took the engine: the shards were free until then).
-    pub fn publish_shard_events(&self) -> bool {
-        if !self.shard_events.waiting() {
+    /// Settles what shard commands queued for the main engine (engine::shard_queue: keyspace
+    /// events, invalidations), if anything, and carries out what that asks for (waking
+    /// subscribers and tracking clients). A connection calls it after its shard commands,
+    /// before it answers. False when a script runs (it settled the queue when it took the
+    /// engine: the shards were free until then).
+    pub fn settle_shard_queue(&self) -> bool {
+        if !self.shard_queue.waiting() {
             return true;
         }
         let Some(mut eng) = self.lock_shards_unless_script(&[]) else {
@@ -254,8 +256,8 @@ impl<'a> MainGuard<'a> {
         for (i, shard) in shards.iter_mut() {
             eng.lend(*i, shard);
         }
-        // Keyspace events that shards queued happened before whatever runs now.
-        eng.publish_shard_events();
+        // What shards queued (events, invalidations) happened before whatever runs now.
+        eng.settle_shard_queue();
         guard
     }
 }
