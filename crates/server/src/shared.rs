@@ -124,21 +124,12 @@ impl Shared {
     }
 
     /// Settles what shard commands queued for the main engine (engine::shard_queue: keyspace
-    /// events, invalidations), if anything, and carries out what that asks for (waking
-    /// subscribers and tracking clients). A connection calls it after its shard commands,
-    /// before it answers. False when a script runs (it settled the queue when it took the
-    /// engine: the shards were free until then).
+    /// events, invalidations), if anything: taking the main engine does it, waking the
+    /// subscribers and tracking clients concerned. A connection calls it after its shard
+    /// commands, before it answers. False when a script runs (it settled the queue when it
+    /// took the engine: the shards were free until then).
     pub fn settle_shard_queue(&self) -> bool {
-        if !self.shard_queue.waiting() {
-            return true;
-        }
-        let Some(mut eng) = self.lock_shards_unless_script(&[]) else {
-            return false;
-        };
-        let actions = std::mem::take(&mut eng.actions);
-        drop(eng);
-        self.perform(actions);
-        true
+        !self.shard_queue.waiting() || self.lock_shards_unless_script(&[]).is_some()
     }
 
     /// The main engine with the keys of `shards` (ascending) only, for a command that
@@ -256,8 +247,14 @@ impl<'a> MainGuard<'a> {
         for (i, shard) in shards.iter_mut() {
             eng.lend(*i, shard);
         }
-        // What shards queued (events, invalidations) happened before whatever runs now.
+        // What shards queued (events, invalidations) happened before whatever runs now. Its
+        // wake-ups go out at once: not every holder of the guard performs actions.
+        let before = eng.actions.len();
         eng.settle_shard_queue();
+        if eng.actions.len() > before {
+            let woken: Vec<Action> = eng.actions.drain(before..).collect();
+            shared.perform(woken);
+        }
         guard
     }
 }
