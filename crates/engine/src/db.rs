@@ -73,6 +73,11 @@ impl Db {
         std::mem::swap(&mut self.parts[i], &mut other.parts[0]);
     }
 
+    /// Whether part `i` holds no key.
+    pub fn part_is_empty(&self, i: usize) -> bool {
+        self.parts[i].map.is_empty()
+    }
+
     fn part(&self, key: &[u8]) -> &DbPart {
         &self.parts[slot::shard_of(key, self.parts.len())]
     }

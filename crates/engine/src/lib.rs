@@ -14,6 +14,7 @@ pub mod engine;
 pub mod errors;
 pub mod expire;
 pub mod key;
+pub mod lock_scope;
 pub mod notify;
 pub mod pubsub;
 pub mod replica;

@@ -156,6 +156,12 @@ impl Engine {
     /// its keys. The caller holds the shard's lock across both.
     pub fn lend(&mut self, index: usize, shard: &mut Engine) {
         for (db, part) in self.dbs.iter_mut().zip(shard.dbs.iter_mut()) {
+            // What the main engine held of a shard it did not borrow is an empty stand-in: a
+            // key there means a command ran with too few shards (lock_scope.rs).
+            debug_assert!(
+                db.part_is_empty(index),
+                "main engine wrote to an unborrowed shard"
+            );
             db.swap_part(index, part);
         }
         self.stats.absorb(&mut shard.stats);

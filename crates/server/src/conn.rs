@@ -70,7 +70,12 @@ fn run_batch(
         fast: None,
         actions: Vec::new(),
     };
-    let Some(mut eng) = shared.lock_unless_script() else {
+    // Just the shards the batch touches (a transaction's keys, say): single-shard
+    // commands on the others go on meanwhile.
+    let count = shared.shards.len();
+    let Some(mut eng) =
+        shared.lock_scoped_unless_script(|eng| eng.batch_shards(id, pending.iter(), count))
+    else {
         ran.retry = true;
         return ran;
     };

@@ -132,6 +132,17 @@ impl Shared {
         !self.shard_queue.waiting() || self.lock_shards_unless_script(&[]).is_some()
     }
 
+    /// The main engine with the keys of the shards `scope` picks once it sees the engine
+    /// (ascending; `None`: all), unless a script is running.
+    pub fn lock_scoped_unless_script(
+        &self,
+        scope: impl FnOnce(&Engine) -> Option<Vec<usize>>,
+    ) -> Option<MainGuard<'_>> {
+        let eng = lock_unless(&self.engine, &self.gate)?;
+        let shards = scope(&eng);
+        Some(MainGuard::new(self, eng, shards.as_deref()))
+    }
+
     /// The main engine with the keys of `shards` (ascending) only, for a command that
     /// touches no other key: single-shard commands elsewhere go on meanwhile.
     pub fn lock_shards_unless_script(&self, shards: &[usize]) -> Option<MainGuard<'_>> {

@@ -28,6 +28,11 @@ impl Multi {
     pub fn queued(&self) -> usize {
         self.queue.len()
     }
+
+    /// The queued commands, in order.
+    pub fn queue(&self) -> &[Vec<Bytes>] {
+        &self.queue
+    }
 }
 
 const TX: u32 = flags::NOSCRIPT | flags::LOADING | flags::STALE;
