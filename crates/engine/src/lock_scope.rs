@@ -2,12 +2,14 @@
 //! engine borrows just those (the server's `MainGuard`), so a transaction, or the commands of
 //! a client that cannot use the shard path (tracking, RESP2 subscribed, CLIENT REPLY OFF),
 //! leave single-shard commands on other shards running. Commands queued inside MULTI touch
-//! no key; EXEC touches the keys of its queue. When anything is uncertain the answer is
-//! every shard: a keyless or admin command, a script, a blocking command, a command the
-//! table does not know, or parked clients, whom any write may serve into keys of any shard.
+//! no key; EXEC touches the keys of its queue, WATCH those it names. When anything is
+//! uncertain the answer is every shard: a keyless or admin command, a script, a blocking
+//! command, a command the table does not know, or parked clients, whom any write may serve
+//! into keys of any shard.
 
 use crate::engine::Engine;
 use crate::shard::{route, Route};
+use crate::slot;
 use bytes::Bytes;
 
 /// Commands that MULTI does not queue (crate::cmd::transactions), beside EXEC and DISCARD.
@@ -60,6 +62,12 @@ impl Engine {
                 None if name.eq_ignore_ascii_case(b"multi") && args.len() == 1 => {
                     queued = Some(Vec::new());
                 }
+                // WATCH reads whether its keys have expired; UNWATCH touches the registry
+                // alone. (Both are refused by scripts, so `route` sends them here.)
+                None if name.eq_ignore_ascii_case(b"watch") => {
+                    need.extend(args[1..].iter().map(|k| slot::shard_of(k, shards)));
+                }
+                None if name.eq_ignore_ascii_case(b"unwatch") => {}
                 None => add_shards(args, shards, &mut need)?,
             }
         }
@@ -137,6 +145,14 @@ mod tests {
         }
         assert_eq!(scope(&eng, &["MULTI", "FLUSHALL", "EXEC"]), None);
         assert_eq!(scope(&eng, &["MULTI", "WATCH a"]), None);
+        // Optimistic locking: WATCH's keys, then EXEC's.
+        assert_eq!(
+            scope(
+                &eng,
+                &["WATCH a b", "GET a", "MULTI", "SET c 1", "EXEC", "UNWATCH"]
+            ),
+            shards(&["a", "b", "c"])
+        );
         // A transaction begun earlier: its queue counts at EXEC.
         let mut out = Vec::new();
         for args in cmds(&["MULTI", "SET f 1", "SET g 2"]) {
