@@ -7,13 +7,11 @@
 //! command, a command the table does not know, or parked clients, whom any write may serve
 //! into keys of any shard.
 
+use crate::cmd::transactions::RUN_DIRECTLY;
 use crate::engine::Engine;
 use crate::shard::{route, Route};
 use crate::slot;
 use bytes::Bytes;
-
-/// Commands that MULTI does not queue (crate::cmd::transactions), beside EXEC and DISCARD.
-const NOT_QUEUED: &[&[u8]] = &[b"multi", b"watch", b"quit", b"reset"];
 
 impl Engine {
     /// The shards (ascending, possibly none) that running `batch` for `client` on the main
@@ -53,7 +51,11 @@ impl Engine {
                         queued = None;
                     } else if name.eq_ignore_ascii_case(b"discard") {
                         queued = None;
-                    } else if NOT_QUEUED.iter().any(|n| name.eq_ignore_ascii_case(n)) {
+                    } else if RUN_DIRECTLY
+                        .iter()
+                        .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+                    {
+                        // Not queued (MULTI, WATCH refused; QUIT, RESET end it).
                         return None;
                     } else {
                         add_shards(args, shards, q)?;

@@ -208,8 +208,7 @@ impl Conn {
                 break;
             }
         }
-        // Events and invalidations the commands raised go out before this reply. (While a
-        // script runs it is false: the script's own lock settled them.)
+        // Events and invalidations the commands raised go out before this reply.
         self.shared.settle_shard_queue();
         self.pending.is_empty()
     }

@@ -4,8 +4,8 @@
 //!
 //! Lock order: the main engine's lock, then every shard's in ascending order (`MainGuard`);
 //! a command run on a shard takes that shard's lock alone. So no cycle: whoever holds a
-//! shard lock without the main lock waits for nothing (but the keyspace-event queue's
-//! lock, a leaf: nothing is taken while holding it).
+//! shard lock without the main lock waits for nothing (but the shard queue's lock, a leaf:
+//! nothing is taken while holding it).
 
 use crate::attention::Attention;
 use engine::script::busy::BusyGate;
@@ -126,10 +126,12 @@ impl Shared {
     /// Settles what shard commands queued for the main engine (engine::shard_queue: keyspace
     /// events, invalidations), if anything: taking the main engine does it, waking the
     /// subscribers and tracking clients concerned. A connection calls it after its shard
-    /// commands, before it answers. False when a script runs (it settled the queue when it
-    /// took the engine: the shards were free until then).
-    pub fn settle_shard_queue(&self) -> bool {
-        !self.shard_queue.waiting() || self.lock_shards_unless_script(&[]).is_some()
+    /// commands, before it answers. While a script runs it does nothing: the script settled
+    /// the queue when it took the engine (the shards were free until then).
+    pub fn settle_shard_queue(&self) {
+        if self.shard_queue.waiting() {
+            drop(self.lock_shards_unless_script(&[]));
+        }
     }
 
     /// The main engine with the keys of the shards `scope` picks once it sees the engine

@@ -108,7 +108,7 @@ const WATCH_KEYS: &[KeySpec] = &[ks::range(1, -1, 1, ks::RO)];
 
 /// Commands a client inside MULTI runs at once instead of queueing (as Redis's
 /// `processCommand` lists them).
-const RUN_DIRECTLY: &[&str] = &["exec", "discard", "multi", "watch", "quit", "reset"];
+pub(crate) const RUN_DIRECTLY: &[&str] = &["exec", "discard", "multi", "watch", "quit", "reset"];
 
 fn in_multi(ctx: &Ctx) -> bool {
     ctx.session().multi.is_some()
