@@ -290,7 +290,8 @@ impl Engine {
         }
     }
 
-    /// Encodes `reply` for `client`, honouring CLIENT REPLY OFF/SKIP.
+    /// Encodes `reply` for `client`, honouring CLIENT REPLY OFF/SKIP. Pub/sub notices
+    /// ((un)subscribe confirmations) are pushes and go out whatever the mode, as in Redis.
     pub(crate) fn reply_to(&mut self, client: u64, reply: &Reply, out: &mut Vec<u8>) {
         if reply.is_error() {
             self.stats.error_replies += 1;
@@ -298,12 +299,16 @@ impl Engine {
         let Some(session) = self.clients.get_mut(&client) else {
             return;
         };
-        match session.reply_mode {
-            ReplyMode::On => reply.encode(session.proto, out),
-            ReplyMode::Off => {}
-            ReplyMode::SkipNext => session.reply_mode = ReplyMode::Skipping,
-            ReplyMode::Skipping => session.reply_mode = ReplyMode::On,
+        let speak = session.reply_mode == ReplyMode::On || is_push(reply);
+        if speak {
+            reply.encode(session.proto, out);
         }
+        // Each command's reply moves SKIP along: CLIENT REPLY SKIP's own, then the next.
+        session.reply_mode = match session.reply_mode {
+            ReplyMode::SkipNext => ReplyMode::Skipping,
+            ReplyMode::Skipping => ReplyMode::On,
+            mode => mode,
+        };
     }
 
     fn park(&mut self, client: u64, args: &[Bytes], block: BlockRequest) {
@@ -498,6 +503,16 @@ impl Engine {
         self.tracking_begin(0, now_ms);
         crate::expire::active_expire_cycle(self, now_ms);
         self.tracking_end(0, None);
+    }
+}
+
+/// Whether a reply is out-of-band pushes (pub/sub notices), which CLIENT REPLY OFF/SKIP
+/// never silence.
+fn is_push(reply: &Reply) -> bool {
+    match reply {
+        Reply::Push(_) => true,
+        Reply::Seq(items) => items.first().is_some_and(|r| matches!(r, Reply::Push(_))),
+        _ => false,
     }
 }
 

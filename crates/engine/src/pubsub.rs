@@ -8,7 +8,6 @@
 use crate::command::Command;
 use crate::config::{OBUF_NORMAL, OBUF_PUBSUB};
 use crate::engine::{Action, Engine};
-use crate::session::ReplyMode;
 use crate::util::fasthash::IdMap;
 use bytes::Bytes;
 use resp::Reply;
@@ -232,7 +231,7 @@ impl Engine {
     }
 
     /// Appends an out-of-band reply to a client's outbox; the caller wakes it. Returns false
-    /// when nothing was queued (reply off, gone, or just disconnected for its output limit).
+    /// when nothing was queued (gone, or just disconnected for its output limit).
     fn push_to(&mut self, id: u64, reply: &Reply, now_ms: i64) -> bool {
         let Some(proto) = self.clients.get(&id).map(|s| s.proto) else {
             return false;
@@ -245,7 +244,8 @@ impl Engine {
         let Some(session) = self.clients.get(&id) else {
             return false;
         };
-        if session.killed || session.reply_mode == ReplyMode::Off {
+        // Pushes go out even under CLIENT REPLY OFF, as in Redis.
+        if session.killed {
             return false;
         }
         let out = self.blocking.outbox.entry(id).or_default();

@@ -228,3 +228,28 @@ fn slow_subscriber_is_disconnected_past_the_output_limit() {
         assert_eq!(show(l), show(r));
     }
 }
+
+/// CLIENT REPLY OFF silences replies but never pub/sub pushes: (un)subscribe confirmations
+/// and messages still arrive, in RESP2 and RESP3, while PING's reply does not (as in Redis).
+#[test]
+fn reply_off_keeps_pubsub_pushes() {
+    support::assert_same_transcript("reply_off_keeps_pubsub_pushes", |port| {
+        let mut log = Vec::new();
+        for proto in [&b"2"[..], b"3"] {
+            let mut sub = Client::new(port);
+            let mut publisher = Client::new(port);
+            sub.call(&[b"HELLO", proto], 1);
+            sub.send(&[b"CLIENT", b"REPLY", b"OFF"]);
+            sub.send(&[b"SUBSCRIBE", b"ch"]);
+            sub.send(&[b"PSUBSCRIBE", b"c*"]);
+            log.push(show(&sub.drain()));
+            log.push(show(&publisher.call(&[b"PUBLISH", b"ch", b"hi"], 1)));
+            log.push(show(&sub.drain()));
+            sub.send(&[b"PING"]);
+            sub.send(&[b"UNSUBSCRIBE", b"ch"]);
+            sub.send(&[b"PUNSUBSCRIBE"]);
+            log.push(show(&sub.drain()));
+        }
+        log
+    });
+}
