@@ -464,10 +464,20 @@ impl Engine {
         let close = ctx.close_after_reply;
         let block = ctx.block_request.take();
         let db = ctx.db;
-        // Redis remembers the keys of read-only commands for tracking clients.
-        // (Keys a script reads are not remembered for its caller: Redis 7.0.15 does not.)
-        if cmd.has(crate::command::flags::READONLY) && !cmd.has(crate::command::flags::PUBSUB) {
-            self.remember_keys(client, cmd, args);
+        // Redis remembers the keys of read-only commands for tracking clients. A read-only
+        // script command (EVAL_RO...) counts only through the reads its script makes, and
+        // each of those remembers the keys the script declared, for its caller.
+        if cmd.has(crate::command::flags::READONLY)
+            && !cmd.has(crate::command::flags::PUBSUB)
+            && !crate::script::runs_script(cmd)
+        {
+            match self.scripting.caller {
+                Some(caller) if client == crate::script::SCRIPT_CLIENT => {
+                    let keys = self.scripting.caller_keys.iter().cloned();
+                    self.tracking.remember(caller, keys);
+                }
+                _ => self.remember_keys(client, cmd, args),
+            }
         }
         if self.dirty != dirty_before || rewritten.is_some() {
             match rewritten {

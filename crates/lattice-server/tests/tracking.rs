@@ -3,7 +3,7 @@
 //! between redis-server 7.0.15 and lattice-server. Covers RESP3 default tracking, OPTIN and
 //! OPTOUT with CLIENT CACHING, BCAST with prefixes, NOLOOP, RESP2 with REDIRECT to a
 //! subscriber, a broken redirect, FLUSHALL/FLUSHDB, MULTI/EXEC writes, expiry, Redis 7.0's
-//! double reply for overlapping new prefixes, and RESET.
+//! double reply for overlapping new prefixes, scripts (their declared keys), and RESET.
 
 mod support;
 
@@ -253,6 +253,24 @@ fn scenario(port: u16) -> Vec<(String, Vec<u8>)> {
     got.extend(a.drain());
     step("a get e2, sees it", got);
     step("hz back", w.cmd("CONFIG SET hz 10"));
+
+    // Scripts: a script that reads remembers the keys it declared (not the keys it reads),
+    // one that only writes or pings remembers none; the _RO forms alike.
+    step("a on s", a.cmd("CLIENT TRACKING on"));
+    step("sw set", w.cmd("MSET s1 1 s2 1 s3 1"));
+    step("a eval write", a.cmd("EVAL redis.call('set','s3','x') 2 s1 s2"));
+    step("w after write", w.cmd("MSET s1 2 s2 2 s3 2"));
+    step("a nothing yet", a.drain());
+    step("a eval read", a.cmd("EVAL redis.call('get','s3') 2 s1 s2"));
+    step("w after read", w.cmd("MSET s3 3 s2 3 s1 3"));
+    step("a sees s1 s2", a.drain());
+    step("a eval_ro ping", a.cmd("EVAL_RO redis.call('ping') 2 s1 s2"));
+    step("w after ping", w.cmd("MSET s1 4 s2 4"));
+    step("a nothing", a.drain());
+    step("a eval_ro read", a.cmd("EVAL_RO redis.call('get','s1') 1 s2"));
+    step("w after ro read", w.cmd("MSET s1 5 s2 5"));
+    step("a sees s2", a.drain());
+    step("a off s", a.cmd("CLIENT TRACKING off"));
     step("a reset", a.cmd("RESET"));
     step("a off info", a.cmd("CLIENT TRACKINGINFO"));
     log

@@ -22,7 +22,8 @@ use crate::session::Session;
 use busy::{BusyGate, Clock};
 use bytes::Bytes;
 use mlua::{Function, MultiValue, Value};
-use redis_api::{RunState, SCRIPT_CLIENT};
+use redis_api::RunState;
+pub use redis_api::SCRIPT_CLIENT;
 use resp::Reply;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -93,6 +94,14 @@ fn parse_shebang(body: &[u8]) -> Result<(Option<Vec<&'static str>>, usize), Repl
     Ok((Some(flags), eol))
 }
 
+/// Whether `cmd` runs a script or a function (EVAL, EVALSHA, FCALL and their _RO forms).
+pub fn runs_script(cmd: &crate::command::Command) -> bool {
+    matches!(
+        cmd.name,
+        "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"
+    )
+}
+
 pub struct Scripting {
     pub gate: Arc<BusyGate>,
     pub(crate) clock: Option<Clock>,
@@ -103,6 +112,9 @@ pub struct Scripting {
     client: Option<Session>,
     /// The client whose script is running: tracking treats the script's commands as its.
     pub caller: Option<u64>,
+    /// The keys the running script declared, when its caller tracks keys: each read the
+    /// script makes remembers them for the caller, as Redis does.
+    pub caller_keys: Vec<Bytes>,
     pub functions: functions::Functions,
     /// `math.random`'s generator state, shared by both VMs and kept across SCRIPT FLUSH.
     rand: Arc<std::sync::atomic::AtomicU64>,
@@ -132,6 +144,7 @@ impl Scripting {
             scripts: HashMap::new(),
             client: None,
             caller: None,
+            caller_keys: Vec::new(),
             functions: Default::default(),
             rand: Arc::new(std::sync::atomic::AtomicU64::new(vm::RAND48_INITIAL)),
         }
@@ -292,6 +305,9 @@ pub(crate) fn run(eng: &mut Engine, functions: bool, func: &Function, call: &Cal
     vm.threshold_ms
         .store(eng.config.busy_reply_threshold_ms, Ordering::Relaxed);
     eng.scripting.caller = Some(call.client);
+    if eng.tracking.get(call.client).is_some() {
+        eng.scripting.caller_keys = call.keys.to_vec();
+    }
     eng.scripting.gate.begin(call.eval, call.now_ms);
     if let Some(info) = &call.function {
         eng.scripting.gate.set_function(info.clone());
@@ -309,6 +325,7 @@ pub(crate) fn run(eng: &mut Engine, functions: bool, func: &Function, call: &Cal
     redis_api::drain_logs(vm, eng);
     gate.end();
     eng.scripting.caller = None;
+    eng.scripting.caller_keys.clear();
     if let Some(s) = eng.clients.remove(&SCRIPT_CLIENT) {
         eng.scripting.client = Some(s);
     }
