@@ -214,7 +214,27 @@ fn out_push(admin: &mut Client, line: &str) {
     admin.call(line);
 }
 
+/// SWAPDB wakes a client blocked on a key the swap brings in; one whose key stays missing
+/// keeps waiting.
+fn swapdb_wakes(port: u16) -> Vec<Vec<u8>> {
+    let mut admin = Client::new(port);
+    let mut c = Client::new(port);
+    let mut d = Client::new(port);
+    let mut out = vec![admin.call("SELECT 9"), admin.call("RPUSH k hello")];
+    out.push(admin.call("SELECT 0"));
+    c.block("BRPOP k 0", &mut admin, 1);
+    d.block("BRPOP absent 0", &mut admin, 2);
+    out.push(admin.call("SWAPDB 0 9"));
+    out.push(c.read());
+    assert_eq!(d.try_read(Duration::from_millis(200)), None);
+    out.push(admin.call("RPUSH absent x"));
+    out.push(d.read());
+    out.push(admin.call("FLUSHALL"));
+    out
+}
+
 const SCENARIOS: &[(&str, Scenario)] = &[
+    ("swapdb_wakes", swapdb_wakes),
     ("fifo_order", fifo_order),
     ("timeouts", timeouts),
     ("forever", forever),
@@ -276,6 +296,8 @@ fn blocking_lists_expected_replies() {
     assert_eq!(&t[..5], ["*-1\\r\\n"; 5]);
     assert!(t[5..10].iter().all(|r| r == "_\\r\\n"));
     // BLMOVE's timeout is a null array too, unlike LMOVE's null bulk for a missing source.
+    let swap = render(&swapdb_wakes(lattice.port));
+    assert_eq!(swap[4], "*2\\r\\n$1\\r\\nk\\r\\n$5\\r\\nhello\\r\\n");
     let d = render(&disconnected(lattice.port));
     assert_eq!(d[2], "*1\\r\\n$1\\r\\nb\\r\\n");
     assert_eq!(d[4], "*1\\r\\n$1\\r\\nx\\r\\n");

@@ -148,6 +148,9 @@ fn swapdb(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         crate::watch::touch_db(ctx.eng, second, Some(first), ctx.now_ms);
     }
     ctx.eng.dbs.swap(first, second);
+    // Clients blocked on keys of either db may find them now (served after this command).
+    ctx.eng.blocking.signal_db(first);
+    ctx.eng.blocking.signal_db(second);
     ctx.add_dirty(1);
     Reply::ok()
 }
