@@ -250,7 +250,7 @@ impl Db {
     /// A random key (any key, expired or not), or None when the db is empty.
     pub fn random_key(&self, rng: &mut impl FnMut() -> u64) -> Option<Key> {
         let part = self.weighted_part(|p| p.map.len(), rng)?;
-        part.map.random_entry(rng).map(|(k, _)| k.clone())
+        part.map.fair_random_entry(rng).map(|(k, _)| k.clone())
     }
 
     /// A part picked with probability proportional to `size` (no draw with one part), or None

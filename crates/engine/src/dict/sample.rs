@@ -100,6 +100,22 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
         Some((&node.key, &node.value))
     }
 
+    /// A random entry with every entry about equally likely, as Redis's fair pick: a
+    /// `random_entry` favours entries alone in their bucket over those sharing a chain, so
+    /// take a handful of entries near a random spot and pick one of them. Small dicts are
+    /// sampled whole, hence exactly uniform. SRANDMEMBER, SPOP, HRANDFIELD, ZRANDMEMBER
+    /// and RANDOMKEY use it.
+    pub fn fair_random_entry(&self, rng: &mut impl FnMut() -> u64) -> Option<(&K, &V)> {
+        /// Redis's GETFAIR_NUM_ENTRIES.
+        const SAMPLES: usize = 15;
+        let picks = self.sample(SAMPLES, rng);
+        if picks.is_empty() {
+            return self.random_entry(rng);
+        }
+        let i = (rng() % picks.len() as u64) as usize;
+        picks.into_iter().nth(i)
+    }
+
     /// Buckets that can hold entries, as (first live table-0 index, count):
     /// table-0 buckets from the rehash index on, then all of table 1.
     fn random_span(&self) -> (usize, usize) {

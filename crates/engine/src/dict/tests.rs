@@ -356,6 +356,35 @@ fn random_entry_covers_keys() {
     assert_eq!(one.random_entry(&mut || 3).map(|(_, v)| *v), Some(1));
 }
 
+/// Pearson's chi-square of draw counts against a uniform expectation.
+fn chi_square(hits: &HashMap<u64, u32>, draws: u32) -> f64 {
+    let expected = draws as f64 / hits.len() as f64;
+    hits.values()
+        .map(|&h| (h as f64 - expected).powi(2) / expected)
+        .sum()
+}
+
+#[test]
+fn fair_random_entry_is_uniform_on_small_dicts() {
+    // Redis's test: 10 members in a hashtable, 1000 draws, chi-square (df = 9) under 40.
+    // A random bucket then a random chain element gives chained entries half the chance.
+    for seed in 1..20u64 {
+        let mut d: Dict<Key, u64> = Dict::with_seed(seed as u128);
+        for i in 0..10 {
+            d.insert(key(i), i);
+        }
+        let mut rng = Rng(seed * 7919);
+        let mut hits: HashMap<u64, u32> = HashMap::new();
+        for _ in 0..1000 {
+            let (_, v) = d.fair_random_entry(&mut || rng.next()).expect("entry");
+            *hits.entry(*v).or_default() += 1;
+        }
+        assert_eq!(hits.len(), 10);
+        let chi = chi_square(&hits, 1000);
+        assert!(chi < 40.0, "seed {seed}: chi-square {chi}");
+    }
+}
+
 #[test]
 fn sample_returns_present_entries() {
     let mut d: Dict<Key, u64> = Dict::with_seed(5);

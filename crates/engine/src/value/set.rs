@@ -132,7 +132,7 @@ impl Set {
                 Some(ll2string(v[(rng() % v.len() as u64) as usize]))
             }
             Set::Intset(_) => None,
-            Set::Table(d) => d.random_entry(rng).map(|(k, _)| k.to_vec()),
+            Set::Table(d) => d.fair_random_entry(rng).map(|(k, _)| k.to_vec()),
         }
     }
 

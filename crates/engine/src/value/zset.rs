@@ -455,7 +455,7 @@ impl ZSet {
                 }
                 p.nth((rng() % p.len() as u64) as usize)
             }
-            ZSet::Skiplist(b) => b.dict.random_entry(rng).map(|(m, s)| (&m[..], *s)),
+            ZSet::Skiplist(b) => b.dict.fair_random_entry(rng).map(|(m, s)| (&m[..], *s)),
         }
     }
 }
