@@ -95,6 +95,16 @@ const PARAMS: &[Param] = &[
         "536870912",
         true,
     ),
+    // Unparsed input past this closes the client (Redis's limit and default).
+    p(
+        "client-query-buffer-limit",
+        Kind::Memory {
+            min: 1024 * 1024,
+            max: i64::MAX,
+        },
+        "1073741824",
+        true,
+    ),
     p(
         "loglevel",
         Kind::Enum(&["debug", "verbose", "notice", "warning"]),
@@ -244,6 +254,8 @@ pub struct Config {
     pub timeout_secs: u64,
     pub tcp_keepalive_secs: u64,
     pub proto_max_bulk_len: u64,
+    /// `client-query-buffer-limit`: unparsed input past this closes the client.
+    pub query_buffer_limit: u64,
     pub hz: u32,
     /// I/O threads (0: not resolved yet, one per core).
     pub threads: usize,
@@ -291,6 +303,7 @@ impl Default for Config {
             timeout_secs: 0,
             tcp_keepalive_secs: 300,
             proto_max_bulk_len: 512 * 1024 * 1024,
+            query_buffer_limit: 1024 * 1024 * 1024,
             hz: 10,
             threads: 0,
             shards: 0,
@@ -389,6 +402,7 @@ impl Config {
         self.timeout_secs = self.int("timeout") as u64;
         self.tcp_keepalive_secs = self.int("tcp-keepalive") as u64;
         self.proto_max_bulk_len = self.int("proto-max-bulk-len") as u64;
+        self.query_buffer_limit = self.int("client-query-buffer-limit") as u64;
         self.hz = self.int("hz").clamp(1, 500) as u32;
         self.threads = self.int("threads") as usize;
         self.shards = self.int("shards") as usize;

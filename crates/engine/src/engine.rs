@@ -52,6 +52,27 @@ pub trait Host: Send {
     fn clock(&self) -> Option<crate::script::busy::Clock> {
         None
     }
+    /// A connection's buffers as the I/O shell holds them (CLIENT LIST, output limits).
+    /// None: the shell reports nothing for it (tests and simulation).
+    fn client_buffers(&self, _client: u64) -> Option<ClientBuffers> {
+        None
+    }
+}
+
+/// A connection's buffers, as the I/O shell reports them: what CLIENT LIST shows as
+/// qbuf, qbuf-free, rbs, rbp, obl, oll, omem and events, and what output limits count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClientBuffers {
+    /// Input read and not yet run (during a command: its whole read batch, as in Redis).
+    pub qbuf: usize,
+    /// Room left in the query buffer's allocation.
+    pub qbuf_free: usize,
+    /// Reply bytes not yet written to the socket.
+    pub out_pending: usize,
+    /// The reply buffer's allocation.
+    pub out_capacity: usize,
+    /// The most reply bytes pending at once lately.
+    pub out_peak: usize,
 }
 
 /// A host for tests and simulation: fixed, deterministic numbers.
@@ -337,14 +358,19 @@ impl Engine {
                 if b.db != db || !b.keys.contains(&key) {
                     continue;
                 }
+                // The served command runs as its client's own: invalidations its writes
+                // owe that client follow its reply (and NOLOOP skips them), as in Redis.
+                self.tracking_begin(id, now_ms);
                 let outcome = self.dispatch(id, &b.argv, now_ms, Some(key.clone()));
                 if outcome.block.is_some() {
                     // Still nothing for it: it keeps its place in every queue.
+                    self.tracking_end(id, None);
                     continue;
                 }
                 self.unpark(id, &b);
                 let mut out = self.blocking.outbox.remove(&id).unwrap_or_default();
                 self.reply_to(id, &outcome.reply, &mut out);
+                self.tracking_end(id, Some(&mut out));
                 self.blocking.outbox.insert(id, out);
                 woken.push(id);
             }

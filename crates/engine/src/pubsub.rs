@@ -259,7 +259,9 @@ impl Engine {
     }
 
     /// Redis's `client-output-buffer-limit` check: past the hard limit, or past the soft
-    /// limit for longer than its seconds, the client must go.
+    /// limit for longer than its seconds, the client must go. This counts what waits in the
+    /// engine's outbox; the connection applies the same limit to what it has not written
+    /// yet (outbox bytes join it on every wake-up), so neither can grow past the limit.
     fn over_output_limit(&mut self, id: u64, pending: u64, now_ms: i64) -> bool {
         let class = if self.pubsub.is_subscriber(id) {
             OBUF_PUBSUB

@@ -36,9 +36,6 @@ pub struct Session {
     pub killed: bool,
     /// Socket file descriptor, for `CLIENT LIST`'s `fd=` (given by the shell).
     pub fd: i64,
-    /// Bytes in the query buffer and output buffer, reported by the shell.
-    pub qbuf: usize,
-    pub obuf: usize,
     pub net_in: u64,
     pub net_out: u64,
     pub commands: u64,
@@ -66,8 +63,6 @@ impl Session {
             last_cmd: "NULL",
             killed: false,
             fd,
-            qbuf: 0,
-            obuf: 0,
             net_in: 0,
             net_out: 0,
             commands: 0,

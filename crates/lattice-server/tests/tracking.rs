@@ -258,18 +258,35 @@ fn scenario(port: u16) -> Vec<(String, Vec<u8>)> {
     // one that only writes or pings remembers none; the _RO forms alike.
     step("a on s", a.cmd("CLIENT TRACKING on"));
     step("sw set", w.cmd("MSET s1 1 s2 1 s3 1"));
-    step("a eval write", a.cmd("EVAL redis.call('set','s3','x') 2 s1 s2"));
+    step(
+        "a eval write",
+        a.cmd("EVAL redis.call('set','s3','x') 2 s1 s2"),
+    );
     step("w after write", w.cmd("MSET s1 2 s2 2 s3 2"));
     step("a nothing yet", a.drain());
     step("a eval read", a.cmd("EVAL redis.call('get','s3') 2 s1 s2"));
     step("w after read", w.cmd("MSET s3 3 s2 3 s1 3"));
     step("a sees s1 s2", a.drain());
-    step("a eval_ro ping", a.cmd("EVAL_RO redis.call('ping') 2 s1 s2"));
+    step(
+        "a eval_ro ping",
+        a.cmd("EVAL_RO redis.call('ping') 2 s1 s2"),
+    );
     step("w after ping", w.cmd("MSET s1 4 s2 4"));
     step("a nothing", a.drain());
-    step("a eval_ro read", a.cmd("EVAL_RO redis.call('get','s1') 1 s2"));
+    step(
+        "a eval_ro read",
+        a.cmd("EVAL_RO redis.call('get','s1') 1 s2"),
+    );
     step("w after ro read", w.cmd("MSET s1 5 s2 5"));
     step("a sees s2", a.drain());
+    // A blocked client served by another's push hears of its own write after its reply.
+    step("a tracks l2", a.cmd("LRANGE l2 0 -1"));
+    step("w fills l2", w.cmd("RPUSH l2 a"));
+    step("a sees l2", a.drain());
+    step("a reads l2", a.cmd("LRANGE l2 0 -1"));
+    step("a blocks", a.cmd("BLMOVE l1 l2 LEFT LEFT 0"));
+    step("w serves a", w.cmd("RPUSH l1 foo"));
+    step("a reply, then invalidation", a.drain());
     step("a off s", a.cmd("CLIENT TRACKING off"));
     step("a reset", a.cmd("RESET"));
     step("a off info", a.cmd("CLIENT TRACKINGINFO"));

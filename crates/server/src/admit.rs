@@ -25,7 +25,7 @@ pub async fn admit<S>(shared: Arc<Shared>, mut stream: S, peer: Peer, keepalive:
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let mut buf = BytesMut::with_capacity(16 * 1024);
+    let mut buf = BytesMut::with_capacity(crate::conn::QUERY_BUFFER);
     let mut parser = RequestParser::with_names(engine::command::names::intern);
     loop {
         let registered = shared.lock_unless_script().map(|mut eng| {

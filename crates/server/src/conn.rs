@@ -4,6 +4,8 @@
 //! `busy-reply-threshold` it answers by itself (crate::busy), before that it retries shortly. A batch that may run a script runs on tokio's blocking
 //! pool, so the I/O thread stays free for the other connections (and their SCRIPT KILL).
 
+use crate::buffers::BufferStats;
+use crate::output::Output;
 use crate::shared::Shared;
 use bytes::{Bytes, BytesMut};
 use engine::shard::{FastSession, Route};
@@ -16,7 +18,15 @@ pub(crate) struct Conn {
     pub shared: Arc<Shared>,
     pub id: u64,
     pub buf: BytesMut,
-    pub out: Vec<u8>,
+    pub out: Output,
+    /// This connection's buffer sizes as CLIENT LIST shows them.
+    stats: Arc<BufferStats>,
+    /// Subscribed to something: the pubsub class of `client-output-buffer-limit` applies.
+    subscriber: bool,
+    /// Housekeeping rounds since input last arrived (crate::connection).
+    idle_rounds: u32,
+    /// CLIENT LIST was last told of pending replies (so an empty buffer must be told too).
+    output_shown: bool,
     pub parser: RequestParser,
     pub pending: VecDeque<Vec<Bytes>>,
     pub blocked: bool,
@@ -43,6 +53,11 @@ pub(crate) struct Conn {
     pub io_out: u64,
 }
 
+/// A connection's query buffer allocation (as Redis's, about 20 KiB), and the room below
+/// which a drained one is given its whole allocation back.
+pub const QUERY_BUFFER: usize = 20 * 1024;
+const QUERY_BUFFER_MIN: usize = 16 * 1024;
+
 /// What running a batch under the engine lock led to.
 struct Ran {
     retry: bool,
@@ -50,6 +65,7 @@ struct Ran {
     blocked: bool,
     proto: Option<resp::Proto>,
     fast: Option<FastSession>,
+    subscriber: Option<bool>,
     actions: Vec<Action>,
 }
 
@@ -59,7 +75,6 @@ fn run_batch(
     id: u64,
     pending: &mut VecDeque<Vec<Bytes>>,
     out: &mut Vec<u8>,
-    qbuf: usize,
     io: &mut (u64, u64),
 ) -> Ran {
     let mut ran = Ran {
@@ -68,6 +83,7 @@ fn run_batch(
         blocked: false,
         proto: None,
         fast: None,
+        subscriber: None,
         actions: Vec::new(),
     };
     // Just the shards the batch touches (a transaction's keys, say): single-shard
@@ -96,10 +112,10 @@ fn run_batch(
             }
         }
     }
-    if let Some(s) = eng.clients.get_mut(&id) {
-        s.qbuf = qbuf;
+    if let Some(s) = eng.clients.get(&id) {
         ran.proto = Some(s.proto);
     }
+    ran.subscriber = Some(eng.pubsub.is_subscriber(id));
     ran.fast = eng.fast_session(id);
     ran.actions = std::mem::take(&mut eng.actions);
     ran
@@ -107,11 +123,17 @@ fn run_batch(
 
 impl Conn {
     pub fn new(shared: Arc<Shared>, id: u64, buf: BytesMut, parser: RequestParser) -> Conn {
+        let stats = shared.buffers.register(id);
+        stats.set_query(buf.len(), buf.capacity());
         Conn {
             shared,
             id,
             buf,
-            out: Vec::with_capacity(16 * 1024),
+            out: Output::default(),
+            stats,
+            subscriber: false,
+            idle_rounds: 0,
+            output_shown: false,
             parser,
             pending: VecDeque::new(),
             blocked: false,
@@ -131,11 +153,15 @@ impl Conn {
 
     /// Parses what is buffered and runs it, unless a command blocks.
     pub fn parse_and_run(&mut self) {
-        self.max_bulk = self.shared.max_bulk();
+        self.max_bulk = self.shared.settings.max_bulk();
         let limits = Limits {
             proto_max_bulk_len: self.max_bulk,
             ..Limits::default()
         };
+        // While the batch runs, its commands count as query buffer (CLIENT LIST's qbuf), as
+        // in Redis, which trims its buffer after the batch.
+        let batch = self.buf.len();
+        self.stats.set_query(batch, self.buf.capacity());
         loop {
             match self.parser.next(&mut self.buf, &limits) {
                 Ok(Some(args)) => self.pending.push_back(args),
@@ -148,6 +174,76 @@ impl Conn {
         }
         self.run_pending();
         self.finish_protocol_error();
+        self.fit_query_buffer(batch);
+    }
+
+    /// After a batch: a drained buffer that grew for a big argument shrinks back to what the
+    /// batch needed (Redis's peak rule); a drained one whose room the parsed commands used
+    /// up past `QUERY_BUFFER_MIN` takes it back (so a read always has a full chunk, and this
+    /// costs one comparison on most batches).
+    fn fit_query_buffer(&mut self, peak: usize) {
+        const RESIZE_THRESHOLD: usize = 32 * 1024;
+        if self.buf.is_empty() {
+            let capacity = self.buf.capacity();
+            if capacity > RESIZE_THRESHOLD && peak < capacity / 2 {
+                self.buf = BytesMut::with_capacity(peak.max(QUERY_BUFFER));
+            } else if capacity < QUERY_BUFFER_MIN {
+                self.buf.reserve(QUERY_BUFFER);
+            }
+        }
+        self.stats.set_query(self.buf.len(), self.buf.capacity());
+    }
+
+    /// Input arrived: the connection is not idle.
+    pub fn note_input(&mut self) {
+        self.idle_rounds = 0;
+    }
+
+    /// `n` reply bytes reached the socket.
+    pub fn wrote(&mut self, n: usize) {
+        self.io_out += n as u64;
+        self.out.written(n);
+    }
+
+    /// Publishes the output buffer's sizes; true when they pass the client's
+    /// `client-output-buffer-limit` class (pubsub for subscribers, else normal): the
+    /// connection must close, its replies dropped, as Redis does.
+    pub fn over_output_limit(&mut self) -> bool {
+        let pending = self.out.pending_len();
+        // The common case costs one comparison: all written, and already shown as such.
+        if pending == 0 && !self.output_shown {
+            return false;
+        }
+        self.out.note_peak();
+        self.stats
+            .set_output(pending, self.out.capacity(), self.out.peak());
+        self.output_shown = pending > 0;
+        let limit = self.shared.settings.output_limit(self.subscriber);
+        let shared = &self.shared;
+        if !self.out.over_limit(limit, || shared.now_ms()) {
+            return false;
+        }
+        tracing::warn!(
+            "Client id={} scheduled to be closed ASAP for overcoming of output buffer limits.",
+            self.id
+        );
+        self.out.discard();
+        true
+    }
+
+    /// About once a second, when the cron asks (crate::buffers, like Redis's clients cron):
+    /// a query buffer with nothing in it for `IDLE_ROUNDS` rounds (two seconds or more) is
+    /// freed, so an idle connection holds no read buffer, and the reply peak starts over.
+    pub fn housekeeping(&mut self) {
+        const IDLE_ROUNDS: u32 = 3;
+        self.idle_rounds = self.idle_rounds.saturating_add(1);
+        if self.idle_rounds >= IDLE_ROUNDS && self.buf.is_empty() && self.buf.capacity() > 0 {
+            self.buf = BytesMut::new();
+            self.stats.set_query(0, 0);
+        }
+        self.out.reset_peak();
+        self.stats
+            .set_output(self.out.pending_len(), self.out.capacity(), self.out.peak());
     }
 
     /// The commands before a bad frame ran; then the error, and the connection ends.
@@ -157,7 +253,7 @@ impl Conn {
         }
         if let Some(e) = self.protocol_error.take() {
             if !self.blocked {
-                self.out.extend_from_slice(&e.to_reply());
+                self.out.buf.extend_from_slice(&e.to_reply());
             }
             self.close = true;
         }
@@ -181,14 +277,12 @@ impl Conn {
             self.offload = true;
             return;
         }
-        let qbuf = self.buf.len();
         let mut io = (self.io_in, self.io_out);
         let ran = run_batch(
             &self.shared,
             self.id,
             &mut self.pending,
-            &mut self.out,
-            qbuf,
+            &mut self.out.buf,
             &mut io,
         );
         (self.io_in, self.io_out) = io;
@@ -237,7 +331,7 @@ impl Conn {
                 held = Some((shard, eng));
             }
             let (_, eng) = held.as_mut()?;
-            if !eng.execute_fast(self.id, session, cmd, args, now, &mut self.out) {
+            if !eng.execute_fast(self.id, session, cmd, args, now, &mut self.out.buf) {
                 return None;
             }
             if let Some(args) = self.pending.pop_front() {
@@ -263,7 +357,7 @@ impl Conn {
         };
         eng.account_io(self.id, self.io_in, self.io_out);
         (self.io_in, self.io_out) = (0, 0);
-        let flow = eng.execute(self.id, &args, now, &mut self.out);
+        let flow = eng.execute(self.id, &args, now, &mut self.out.buf);
         debug_assert_eq!(
             flow,
             Flow::Continue,
@@ -296,19 +390,20 @@ impl Conn {
     pub async fn run_offloaded(&mut self) {
         self.offload = false;
         let shared = self.shared.clone();
-        let (id, qbuf) = (self.id, self.buf.len());
+        let id = self.id;
         let mut pending = std::mem::take(&mut self.pending);
-        let mut out = std::mem::take(&mut self.out);
+        // Put back below: nothing writes the buffer while the batch runs elsewhere.
+        let mut out = std::mem::take(&mut self.out.buf);
         let mut io = (self.io_in, self.io_out);
         let joined = tokio::task::spawn_blocking(move || {
-            let ran = run_batch(&shared, id, &mut pending, &mut out, qbuf, &mut io);
+            let ran = run_batch(&shared, id, &mut pending, &mut out, &mut io);
             (ran, pending, out, io)
         })
         .await;
         match joined {
             Ok((ran, pending, out, io)) => {
                 self.pending = pending;
-                self.out = out;
+                self.out.buf = out;
                 (self.io_in, self.io_out) = io;
                 self.apply(ran);
                 if !self.blocked && !self.close && !self.retry {
@@ -330,9 +425,12 @@ impl Conn {
         if !ran.retry {
             self.fast = ran.fast;
         }
+        if let Some(subscriber) = ran.subscriber {
+            self.subscriber = subscriber;
+        }
         if ran.actions.contains(&Action::Shutdown) || self.shared.gate.shutdown_requested() {
             // Redis closes the connection of a successful SHUTDOWN without a reply.
-            self.out.clear();
+            self.out.discard();
             self.close = true;
         }
         self.shared.perform(ran.actions);
@@ -345,7 +443,7 @@ impl Conn {
             let Some(args) = self.pending.pop_front() else {
                 return;
             };
-            match crate::busy::answer(&self.shared, &args, self.proto, &mut self.out) {
+            match crate::busy::answer(&self.shared, &args, self.proto, &mut self.out.buf) {
                 crate::busy::BusyAnswer::Continue => {}
                 crate::busy::BusyAnswer::Quit => {
                     self.pending.clear();
@@ -353,7 +451,7 @@ impl Conn {
                     return;
                 }
                 crate::busy::BusyAnswer::Shutdown => {
-                    self.out.clear();
+                    self.out.discard();
                     self.pending.clear();
                     self.close = true;
                     return;
@@ -371,14 +469,17 @@ impl Conn {
             };
             let killed = eng.clients.get(&self.id).is_none_or(|s| s.killed);
             self.fast = eng.fast_session(self.id);
+            self.subscriber = eng.pubsub.is_subscriber(self.id);
             (killed, eng.take_outbox(self.id), eng.is_blocked(self.id))
         };
-        if let Some(bytes) = reply {
-            self.out.extend_from_slice(&bytes);
-        }
         if killed {
+            // Killed clients get nothing more, as in Redis (CLIENT KILL, output limits).
+            self.out.discard();
             self.close = true;
             return;
+        }
+        if let Some(bytes) = reply {
+            self.out.buf.extend_from_slice(&bytes);
         }
         if self.blocked && !still_blocked {
             self.blocked = false;

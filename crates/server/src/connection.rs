@@ -1,20 +1,70 @@
-//! One client connection: read, parse every complete command in the batch, run them under
-//! one engine lock, answer the whole batch with one write. A command that blocks (BLPOP...)
-//! parks the connection: later commands wait, input is still read (so a hang-up is noticed
-//! and the client leaves its wait queues), and the reply comes when the engine wakes it or
-//! its deadline passes.
+//! One client connection: read, parse every complete command in the batch, run them, and
+//! write the replies. Reading and writing go on together: replies the socket cannot take
+//! yet wait in the output buffer while input is still read (so a client that writes its
+//! whole pipeline before reading cannot deadlock with us), bounded by Redis's
+//! `client-query-buffer-limit` and `client-output-buffer-limit`. A command that blocks
+//! (BLPOP...) parks the connection: later commands wait, input is still read (so a hang-up
+//! is noticed and the client leaves its wait queues), and the reply comes when the engine
+//! wakes it or its deadline passes.
 
 use crate::attention::{Attention, Waiter};
 use crate::conn::Conn;
 use crate::shared::Shared;
 use bytes::BytesMut;
 use resp::request::RequestParser;
+use std::future::{poll_fn, Future};
+use std::io;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-/// Redis's `client-query-buffer-limit`: more unprocessed input than this closes the client.
-const QUERY_BUFFER_LIMIT: usize = 1024 * 1024 * 1024;
+/// What the socket did.
+enum SocketEvent {
+    Wrote(io::Result<usize>),
+    Read(io::Result<usize>),
+}
+
+/// The next socket event: pending replies written (first, so output drains before more
+/// input is taken) or input read into `buf` (when `read` is set).
+async fn socket_event<S>(stream: &mut S, buf: &mut BytesMut, out: &[u8], read: bool) -> SocketEvent
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    poll_fn(|cx| {
+        if !out.is_empty() {
+            if let Poll::Ready(r) = Pin::new(&mut *stream).poll_write(cx, out) {
+                return Poll::Ready(SocketEvent::Wrote(r));
+            }
+        }
+        if read {
+            // A fresh read future per poll: it holds no state of its own, and a pending
+            // read consumed nothing.
+            let fut = stream.read_buf(buf);
+            tokio::pin!(fut);
+            if let Poll::Ready(r) = fut.poll(cx) {
+                return Poll::Ready(SocketEvent::Read(r));
+            }
+        }
+        Poll::Pending
+    })
+    .await
+}
+
+/// Writes what the socket takes now without waiting; false when the connection failed.
+async fn write_now<S: AsyncWrite + Unpin>(stream: &mut S, c: &mut Conn) -> bool {
+    while c.out.has_pending() {
+        let pending = c.out.pending();
+        let r = poll_fn(|cx| Poll::Ready(Pin::new(&mut *stream).poll_write(cx, pending))).await;
+        match r {
+            Poll::Ready(Ok(0)) | Poll::Ready(Err(_)) => return false,
+            Poll::Ready(Ok(n)) => c.wrote(n),
+            Poll::Pending => break,
+        }
+    }
+    true
+}
 
 /// Serves one client until it quits, errs, is killed, idles out, or the server stops.
 /// Generic over the stream so the simulator can run it over simulated TCP. `buf` and
@@ -47,16 +97,16 @@ pub async fn serve<S>(
         while c.offload {
             c.run_offloaded().await;
         }
-        if !c.out.is_empty() && stream.write_all(&c.out).await.is_err() {
-            c.close = true;
-        }
-        c.out.clear();
     }
     loop {
-        if c.close {
+        // Replies go out at once when the socket takes them; the rest waits below.
+        if c.out.has_pending() && !write_now(&mut stream, &mut c).await {
             break;
         }
-        let timeout_secs = shared.timeout_secs();
+        if c.over_output_limit() || (c.close && !c.out.has_pending()) {
+            break;
+        }
+        let timeout_secs = shared.settings.timeout_secs();
         let deadline = match c.blocked {
             true => shared
                 .lock_unless_script()
@@ -82,24 +132,32 @@ pub async fn serve<S>(
         // stops sending cannot starve its own kill or wake-up signal.
         tokio::select! {
             biased;
-            _ = waiter.wait() => {
-                if shared.shutting_down() {
-                    break;
+            signals = waiter.wait() => {
+                if signals.housekeeping {
+                    c.housekeeping();
                 }
-                c.attend();
+                if signals.wake {
+                    if shared.shutting_down() {
+                        break;
+                    }
+                    c.attend();
+                }
             }
-            r = stream.read_buf(&mut c.buf) => match r {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
+            ev = socket_event(&mut stream, &mut c.buf, c.out.pending(), !c.close) => match ev {
+                SocketEvent::Wrote(Ok(n)) if n > 0 => c.wrote(n),
+                SocketEvent::Read(Ok(n)) if n > 0 => {
                     c.io_in += n as u64;
-                    if c.buf.len() > QUERY_BUFFER_LIMIT {
+                    if c.buf.len() as u64 > shared.settings.query_buffer_limit() {
                         tracing::warn!("Closing client {id} that reached max query buffer length");
                         break;
                     }
+                    c.note_input();
                     if !c.blocked && !c.offload {
                         c.parse_and_run();
                     }
                 }
+                // A zero-length write or read: the peer is gone.
+                _ => break,
             },
             // An async block, so the timer (and its clock read) exists only while polled.
             _ = async { tokio::time::sleep(Duration::from_millis(2)).await }, if c.retry || c.retry_attend => {
@@ -122,37 +180,9 @@ pub async fn serve<S>(
                 }
             }
         }
-        // A batch that may run a script runs off this thread, then its replies go out below.
+        // A batch that may run a script runs off this thread, then its replies go out above.
         while c.offload {
             c.run_offloaded().await;
-        }
-        if c.close && c.out.is_empty() {
-            break;
-        }
-        if !c.out.is_empty() {
-            // A peer that stops reading must not pin us in the write: the engine may kill
-            // this client meanwhile (output buffer limit, CLIENT KILL), which ends it here.
-            let mut missed = false;
-            let written = tokio::select! {
-                biased;
-                r = stream.write_all(&c.out) => r.is_ok(),
-                _ = killed_while_writing(&shared, id, &mut waiter, &mut missed) => false,
-            };
-            if missed {
-                // A wake-up consumed while writing: take it on the next turn.
-                attention.notify();
-            }
-            if !written {
-                break;
-            }
-            c.io_out += c.out.len() as u64;
-            c.out.clear();
-            if c.out.capacity() > 1024 * 1024 {
-                c.out = Vec::with_capacity(16 * 1024);
-            }
-        }
-        if c.close {
-            break;
         }
     }
     shared
@@ -160,6 +190,7 @@ pub async fn serve<S>(
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .remove(&id);
+    shared.buffers.remove(id);
     // Leaving needs the engine: wait out a running script without holding the thread.
     loop {
         if let Some(mut eng) = shared.lock_unless_script() {
@@ -170,23 +201,4 @@ pub async fn serve<S>(
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let _ = stream.shutdown().await;
-}
-
-/// Resolves once the engine marks the client killed; other wake-ups are noted in `missed`.
-async fn killed_while_writing(
-    shared: &Shared,
-    id: u64,
-    waiter: &mut Waiter<'_>,
-    missed: &mut bool,
-) {
-    loop {
-        waiter.wait().await;
-        let killed = shared
-            .lock_unless_script()
-            .is_some_and(|eng| eng.clients.get(&id).is_none_or(|s| s.killed));
-        if killed {
-            return;
-        }
-        *missed = true;
-    }
 }

@@ -4,11 +4,14 @@
 pub mod admit;
 pub mod alloc;
 pub mod attention;
+pub mod buffers;
 pub mod busy;
 mod conn;
 pub mod connection;
 pub mod host;
 pub mod listener;
+mod output;
+pub mod published;
 pub mod shared;
 pub mod workers;
 

@@ -147,9 +147,11 @@ pub(crate) fn set_keepalive(stream: &TcpStream, secs: u64) {
     let _ = sock.set_tcp_keepalive(&ka);
 }
 
-/// Runs the engine's periodic work `hz` times a second.
+/// Runs the engine's periodic work `hz` times a second, and once a second asks the
+/// connections to look after their buffers.
 pub async fn cron(shared: Arc<Shared>) {
     let mut shutdown = shared.shutdown.subscribe();
+    let mut last_housekeeping = shared.now_ms();
     loop {
         let hz = shared
             .lock_unless_script()
@@ -169,5 +171,10 @@ pub async fn cron(shared: Arc<Shared>) {
             std::mem::take(&mut eng.actions)
         };
         shared.perform(actions);
+        let now = shared.now_ms();
+        if now - last_housekeeping >= 1000 {
+            last_housekeeping = now;
+            shared.request_housekeeping();
+        }
     }
 }

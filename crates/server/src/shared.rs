@@ -8,12 +8,13 @@
 //! nothing is taken while holding it).
 
 use crate::attention::Attention;
+use crate::buffers::{BufferHost, BufferRegistry};
+use crate::published::Published;
 use engine::script::busy::BusyGate;
 use engine::shard_queue::ShardQueue;
 use engine::{Action, Engine};
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use tokio::sync::watch;
 
@@ -40,10 +41,11 @@ pub struct Shared {
     /// One engine per keyspace shard, holding that shard's keys while the main engine does
     /// not borrow them.
     pub shards: Vec<Mutex<Engine>>,
-    /// `timeout` and `proto-max-bulk-len`, published whenever the main engine is released,
-    /// so a connection reads them without taking it.
-    timeout_secs: AtomicU64,
-    max_bulk: AtomicU64,
+    /// Settings connections read on every turn, published when the main engine is released
+    /// after a CONFIG SET, so a connection reads them without taking it.
+    pub settings: Published,
+    /// Every connection's buffer sizes, for CLIENT LIST (the engine's host reads them).
+    pub buffers: Arc<BufferRegistry>,
     pub clock: Clock,
     /// Per-client attention signals: the engine killed the client (CLIENT KILL) or left a
     /// reply for it after unparking it from a blocking command, or shutdown began.
@@ -67,6 +69,12 @@ impl Shared {
     /// `engine.config.shards` shard engines (at least one) beside the main engine.
     pub fn with_clock(mut engine: Engine, clock: Clock) -> Arc<Shared> {
         let (shutdown, _) = watch::channel(false);
+        let buffers = Arc::new(BufferRegistry::default());
+        let inner = std::mem::replace(&mut engine.host, Box::new(engine::NullHost));
+        engine.host = Box::new(BufferHost {
+            inner,
+            buffers: buffers.clone(),
+        });
         let gate = engine.scripting.gate.clone();
         let count = engine.dbs.first().map_or(1, |db| db.parts());
         let shards = (0..count)
@@ -75,8 +83,8 @@ impl Shared {
         Arc::new(Shared {
             gate,
             shard_queue: engine.shard_queue.clone(),
-            timeout_secs: AtomicU64::new(engine.config.timeout_secs),
-            max_bulk: AtomicU64::new(engine.config.proto_max_bulk_len),
+            settings: Published::new(&engine.config),
+            buffers,
             engine: Mutex::new(engine),
             shards,
             clock,
@@ -97,16 +105,6 @@ impl Shared {
             self.engine.lock().unwrap_or_else(|p| p.into_inner()),
             None,
         )
-    }
-
-    /// The idle timeout in seconds, as last configured.
-    pub fn timeout_secs(&self) -> u64 {
-        self.timeout_secs.load(Ordering::Relaxed)
-    }
-
-    /// `proto-max-bulk-len`, as last configured.
-    pub fn max_bulk(&self) -> u64 {
-        self.max_bulk.load(Ordering::Relaxed)
     }
 
     /// Shard `index`'s engine unless a script is running (it holds every shard).
@@ -165,6 +163,17 @@ impl Shared {
     /// Whether shutdown has begun.
     pub fn shutting_down(&self) -> bool {
         *self.shutdown.borrow()
+    }
+
+    /// Asks every connection with buffers to look after to do so (the cron, once a second).
+    pub fn request_housekeeping(&self) {
+        let ids = self.buffers.wanting_housekeeping();
+        let attention = self.attention.lock().unwrap_or_else(|p| p.into_inner());
+        for id in ids {
+            if let Some(a) = attention.get(&id) {
+                a.request_housekeeping();
+            }
+        }
     }
 
     /// Carries out what the engine asked for.
@@ -277,13 +286,9 @@ impl Drop for MainGuard<'_> {
         for (i, shard) in self.shards.iter_mut() {
             self.eng.reclaim(*i, shard);
         }
-        let config = &self.eng.config;
         self.shared
-            .timeout_secs
-            .store(config.timeout_secs, Ordering::Relaxed);
-        self.shared
-            .max_bulk
-            .store(config.proto_max_bulk_len, Ordering::Relaxed);
+            .settings
+            .publish(&self.eng.config, self.eng.config_generation);
     }
 }
 

@@ -3,14 +3,15 @@
 //! (CLIENT NO-TOUCH is Redis 7.2; 7.0.15 answers it as an unknown subcommand, and so do we.)
 
 use crate::args;
+use crate::cmd::client_describe::describe;
 use crate::cmd::config::help_reply;
 use crate::command::{acl, flags, Command, BASE};
 use crate::ctx::Ctx;
 use crate::engine::Action;
 use crate::errors;
-use crate::session::{ReplyMode, Session};
+use crate::session::ReplyMode;
 use bytes::Bytes;
-use resp::{Proto, Reply};
+use resp::Reply;
 
 const CONN: u32 = flags::NOSCRIPT | flags::LOADING | flags::STALE;
 
@@ -170,73 +171,8 @@ fn is_type(ctx: &Ctx, id: u64, ty: Option<ClientType>) -> bool {
     }
 }
 
-/// One `CLIENT LIST` line, fields as Redis 7.0 prints them. Flags: `d` a WATCHed key
-/// changed, `x` inside MULTI, `t` tracking, `R` its redirect target is gone, `B` BCAST.
-fn describe(ctx: &Ctx, s: &Session) -> String {
-    let now_ms = ctx.now_ms;
-    let (sub, psub, ssub) = ctx.eng.pubsub.counts(s.id);
-    let dirty_cas = ctx.eng.tx.is_dirty(s.id);
-    let secs = |ms: i64| ((now_ms - ms).max(0)) / 1000;
-    let name = s
-        .name
-        .as_ref()
-        .map(|n| String::from_utf8_lossy(n).into_owned())
-        .unwrap_or_default();
-    let resp = if s.proto == Proto::Resp3 { 3 } else { 2 };
-    let mut flags = String::new();
-    if sub + psub + ssub > 0 {
-        flags.push('P');
-    }
-    if s.multi.is_some() {
-        flags.push('x');
-    }
-    if s.blocked.is_some() {
-        flags.push('b');
-    }
-    if let Some(t) = ctx.eng.tracking.get(s.id) {
-        flags.push('t');
-        if t.broken {
-            flags.push('R');
-        }
-        if t.bcast {
-            flags.push('B');
-        }
-    }
-    if dirty_cas {
-        flags.push('d');
-    }
-    if s.no_evict {
-        flags.push('e');
-    }
-    if flags.is_empty() {
-        flags.push('N');
-    }
-    format!(
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir={} resp={}",
-        s.id,
-        s.addr,
-        s.laddr,
-        s.fd,
-        name,
-        secs(s.created_ms),
-        secs(s.last_interaction_ms),
-        flags,
-        s.db,
-        sub,
-        psub,
-        ssub,
-        s.multi.as_ref().map_or(-1, |m| m.queued() as i64),
-        s.qbuf,
-        s.obuf,
-        s.qbuf + s.obuf + std::mem::size_of::<Session>(),
-        s.last_cmd,
-        crate::cmd::tracking::redirect_of(ctx, s.id),
-        resp
-    )
-}
-
-fn info(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
-    let mut line = describe(ctx, ctx.session());
+fn info(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
+    let mut line = describe(ctx, ctx.session(), a);
     line.push('\n');
     Reply::Verbatim("txt", Bytes::from(line))
 }
@@ -275,7 +211,7 @@ fn list(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         if ids.as_ref().is_some_and(|ids| !ids.contains(&s.id)) || !is_type(ctx, s.id, ty) {
             continue;
         }
-        text.push_str(&describe(ctx, s));
+        text.push_str(&describe(ctx, s, a));
         text.push('\n');
     }
     Reply::Verbatim("txt", Bytes::from(text))

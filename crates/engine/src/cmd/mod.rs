@@ -3,6 +3,7 @@
 pub mod bitfield;
 pub mod bitmaps;
 pub mod client;
+mod client_describe;
 pub mod config;
 pub mod connection;
 pub mod expiry;
