@@ -105,6 +105,17 @@ const PARAMS: &[Param] = &[
         "1073741824",
         true,
     ),
+    // Keys remembered for client-side caching past this are forgotten at random, their
+    // clients told (tracking.rs); 0: no limit.
+    p(
+        "tracking-table-max-keys",
+        Kind::Int {
+            min: 0,
+            max: i64::MAX,
+        },
+        "1000000",
+        true,
+    ),
     p(
         "loglevel",
         Kind::Enum(&["debug", "verbose", "notice", "warning"]),
@@ -256,6 +267,8 @@ pub struct Config {
     pub proto_max_bulk_len: u64,
     /// `client-query-buffer-limit`: unparsed input past this closes the client.
     pub query_buffer_limit: u64,
+    /// `tracking-table-max-keys` (0: unlimited).
+    pub tracking_table_max_keys: u64,
     pub hz: u32,
     /// I/O threads (0: not resolved yet, one per core).
     pub threads: usize,
@@ -304,6 +317,7 @@ impl Default for Config {
             tcp_keepalive_secs: 300,
             proto_max_bulk_len: 512 * 1024 * 1024,
             query_buffer_limit: 1024 * 1024 * 1024,
+            tracking_table_max_keys: 1_000_000,
             hz: 10,
             threads: 0,
             shards: 0,
@@ -403,6 +417,7 @@ impl Config {
         self.tcp_keepalive_secs = self.int("tcp-keepalive") as u64;
         self.proto_max_bulk_len = self.int("proto-max-bulk-len") as u64;
         self.query_buffer_limit = self.int("client-query-buffer-limit") as u64;
+        self.tracking_table_max_keys = self.int("tracking-table-max-keys") as u64;
         self.hz = self.int("hz").clamp(1, 500) as u32;
         self.threads = self.int("threads") as usize;
         self.shards = self.int("shards") as usize;

@@ -200,7 +200,9 @@ impl Engine {
             blocking: Waiters::default(),
             pubsub: Default::default(),
             tx: crate::watch::TxRegistry::default(),
-            tracking: Default::default(),
+            tracking: crate::tracking::Tracking::with_seed(
+                ((seed as u128) << 64) | 0x7472_6163_6b69_6e67,
+            ),
             scripting: crate::script::Scripting::new(clock),
             config_generation: 0,
             shard_open: false,
@@ -262,6 +264,10 @@ impl Engine {
         };
         session.last_interaction_ms = now_ms;
         session.commands += 1;
+        if !self.tracking.clients.is_empty() {
+            self.tracking.set_now(now_ms);
+            self.tracking_limit();
+        }
         self.tracking_begin(client, now_ms);
         // Inside MULTI, commands are queued (or refused) and EXEC runs its queue here:
         // cmd/transactions.rs. Clients parked on keys EXEC made ready are served after it.
@@ -537,6 +543,7 @@ impl Engine {
     pub fn cron(&mut self, now_ms: i64) {
         self.expire_blocked(now_ms);
         self.tracking_begin(0, now_ms);
+        self.tracking_limit();
         crate::expire::active_expire_cycle(self, now_ms);
         self.tracking_end(0, None);
     }

@@ -16,12 +16,13 @@
 //! clients' writes may run on keyspace shards, which queue their invalidations for the main
 //! engine in write order (crate::shard_queue).
 
+use crate::dict::Dict;
 use crate::engine::{Action, Engine};
 use crate::shard_queue::ForMain;
 use crate::util::fasthash::IdMap;
 use bytes::Bytes;
 use resp::{Proto, Reply};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One tracking client's mode (Redis's CLIENT_TRACKING_* flags and fields).
 #[derive(Clone, Debug, Default)]
@@ -58,7 +59,14 @@ enum Payload {
 pub struct Tracking {
     /// Clients with tracking on.
     pub clients: IdMap<ClientTracking>,
-    table: HashMap<Bytes, BTreeSet<u64>>,
+    /// Remembered keys -> the clients that may cache them (a `Dict`, so the limit below
+    /// can pick keys at random, deterministically from the engine's seed).
+    table: Dict<Bytes, BTreeSet<u64>>,
+    /// Client ids over all remembered keys (INFO's `tracking_total_items`).
+    items: usize,
+    /// `tracking_limit` rounds in a row that ended over `tracking-table-max-keys`: each
+    /// one tries harder (Redis's growing effort).
+    over_limit_rounds: u64,
     prefixes: BTreeMap<Bytes, Prefix>,
     /// The client whose command is running (0 outside commands), and its deferred
     /// invalidations.
@@ -71,6 +79,24 @@ impl Tracking {
     /// No client tracks and no key is remembered: writes owe nobody an invalidation.
     pub fn is_idle(&self) -> bool {
         self.clients.is_empty() && self.table.is_empty()
+    }
+
+    /// An empty table whose hashing is keyed by `seed`.
+    pub fn with_seed(seed: u128) -> Tracking {
+        Tracking {
+            table: Dict::with_seed(seed),
+            ..Default::default()
+        }
+    }
+
+    /// The time deliveries are stamped with (output-limit clocks), outside a command.
+    pub(crate) fn set_now(&mut self, now_ms: i64) {
+        self.now_ms = now_ms;
+    }
+
+    /// INFO's `tracking_total_keys`, `tracking_total_items`, `tracking_total_prefixes`.
+    pub fn totals(&self) -> (usize, usize, usize) {
+        (self.table.len(), self.items, self.prefixes.len())
     }
 
     /// Turns tracking on (or changes its mode) for a client; options were checked by the
@@ -131,7 +157,12 @@ impl Tracking {
             return;
         }
         for key in keys {
-            self.table.entry(key).or_default().insert(id);
+            let (ids, _) = self
+                .table
+                .get_or_insert_with(&key, || (key.clone(), BTreeSet::new()));
+            if ids.insert(id) {
+                self.items += 1;
+            }
         }
     }
 
@@ -198,9 +229,17 @@ impl Engine {
                     .or_insert(modifier);
             }
         }
-        let Some(ids) = tr.table.remove(key) else {
+        self.invalidate_remembered(key);
+    }
+
+    /// Tells the clients that remembered `key` it changed (or is no longer tracked), and
+    /// forgets it.
+    fn invalidate_remembered(&mut self, key: &[u8]) {
+        let tr = &mut self.tracking;
+        let Some((_, ids)) = tr.table.remove(key) else {
             return;
         };
+        tr.items -= ids.len();
         let current = tr.current;
         for id in ids {
             let Some(t) = self.tracking.clients.get(&id) else {
@@ -231,6 +270,43 @@ impl Engine {
             }
         }
         self.tracking.table.clear();
+        self.tracking.items = 0;
+    }
+
+    /// Redis's `trackingLimitUsedSlots`: while more keys are remembered than
+    /// `tracking-table-max-keys` (0: no limit), random ones are forgotten and their clients
+    /// told, as if the keys had changed. Up to 100 keys per round, 100 more for each round
+    /// in a row that could not get under the limit. Runs before each command on the main
+    /// engine and from the cron. (Redis skips the notice to a NOLOOP client whose own
+    /// command ran the round, leaving its cache unaware; Lattice tells it.)
+    pub(crate) fn tracking_limit(&mut self) {
+        let max = self.config.tracking_table_max_keys;
+        if self.tracking.clients.is_empty() || max == 0 {
+            return;
+        }
+        if self.tracking.table.len() as u64 <= max {
+            self.tracking.over_limit_rounds = 0;
+            return;
+        }
+        let mut effort = 100 * (self.tracking.over_limit_rounds + 1);
+        while effort > 0 {
+            effort -= 1;
+            let rng = &mut self.rng;
+            let picked = self
+                .tracking
+                .table
+                .random_entry(&mut || rng.next_u64())
+                .map(|(k, _)| k.clone());
+            let Some(key) = picked else {
+                break;
+            };
+            self.invalidate_remembered(&key);
+            if self.tracking.table.len() as u64 <= max {
+                self.tracking.over_limit_rounds = 0;
+                return;
+            }
+        }
+        self.tracking.over_limit_rounds += 1;
     }
 
     /// Redis's `trackingBroadcastInvalidationMessages`: per prefix, its collected keys go to

@@ -400,3 +400,44 @@ fn a_cache_kept_by_invalidations_stays_fresh_under_concurrent_writers() {
         );
     }
 }
+
+/// `tracking-table-max-keys`: past the limit, remembered keys are forgotten at random and
+/// their clients told, until the table is back under it (250 keys, limit 1: 249 notices),
+/// on redis-server and lattice-server alike.
+#[test]
+fn the_table_limit_forgets_keys_and_tells_their_clients() {
+    let mut servers = vec![start_lattice(&[])];
+    if support::redis_available("the_table_limit_forgets_keys_and_tells_their_clients") {
+        servers.push(start_redis(&[]));
+    }
+    for server in servers {
+        let mut a = Client::new(server.port);
+        let mut w = support::Conn::connect(server.port);
+        a.cmd("HELLO 3");
+        a.cmd("CLIENT TRACKING on");
+        let mut reader = support::Conn::connect(server.port);
+        let id = String::from_utf8_lossy(&a.cmd("CLIENT ID")).into_owned();
+        let id = id.trim_start_matches(':').trim();
+        // Reads by another connection redirected to `a` keep this quick: one reply each.
+        reader.cmd(&format!("CLIENT TRACKING on REDIRECT {id}"));
+        for i in 0..250 {
+            w.cmd(&format!("SET key{i} {i}"));
+            reader.cmd(&format!("GET key{i}"));
+        }
+        let info = String::from_utf8_lossy(&w.cmd("INFO stats")).into_owned();
+        assert!(info.contains("tracking_total_keys:250\r\n"), "{info}");
+        assert!(info.contains("tracking_total_items:250\r\n"), "{info}");
+        w.cmd("CONFIG SET tracking-table-max-keys 1");
+        let mut notices = Vec::new();
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while notices.len() < 249 && std::time::Instant::now() < deadline {
+            let got = a.drain();
+            let text = String::from_utf8_lossy(&got).into_owned();
+            notices.extend(text.matches("invalidate").map(|_| ()));
+        }
+        assert_eq!(notices.len(), 249, "{}", server.name);
+        let info = String::from_utf8_lossy(&w.cmd("INFO stats")).into_owned();
+        assert!(info.contains("tracking_total_keys:1\r\n"), "{info}");
+        w.cmd("CONFIG SET tracking-table-max-keys 1000000");
+    }
+}

@@ -144,6 +144,10 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
             kv(out, "pubsub_channels", &channels);
             kv(out, "pubsub_patterns", &patterns);
             kv(out, "pubsubshard_channels", &shard);
+            let (keys, items, prefixes) = eng.tracking.totals();
+            kv(out, "tracking_total_keys", &keys);
+            kv(out, "tracking_total_items", &items);
+            kv(out, "tracking_total_prefixes", &prefixes);
             kv(out, "total_error_replies", &s.error_replies);
         }
         "replication" => {
