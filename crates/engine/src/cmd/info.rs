@@ -119,6 +119,8 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
             };
             kv(out, "mem_fragmentation_ratio", &format!("{frag:.2}"));
             kv(out, "mem_allocator", &"libc");
+            // UNLINK and FLUSH ASYNC free at once here: nothing is ever pending.
+            kv(out, "lazyfree_pending_objects", &0);
         }
         "persistence" => {
             out.push_str("# Persistence\r\n");
@@ -149,6 +151,7 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
             kv(out, "tracking_total_items", &items);
             kv(out, "tracking_total_prefixes", &prefixes);
             kv(out, "total_error_replies", &s.error_replies);
+            kv(out, "lazyfreed_objects", &0);
         }
         "replication" => {
             out.push_str("# Replication\r\n");
