@@ -167,7 +167,26 @@ pub struct Engine {
     /// On a shard engine: whether a client tracks keys (or keys tracked before are still
     /// remembered), so writes owe invalidations, as of the main engine's last `reclaim`.
     pub(crate) tracking_active: bool,
-    next_client_id: u64,
+    /// Client ids, handed out in order; shared with the shell, which may reserve one before
+    /// it can register the connection (while a script holds the engine).
+    pub client_ids: std::sync::Arc<ClientIds>,
+}
+
+/// The source of client ids (Redis's `server.next_client_id`): 1, 2, 3...
+#[derive(Debug)]
+pub struct ClientIds(std::sync::atomic::AtomicU64);
+
+impl Default for ClientIds {
+    fn default() -> Self {
+        ClientIds(std::sync::atomic::AtomicU64::new(1))
+    }
+}
+
+impl ClientIds {
+    /// The next id, never handed out before.
+    pub fn next(&self) -> u64 {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// What running one command produced, before encoding.
@@ -212,7 +231,7 @@ impl Engine {
             shard_queue: Default::default(),
             to_main: None,
             tracking_active: false,
-            next_client_id: 1,
+            client_ids: Default::default(),
         }
     }
 
@@ -228,12 +247,16 @@ impl Engine {
 
     /// Registers a new connection and returns its client id.
     pub fn connect(&mut self, addr: String, laddr: String, fd: i64, now_ms: i64) -> u64 {
-        let id = self.next_client_id;
-        self.next_client_id += 1;
+        let id = self.client_ids.next();
+        self.connect_as(id, addr, laddr, fd, now_ms);
+        id
+    }
+
+    /// Registers a new connection under `id`, reserved earlier from `client_ids`.
+    pub fn connect_as(&mut self, id: u64, addr: String, laddr: String, fd: i64, now_ms: i64) {
         self.stats.total_connections += 1;
         self.clients
             .insert(id, Session::new(id, addr, laddr, fd, now_ms));
-        id
     }
 
     pub fn disconnect(&mut self, id: u64) {

@@ -161,3 +161,97 @@ fn connection_opened_during_a_script_is_served_after_it() {
     assert_eq!(c.call(&[b"PING"]), b"+PONG\r\n");
     assert_eq!(read(&mut a), b":1\r\n");
 }
+
+/// Transactions and session commands while a script is busy, as Redis 7.0 answers them:
+/// MULTI, WATCH, UNWATCH, DISCARD, HELLO and RESET still run (inside MULTI the allowed ones
+/// are queued), every other command gets -BUSY and dooms an open transaction, EXEC is
+/// EXECABORT; once the script is killed the connection is out of MULTI, and a transaction
+/// begun during the busy script and finished after it fails as a whole. A connection opened
+/// during the script gets its HELLO answered (with its client id).
+fn transaction_scenario(server: &Server) -> Vec<(String, Vec<u8>)> {
+    let mut log = Vec::new();
+    let mut admin = server.connect();
+    let mut runner = server.connect();
+    let mut b = server.connect();
+    let mut step = |what: &str, reply: Vec<u8>| log.push((what.to_string(), reply));
+    admin.call(&[b"CONFIG", b"SET", b"busy-reply-threshold", b"10"]);
+    admin.call(&[b"SET", b"xx", b"1"]);
+    // EXEC and script timeout: MULTI before the script, EXEC during it.
+    step("multi", b.call(&[b"MULTI"]));
+    step("incr queued", b.call(&[b"INCR", b"xx"]));
+    runner.send_raw(&Conn::encode(&[b"EVAL", b"while true do end", b"0"]));
+    std::thread::sleep(Duration::from_millis(200));
+    step("incr busy", b.call(&[b"INCR", b"xx"]));
+    step("exec busy", b.call(&[b"EXEC"]));
+    step("exec again", b.call(&[b"EXEC"]));
+    // MULTI during the script, EXEC after it.
+    step("multi busy", b.call(&[b"MULTI"]));
+    step("multi nested", b.call(&[b"MULTI"]));
+    step("ping busy", b.call(&[b"PING"]));
+    step("unwatch queued", b.call(&[b"UNWATCH"]));
+    step("watch in multi", b.call(&[b"WATCH", b"xx"]));
+    step("unknown busy", b.call(&[b"BOGUS"]));
+    // A new connection's HELLO is answered; its id is the next one.
+    let mut fresh = server.connect();
+    let hello = fresh.call(&[b"HELLO", b"3", b"SETNAME", b"fresh"]);
+    step(
+        "fresh hello",
+        String::from_utf8_lossy(&hello)
+            .replace(|c: char| c.is_ascii_digit(), "N")
+            .into_bytes(),
+    );
+    step("fresh ping", fresh.call(&[b"PING"]));
+    step("kill", admin.call(&[b"SCRIPT", b"KILL"]));
+    step("killed", read(&mut runner));
+    std::thread::sleep(Duration::from_millis(100));
+    step("incr after", b.call(&[b"INCR", b"xx"]));
+    step("exec after", b.call(&[b"EXEC"]));
+    step("ping after", b.call(&[b"PING", b"asdf"]));
+    step("xx", admin.call(&[b"GET", b"xx"]));
+    step("fresh name", fresh.call(&[b"CLIENT", b"GETNAME"]));
+    step(
+        "fresh proto",
+        fresh
+            .call(&[b"HELLO"])
+            .into_iter()
+            .filter(|c| !c.is_ascii_digit())
+            .collect(),
+    );
+    // DISCARD, WATCH and RESET during a busy script.
+    runner.send_raw(&Conn::encode(&[b"EVAL", b"while true do end", b"0"]));
+    std::thread::sleep(Duration::from_millis(200));
+    step("discard without multi", b.call(&[b"DISCARD"]));
+    step("watch busy", b.call(&[b"WATCH", b"xx"]));
+    step("multi again", b.call(&[b"MULTI"]));
+    step("discard", b.call(&[b"DISCARD"]));
+    step("reset", b.call(&[b"RESET"]));
+    step("kill 2", admin.call(&[b"SCRIPT", b"KILL"]));
+    step("killed 2", read(&mut runner));
+    std::thread::sleep(Duration::from_millis(100));
+    step("after reset", b.call(&[b"CLIENT", b"GETNAME"]));
+    log
+}
+
+#[test]
+fn transactions_and_hello_while_a_script_is_busy() {
+    let lattice = start_lattice(&[]);
+    let ours = transaction_scenario(&lattice);
+    let get = |what: &str| {
+        ours.iter()
+            .find(|(w, _)| w == what)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default()
+    };
+    assert!(get("exec busy").starts_with(b"-EXECABORT Transaction discarded because of: BUSY"));
+    assert!(get("exec after")
+        .starts_with(b"-EXECABORT Transaction discarded because of previous errors"));
+    assert_eq!(get("xx"), b"$1\r\n1\r\n");
+    if !support::redis_available("transactions_and_hello_while_a_script_is_busy") {
+        return;
+    }
+    let redis = start_redis(&[]);
+    let theirs = transaction_scenario(&redis);
+    for ((what, r), (_, l)) in theirs.iter().zip(&ours) {
+        assert_eq!(r, l, "{what}: redis {} lattice {}", show(r), show(l));
+    }
+}

@@ -1,9 +1,10 @@
 //! A new connection's first steps: register it with the engine (`maxclients` and keepalive
 //! included), then serve it. While a script holds the engine, registration waits, and input
 //! that arrives meanwhile is answered as any client's is during a busy script (so a fresh
-//! `redis-cli SCRIPT KILL` works). Generic over the stream so the simulator runs it too.
+//! `redis-cli SCRIPT KILL` works, and a client's HELLO on connect gets its reply, with the
+//! client id reserved for it at once). Generic over the stream so the simulator runs it too.
 
-use crate::busy::{answer, BusyAnswer};
+use crate::busy::{answer, BusyAnswer, BusySession};
 use crate::shared::Shared;
 use bytes::BytesMut;
 use resp::request::{Limits, RequestParser};
@@ -27,6 +28,7 @@ where
 {
     let mut buf = BytesMut::with_capacity(crate::conn::QUERY_BUFFER);
     let mut parser = RequestParser::with_names(engine::command::names::intern);
+    let mut busy = BusySession::new(shared.client_ids.next());
     loop {
         let registered = shared.lock_unless_script().map(|mut eng| {
             if eng.clients.len() as u64 >= eng.config.maxclients {
@@ -35,11 +37,13 @@ where
             }
             keepalive(&stream, eng.config.tcp_keepalive_secs);
             let now = shared.now_ms();
-            Some(eng.connect(peer.addr.clone(), peer.laddr.clone(), peer.fd, now))
+            let (addr, laddr) = (peer.addr.clone(), peer.laddr.clone());
+            eng.connect_as(busy.id, addr, laddr, peer.fd, now);
+            Some(())
         });
         match registered {
-            Some(Some(id)) => {
-                crate::connection::serve(shared, stream, id, buf, parser).await;
+            Some(Some(())) => {
+                crate::connection::serve(shared, stream, busy, buf, parser).await;
                 return;
             }
             Some(None) => {
@@ -52,7 +56,7 @@ where
             let mut out = Vec::new();
             let mut close = false;
             while let Ok(Some(args)) = parser.next(&mut buf, &Limits::default()) {
-                match answer(&shared, &args, resp::Proto::Resp2, &mut out) {
+                match answer(&shared, &args, &mut busy, &mut out) {
                     BusyAnswer::Continue => {}
                     BusyAnswer::Quit => {
                         close = true;

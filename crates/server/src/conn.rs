@@ -5,6 +5,7 @@
 //! pool, so the I/O thread stays free for the other connections (and their SCRIPT KILL).
 
 use crate::buffers::BufferStats;
+use crate::busy::{BusySession, Deferred};
 use crate::output::Output;
 use crate::shared::Shared;
 use bytes::{Bytes, BytesMut};
@@ -43,8 +44,9 @@ pub(crate) struct Conn {
     protocol_error: Option<ProtocolError>,
     /// `proto-max-bulk-len`, remembered for parsing while the engine is busy.
     max_bulk: u64,
-    /// The client's protocol, remembered for replies made while the engine is busy.
-    proto: resp::Proto,
+    /// What this connection knows of its session while a script holds the engine, and the
+    /// session work it answered then and owes the engine (crate::busy).
+    busy: BusySession,
     /// Set while the client's session lets its commands run on shards (checked after every
     /// batch on the main engine, where alone that state changes).
     fast: Option<FastSession>,
@@ -64,15 +66,18 @@ struct Ran {
     close: bool,
     blocked: bool,
     proto: Option<resp::Proto>,
+    in_multi: Option<bool>,
     fast: Option<FastSession>,
     subscriber: Option<bool>,
     actions: Vec<Action>,
 }
 
-/// Runs `pending` under one engine lock until it empties, a command blocks or closes.
+/// Runs `pending` under one engine lock until it empties, a command blocks or closes;
+/// first what was answered for this client while a script held the engine (`deferred`).
 fn run_batch(
     shared: &Shared,
     id: u64,
+    deferred: &mut Vec<Deferred>,
     pending: &mut VecDeque<Vec<Bytes>>,
     out: &mut Vec<u8>,
     io: &mut (u64, u64),
@@ -82,6 +87,7 @@ fn run_batch(
         close: false,
         blocked: false,
         proto: None,
+        in_multi: None,
         fast: None,
         subscriber: None,
         actions: Vec::new(),
@@ -98,6 +104,9 @@ fn run_batch(
     let (input, output) = std::mem::take(io);
     eng.account_io(id, input, output);
     let now = shared.now_ms();
+    if !deferred.is_empty() {
+        crate::busy::settle(&mut eng, id, std::mem::take(deferred), now);
+    }
     while let Some(args) = pending.pop_front() {
         match eng.execute(id, &args, now, out) {
             Flow::Continue => {}
@@ -114,6 +123,7 @@ fn run_batch(
     }
     if let Some(s) = eng.clients.get(&id) {
         ran.proto = Some(s.proto);
+        ran.in_multi = Some(s.multi.is_some());
     }
     ran.subscriber = Some(eng.pubsub.is_subscriber(id));
     ran.fast = eng.fast_session(id);
@@ -122,7 +132,13 @@ fn run_batch(
 }
 
 impl Conn {
-    pub fn new(shared: Arc<Shared>, id: u64, buf: BytesMut, parser: RequestParser) -> Conn {
+    pub fn new(
+        shared: Arc<Shared>,
+        busy: BusySession,
+        buf: BytesMut,
+        parser: RequestParser,
+    ) -> Conn {
+        let id = busy.id;
         let stats = shared.buffers.register(id);
         stats.set_query(buf.len(), buf.capacity());
         Conn {
@@ -144,7 +160,7 @@ impl Conn {
             script_queued: false,
             protocol_error: None,
             max_bulk: 512 * 1024 * 1024,
-            proto: resp::Proto::Resp2,
+            busy,
             fast: None,
             io_in: 0,
             io_out: 0,
@@ -281,6 +297,7 @@ impl Conn {
         let ran = run_batch(
             &self.shared,
             self.id,
+            &mut self.busy.deferred,
             &mut self.pending,
             &mut self.out.buf,
             &mut io,
@@ -296,6 +313,10 @@ impl Conn {
         let Some(session) = self.fast else {
             return false;
         };
+        if !self.busy.deferred.is_empty() {
+            // Session work from a busy script comes first, on the main engine.
+            return false;
+        }
         let now = self.shared.now_ms();
         while let Some(shards) = self.run_single_shard_commands(session, now) {
             if !self.run_on_some_shards(&shards, now) {
@@ -395,8 +416,9 @@ impl Conn {
         // Put back below: nothing writes the buffer while the batch runs elsewhere.
         let mut out = std::mem::take(&mut self.out.buf);
         let mut io = (self.io_in, self.io_out);
+        let mut deferred = std::mem::take(&mut self.busy.deferred);
         let joined = tokio::task::spawn_blocking(move || {
-            let ran = run_batch(&shared, id, &mut pending, &mut out, &mut io);
+            let ran = run_batch(&shared, id, &mut deferred, &mut pending, &mut out, &mut io);
             (ran, pending, out, io)
         })
         .await;
@@ -420,7 +442,10 @@ impl Conn {
         self.close |= ran.close;
         self.blocked |= ran.blocked;
         if let Some(p) = ran.proto {
-            self.proto = p;
+            self.busy.proto = p;
+        }
+        if let Some(in_multi) = ran.in_multi {
+            self.busy.in_multi = in_multi;
         }
         if !ran.retry {
             self.fast = ran.fast;
@@ -443,7 +468,7 @@ impl Conn {
             let Some(args) = self.pending.pop_front() else {
                 return;
             };
-            match crate::busy::answer(&self.shared, &args, self.proto, &mut self.out.buf) {
+            match crate::busy::answer(&self.shared, &args, &mut self.busy, &mut self.out.buf) {
                 crate::busy::BusyAnswer::Continue => {}
                 crate::busy::BusyAnswer::Quit => {
                     self.pending.clear();

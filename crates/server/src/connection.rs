@@ -8,6 +8,7 @@
 //! wakes it or its deadline passes.
 
 use crate::attention::{Attention, Waiter};
+use crate::busy::BusySession;
 use crate::conn::Conn;
 use crate::shared::Shared;
 use bytes::BytesMut;
@@ -68,16 +69,18 @@ async fn write_now<S: AsyncWrite + Unpin>(stream: &mut S, c: &mut Conn) -> bool 
 
 /// Serves one client until it quits, errs, is killed, idles out, or the server stops.
 /// Generic over the stream so the simulator can run it over simulated TCP. `buf` and
-/// `parser` carry input read before the client was registered (crate::admit).
+/// `parser` carry input read before the client was registered, `busy` what was answered
+/// then while a script held the engine (crate::admit).
 pub async fn serve<S>(
     shared: Arc<Shared>,
     mut stream: S,
-    id: u64,
+    busy: BusySession,
     buf: BytesMut,
     parser: RequestParser,
 ) where
     S: AsyncRead + AsyncWrite + Unpin,
 {
+    let id = busy.id;
     let attention = Arc::new(Attention::default());
     shared
         .attention
@@ -90,7 +93,7 @@ pub async fn serve<S>(
         attention.notify();
     }
     let mut waiter = Waiter::new(&attention);
-    let mut c = Conn::new(shared.clone(), id, buf, parser);
+    let mut c = Conn::new(shared.clone(), busy, buf, parser);
     // Input that arrived before registration runs first.
     if !c.buf.is_empty() {
         c.parse_and_run();

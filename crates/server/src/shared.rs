@@ -46,6 +46,9 @@ pub struct Shared {
     pub settings: Published,
     /// Every connection's buffer sizes, for CLIENT LIST (the engine's host reads them).
     pub buffers: Arc<BufferRegistry>,
+    /// The engine's client ids: a new connection reserves its id before it can register
+    /// (a running script may hold the engine), so it can answer HELLO meanwhile.
+    pub client_ids: Arc<engine::engine::ClientIds>,
     pub clock: Clock,
     /// Per-client attention signals: the engine killed the client (CLIENT KILL) or left a
     /// reply for it after unparking it from a blocking command, or shutdown began.
@@ -85,6 +88,7 @@ impl Shared {
             shard_queue: engine.shard_queue.clone(),
             settings: Published::new(&engine.config),
             buffers,
+            client_ids: engine.client_ids.clone(),
             engine: Mutex::new(engine),
             shards,
             clock,

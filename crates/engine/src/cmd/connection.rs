@@ -155,21 +155,28 @@ pub fn validate_client_name(name: &[u8]) -> Result<(), Reply> {
     Ok(())
 }
 
-fn hello(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
+/// What a HELLO asks for, once its arguments are checked.
+pub struct HelloRequest {
+    /// The protocol to switch to (None: keep the current one).
+    pub proto: Option<Proto>,
+    /// SETNAME's name (an empty one clears it).
+    pub name: Option<Bytes>,
+}
+
+/// Checks HELLO's arguments with Redis's errors. Pure, so the shell can answer a HELLO by
+/// itself while a script holds the engine (Redis lets HELLO through then).
+pub fn hello_request(a: &[Bytes]) -> Result<HelloRequest, Reply> {
     let mut next = 1;
-    let mut ver = None;
+    let mut proto = None;
     if a.len() >= 2 {
-        let v = match args::int_or(
+        let v = args::int_or(
             &a[1],
             "ERR Protocol version is not an integer or out of range",
-        ) {
-            Ok(v) => v,
-            Err(e) => return e,
-        };
+        )?;
         if !(2..=3).contains(&v) {
-            return Reply::err("NOPROTO unsupported protocol version");
+            return Err(Reply::err("NOPROTO unsupported protocol version"));
         }
-        ver = Some(v);
+        proto = Some(if v == 3 { Proto::Resp3 } else { Proto::Resp2 });
         next = 2;
     }
     let mut name = None;
@@ -181,41 +188,53 @@ fn hello(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
             auth = Some((a[j + 1].clone(), a[j + 2].clone()));
             j += 3;
         } else if args::is(&a[j], "setname") && more >= 1 {
-            if let Err(e) = validate_client_name(&a[j + 1]) {
-                return e;
-            }
+            validate_client_name(&a[j + 1])?;
             name = Some(a[j + 1].clone());
             j += 2;
         } else {
             let mut msg = b"ERR Syntax error in HELLO option '".to_vec();
             msg.extend_from_slice(errors::c_str_prefix(&a[j], usize::MAX));
             msg.push(b'\'');
-            return Reply::error(msg);
+            return Err(Reply::error(msg));
         }
     }
     if let Some((user, _pass)) = auth {
         // Only the default user exists and it has no password, so it accepts any password.
         if &user[..] != b"default" {
-            return Reply::err("WRONGPASS invalid username-password pair or user is disabled.");
+            return Err(Reply::err(
+                "WRONGPASS invalid username-password pair or user is disabled.",
+            ));
         }
     }
-    let session = ctx.session_mut();
-    if let Some(n) = name {
-        session.name = if n.is_empty() { None } else { Some(n) };
-    }
-    if let Some(v) = ver {
-        session.proto = if v == 3 { Proto::Resp3 } else { Proto::Resp2 };
-    }
-    let proto = if session.proto == Proto::Resp3 { 3 } else { 2 };
-    let id = session.id as i64;
+    Ok(HelloRequest { proto, name })
+}
+
+/// HELLO's reply for client `id` now speaking `proto`.
+pub fn hello_reply(id: u64, proto: Proto) -> Reply {
     let b = |s: &'static str| Reply::Bulk(Bytes::from_static(s.as_bytes()));
+    let proto = if proto == Proto::Resp3 { 3 } else { 2 };
     Reply::Map(vec![
         (b("server"), b("redis")),
         (b("version"), b(crate::REDIS_VERSION)),
         (b("proto"), Reply::Int(proto)),
-        (b("id"), Reply::Int(id)),
+        (b("id"), Reply::Int(id as i64)),
         (b("mode"), b("standalone")),
         (b("role"), b("master")),
         (b("modules"), Reply::Array(vec![])),
     ])
+}
+
+fn hello(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
+    let request = match hello_request(a) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let session = ctx.session_mut();
+    if let Some(n) = request.name {
+        session.name = if n.is_empty() { None } else { Some(n) };
+    }
+    if let Some(p) = request.proto {
+        session.proto = p;
+    }
+    hello_reply(session.id, session.proto)
 }

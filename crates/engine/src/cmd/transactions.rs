@@ -222,12 +222,18 @@ pub(crate) fn intercept(
 
 /// Redis's `flagTransaction`: reply with the error and make EXEC fail with EXECABORT.
 fn refuse(eng: &mut Engine, client: u64, reply: Reply, out: &mut Vec<u8>) -> Flow {
+    flag_transaction(eng, client);
+    eng.reply_to(client, &reply, out);
+    Flow::Continue
+}
+
+/// Redis's `flagTransaction` alone: a command was refused inside MULTI (by the shell, say,
+/// while a script was busy), so EXEC must fail with EXECABORT. Nothing outside MULTI.
+pub fn flag_transaction(eng: &mut Engine, client: u64) {
     if let Some(m) = eng.clients.get_mut(&client).and_then(|s| s.multi.as_mut()) {
         m.aborted = true;
         m.queue.clear();
     }
-    eng.reply_to(client, &reply, out);
-    Flow::Continue
 }
 
 /// EXEC inside MULTI: fails whole (EXECABORT after a refused command, a null array when a
