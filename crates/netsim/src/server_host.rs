@@ -50,10 +50,11 @@ pub fn install(sim: &mut turmoil::Sim<'_>, seed: u64, plan: &crate::Plan) -> Arc
                     addr: peer.to_string(),
                     laddr: format!("server:{PORT}"),
                     fd: 0,
+                    arrival: None,
                 };
                 tokio::spawn(server::admit::admit(
                     shared.clone(),
-                    stream,
+                    server::stamped::Plain(stream),
                     peer,
                     |_, _| {},
                 ));

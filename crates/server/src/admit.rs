@@ -10,7 +10,7 @@ use bytes::BytesMut;
 use resp::request::{Limits, RequestParser};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// Who is connecting: the peer and local addresses and the socket's fd, as CLIENT LIST
 /// shows them.
@@ -18,13 +18,19 @@ pub struct Peer {
     pub addr: String,
     pub laddr: String,
     pub fd: i64,
+    /// The socket's place in the arrival order of blocking commands (crate::arrival).
+    pub arrival: Option<crate::arrival::ArrivalGuard>,
 }
 
 /// Registers the connection (or rejects it past `maxclients`) and serves it to the end.
 /// `keepalive` applies the configured TCP keepalive seconds to the socket.
-pub async fn admit<S>(shared: Arc<Shared>, mut stream: S, peer: Peer, keepalive: impl Fn(&S, u64))
-where
-    S: AsyncRead + AsyncWrite + Unpin,
+pub async fn admit<S>(
+    shared: Arc<Shared>,
+    mut stream: S,
+    mut peer: Peer,
+    keepalive: impl Fn(&S, u64),
+) where
+    S: crate::stamped::ClientStream,
 {
     let mut buf = BytesMut::with_capacity(crate::conn::QUERY_BUFFER);
     let mut parser = RequestParser::with_names(engine::command::names::intern);
@@ -43,7 +49,8 @@ where
         });
         match registered {
             Some(Some(())) => {
-                crate::connection::serve(shared, stream, busy, buf, parser).await;
+                let arrival = peer.arrival.take();
+                crate::connection::serve(shared, stream, busy, buf, parser, arrival).await;
                 return;
             }
             Some(None) => {

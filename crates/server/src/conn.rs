@@ -4,6 +4,7 @@
 //! `busy-reply-threshold` it answers by itself (crate::busy), before that it retries shortly. A batch that may run a script runs on tokio's blocking
 //! pool, so the I/O thread stays free for the other connections (and their SCRIPT KILL).
 
+use crate::arrival::ArrivalGuard;
 use crate::buffers::BufferStats;
 use crate::busy::{BusySession, Deferred};
 use crate::output::Output;
@@ -47,6 +48,9 @@ pub(crate) struct Conn {
     /// What this connection knows of its session while a script holds the engine, and the
     /// session work it answered then and owes the engine (crate::busy).
     busy: BusySession,
+    /// Held while the connection lives (dropped before its socket closes): its place in
+    /// the arrival order of blocking commands.
+    _arrival: Option<ArrivalGuard>,
     /// Set while the client's session lets its commands run on shards (checked after every
     /// batch on the main engine, where alone that state changes).
     fast: Option<FastSession>,
@@ -59,6 +63,11 @@ pub(crate) struct Conn {
 /// which a drained one is given its whole allocation back.
 pub const QUERY_BUFFER: usize = 20 * 1024;
 const QUERY_BUFFER_MIN: usize = 16 * 1024;
+
+/// Whether `args` is a command that may block (the table's `blocking` flag).
+fn may_block(args: &[Bytes]) -> bool {
+    engine::engine::lookup(args).is_ok_and(|c| c.has(engine::command::flags::BLOCKING))
+}
 
 /// What running a batch under the engine lock led to.
 struct Ran {
@@ -137,6 +146,7 @@ impl Conn {
         busy: BusySession,
         buf: BytesMut,
         parser: RequestParser,
+        arrival: Option<ArrivalGuard>,
     ) -> Conn {
         let id = busy.id;
         let stats = shared.buffers.register(id);
@@ -161,6 +171,7 @@ impl Conn {
             protocol_error: None,
             max_bulk: 512 * 1024 * 1024,
             busy,
+            _arrival: arrival,
             fast: None,
             io_in: 0,
             io_out: 0,
@@ -292,6 +303,12 @@ impl Conn {
         if self.may_run_script() {
             self.offload = true;
             return;
+        }
+        // Blocking commands queue in arrival order: earlier input on other threads first.
+        if let Some(arrivals) = &self.shared.arrivals {
+            if self.pending.iter().any(|a| may_block(a)) {
+                arrivals.wait_for_earlier();
+            }
         }
         let mut io = (self.io_in, self.io_out);
         let ran = run_batch(

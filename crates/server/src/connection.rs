@@ -7,32 +7,39 @@
 //! is noticed and the client leaves its wait queues), and the reply comes when the engine
 //! wakes it or its deadline passes.
 
+use crate::arrival::{ArrivalGuard, Arrivals, Turn};
 use crate::attention::{Attention, Waiter};
 use crate::busy::BusySession;
 use crate::conn::Conn;
 use crate::shared::Shared;
+use crate::stamped::ClientStream;
 use bytes::BytesMut;
 use resp::request::RequestParser;
-use std::future::{poll_fn, Future};
+use std::future::poll_fn;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
 /// What the socket did.
-enum SocketEvent {
+enum SocketEvent<'a> {
     Wrote(io::Result<usize>),
-    Read(io::Result<usize>),
+    /// Input read: the thread's turn (crate::arrival) began before the read and lasts
+    /// until the input has run.
+    Read(io::Result<usize>, Option<Turn<'a>>),
 }
 
 /// The next socket event: pending replies written (first, so output drains before more
 /// input is taken) or input read into `buf` (when `read` is set).
-async fn socket_event<S>(stream: &mut S, buf: &mut BytesMut, out: &[u8], read: bool) -> SocketEvent
-where
-    S: AsyncRead + AsyncWrite + Unpin,
-{
+async fn socket_event<'a, S: ClientStream>(
+    stream: &mut S,
+    buf: &mut BytesMut,
+    out: &[u8],
+    read: bool,
+    arrivals: Option<&'a Arrivals>,
+) -> SocketEvent<'a> {
     poll_fn(|cx| {
         if !out.is_empty() {
             if let Poll::Ready(r) = Pin::new(&mut *stream).poll_write(cx, out) {
@@ -40,12 +47,17 @@ where
             }
         }
         if read {
-            // A fresh read future per poll: it holds no state of its own, and a pending
-            // read consumed nothing.
-            let fut = stream.read_buf(buf);
-            tokio::pin!(fut);
-            if let Poll::Ready(r) = fut.poll(cx) {
-                return Poll::Ready(SocketEvent::Read(r));
+            // The turn begins before the read: no moment where input is neither unread
+            // nor in a turn, for another thread's wait to miss.
+            let turn = arrivals.map(|a| a.turn());
+            if let Poll::Ready(r) = stream.poll_read_stamped(cx, buf, turn.is_some()) {
+                let r = r.map(|(n, arrived)| {
+                    if let (Some(turn), Some(at)) = (&turn, arrived) {
+                        turn.arrived(at);
+                    }
+                    n
+                });
+                return Poll::Ready(SocketEvent::Read(r, turn));
             }
         }
         Poll::Pending
@@ -54,7 +66,7 @@ where
 }
 
 /// Writes what the socket takes now without waiting; false when the connection failed.
-async fn write_now<S: AsyncWrite + Unpin>(stream: &mut S, c: &mut Conn) -> bool {
+async fn write_now<S: ClientStream>(stream: &mut S, c: &mut Conn) -> bool {
     while c.out.has_pending() {
         let pending = c.out.pending();
         let r = poll_fn(|cx| Poll::Ready(Pin::new(&mut *stream).poll_write(cx, pending))).await;
@@ -77,8 +89,9 @@ pub async fn serve<S>(
     busy: BusySession,
     buf: BytesMut,
     parser: RequestParser,
+    arrival: Option<ArrivalGuard>,
 ) where
-    S: AsyncRead + AsyncWrite + Unpin,
+    S: ClientStream,
 {
     let id = busy.id;
     let attention = Arc::new(Attention::default());
@@ -93,9 +106,10 @@ pub async fn serve<S>(
         attention.notify();
     }
     let mut waiter = Waiter::new(&attention);
-    let mut c = Conn::new(shared.clone(), busy, buf, parser);
+    let mut c = Conn::new(shared.clone(), busy, buf, parser, arrival);
     // Input that arrived before registration runs first.
     if !c.buf.is_empty() {
+        let _turn = shared.arrivals.as_ref().map(|a| a.turn());
         c.parse_and_run();
         while c.offload {
             c.run_offloaded().await;
@@ -146,9 +160,9 @@ pub async fn serve<S>(
                     c.attend();
                 }
             }
-            ev = socket_event(&mut stream, &mut c.buf, c.out.pending(), !c.close) => match ev {
+            ev = socket_event(&mut stream, &mut c.buf, c.out.pending(), !c.close, shared.arrivals.as_deref()) => match ev {
                 SocketEvent::Wrote(Ok(n)) if n > 0 => c.wrote(n),
-                SocketEvent::Read(Ok(n)) if n > 0 => {
+                SocketEvent::Read(Ok(n), _turn) if n > 0 => {
                     c.io_in += n as u64;
                     if c.buf.len() as u64 > shared.settings.query_buffer_limit() {
                         tracing::warn!("Closing client {id} that reached max query buffer length");

@@ -3,6 +3,7 @@
 
 pub mod admit;
 pub mod alloc;
+pub mod arrival;
 pub mod attention;
 pub mod buffers;
 pub mod busy;
@@ -13,6 +14,7 @@ pub mod listener;
 mod output;
 pub mod published;
 pub mod shared;
+pub mod stamped;
 pub mod workers;
 
 pub use listener::{run, Running};

@@ -131,6 +131,7 @@ async fn accept_loop(shared: Arc<Shared>, workers: Arc<Workers>, listener: TcpLi
             addr: peer.to_string(),
             laddr,
             fd,
+            arrival: None,
         };
         workers.deal(&shared, stream, peer);
     }

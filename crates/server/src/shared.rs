@@ -7,6 +7,7 @@
 //! shard lock without the main lock waits for nothing (but the shard queue's lock, a leaf:
 //! nothing is taken while holding it).
 
+use crate::arrival::Arrivals;
 use crate::attention::Attention;
 use crate::buffers::{BufferHost, BufferRegistry};
 use crate::published::Published;
@@ -46,6 +47,8 @@ pub struct Shared {
     pub settings: Published,
     /// Every connection's buffer sizes, for CLIENT LIST (the engine's host reads them).
     pub buffers: Arc<BufferRegistry>,
+    /// The arrival order of blocking commands across I/O threads (None with one thread).
+    pub arrivals: Option<Arc<Arrivals>>,
     /// The engine's client ids: a new connection reserves its id before it can register
     /// (a running script may hold the engine), so it can answer HELLO meanwhile.
     pub client_ids: Arc<engine::engine::ClientIds>,
@@ -89,6 +92,7 @@ impl Shared {
             settings: Published::new(&engine.config),
             buffers,
             client_ids: engine.client_ids.clone(),
+            arrivals: Arrivals::new(engine.config.threads),
             engine: Mutex::new(engine),
             shards,
             clock,

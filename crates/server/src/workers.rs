@@ -30,7 +30,10 @@ impl Workers {
             let shared = shared.clone();
             std::thread::Builder::new()
                 .name(format!("lattice-io-{i}"))
-                .spawn(move || runtime.block_on(serve_handoffs(shared, rx)))?;
+                .spawn(move || {
+                    crate::arrival::set_thread_index(i);
+                    runtime.block_on(serve_handoffs(shared, rx))
+                })?;
             others.push(tx);
         }
         Ok(Workers {
@@ -78,6 +81,7 @@ async fn serve_handoffs(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Han
 }
 
 /// Registers and serves one connection on the current I/O thread.
-async fn start(shared: Arc<Shared>, stream: TcpStream, peer: Peer) {
+async fn start(shared: Arc<Shared>, stream: TcpStream, mut peer: Peer) {
+    peer.arrival = shared.arrivals.as_ref().and_then(|a| a.register(&stream));
     crate::admit::admit(shared, stream, peer, crate::listener::set_keepalive).await;
 }
