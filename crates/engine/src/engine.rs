@@ -52,6 +52,17 @@ pub trait Host: Send {
     fn clock(&self) -> Option<crate::script::busy::Clock> {
         None
     }
+    /// Moves the listening sockets to `bind` addresses on `port` (CONFIG SET port/bind),
+    /// keeping the old ones when any new one cannot be bound. Without listeners (tests,
+    /// simulation) there is nothing to move.
+    fn rebind(&self, _bind: &[String], _port: u16) -> Result<(), String> {
+        Ok(())
+    }
+    /// CONFIG REWRITE: reads the config file, passes its text to `render` and replaces the
+    /// file with the result atomically. The error is the system's reason (`strerror`).
+    fn rewrite_config(&self, _render: &dyn Fn(&str) -> String) -> Result<(), String> {
+        Err("Operation not supported".into())
+    }
 }
 
 /// A host for tests and simulation: fixed, deterministic numbers.
@@ -498,6 +509,30 @@ impl Engine {
         self.tracking_begin(0, now_ms);
         crate::expire::active_expire_cycle(self, now_ms);
         self.tracking_end(0, None);
+        if self.config.active_rehashing {
+            // As Redis: one db's rehash work per call at most.
+            for db in self.dbs.iter_mut() {
+                if db.rehash_some() {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// How often `cron` should run: `hz`, doubled (up to 500) while there are more than 200
+    /// clients per tick when `dynamic-hz` is on, as Redis adapts it.
+    pub fn effective_hz(&self) -> u32 {
+        let mut hz = self.config.hz.max(1);
+        if self.config.dynamic_hz {
+            while self.clients.len() / hz as usize > 200 {
+                hz *= 2;
+                if hz > 500 {
+                    hz = 500;
+                    break;
+                }
+            }
+        }
+        hz
     }
 }
 

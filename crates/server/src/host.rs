@@ -1,9 +1,39 @@
 //! The process facts INFO reports (memory, pid, CPU), read from the OS.
 
+use crate::listeners::Listeners;
 use engine::Host;
+use std::io::Write;
+use std::sync::Arc;
 
 pub struct ProcessHost {
     pub config_file: String,
+    /// The listening sockets, which CONFIG SET port / bind moves.
+    pub listeners: Arc<Listeners>,
+}
+
+/// The system's reason alone ("Permission denied"), as Redis prints `strerror`.
+fn reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
+/// Replaces `path` with `content` atomically: a temporary file beside it, synced, then
+/// renamed over it (Redis's `rewriteConfigOverwriteFile`).
+fn overwrite(path: &str, content: &str) -> std::io::Result<()> {
+    let tmp = format!("{path}.{}.tmp", std::process::id());
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(content.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 impl Host for ProcessHost {
@@ -31,6 +61,19 @@ impl Host for ProcessHost {
 
     fn config_file(&self) -> String {
         self.config_file.clone()
+    }
+
+    fn rebind(&self, bind: &[String], port: u16) -> Result<(), String> {
+        self.listeners.rebind(bind, port)
+    }
+
+    fn rewrite_config(&self, render: &dyn Fn(&str) -> String) -> Result<(), String> {
+        let old = match std::fs::read_to_string(&self.config_file) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(reason(&e)),
+        };
+        overwrite(&self.config_file, &render(&old)).map_err(|e| reason(&e))
     }
 
     fn clock(&self) -> Option<engine::script::busy::Clock> {

@@ -9,10 +9,11 @@ mod conn;
 pub mod connection;
 pub mod host;
 pub mod listener;
+pub mod listeners;
 pub mod shared;
 pub mod workers;
 
-pub use listener::{run, Running};
+pub use listener::{run, run_with, Running};
 
 /// Wall-clock time in unix milliseconds: the only clock the engine sees.
 pub fn now_ms() -> i64 {

@@ -82,7 +82,7 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
             kv(out, "server_time_usec", &(now * 1000));
             kv(out, "uptime_in_seconds", &uptime);
             kv(out, "uptime_in_days", &(uptime / 86400));
-            kv(out, "hz", &eng.config.hz);
+            kv(out, "hz", &eng.effective_hz());
             kv(out, "configured_hz", &eng.config.hz);
             kv(out, "lru_clock", &((now / 1000) & ((1 << 24) - 1)));
             kv(out, "executable", &eng.host.executable());
