@@ -3,7 +3,7 @@
 //! a seeded generator, and anything the I/O shell must do comes out as `Action`s.
 
 use crate::blocking::{BlockRequest, BlockedOn, Waiters};
-use crate::command::{table, Command};
+use crate::command::{table, Cmd, Command};
 use crate::config::Config;
 use crate::ctx::Ctx;
 use crate::db::Db;
@@ -50,6 +50,10 @@ pub trait Host: Send {
     /// A wall clock for measuring how long a script runs (busy scripts). None: scripts are
     /// never reported busy (tests and simulation, where time only moves between commands).
     fn clock(&self) -> Option<crate::script::busy::Clock> {
+        None
+    }
+    /// A fast clock for timing commands (INFO commandstats `usec`). None: durations stay 0.
+    fn ticker(&self) -> Option<crate::stats::Ticker> {
         None
     }
     /// Moves the listening sockets to `bind` addresses on `port` (CONFIG SET port/bind),
@@ -140,6 +144,12 @@ pub struct Engine {
     pub scripting: crate::script::Scripting,
     /// Bumped by every CONFIG SET, so shard engines know to take the new config.
     pub config_generation: u64,
+    /// INFO commandstats and errorstats (crate::stats).
+    pub cmdstats: crate::stats::CommandStats,
+    /// The host's fast clock for command durations; none in tests and simulation.
+    pub ticker: Option<crate::stats::Ticker>,
+    /// The next error reply was already counted (a script's error raised from a command's).
+    pub(crate) error_counted: bool,
     /// On a shard engine: whether keyed commands may run here now (crate::shard).
     pub(crate) shard_open: bool,
     /// On a shard engine: per client, the commands run here since the main engine last
@@ -170,6 +180,7 @@ pub(crate) struct Outcome {
 impl Engine {
     pub fn new(config: Config, seed: u64, now_ms: i64, host: Box<dyn Host>) -> Engine {
         let clock = host.clock();
+        let ticker = host.ticker();
         let dbs = db_set(config.databases, config.shards, seed);
         let mut rng = Rng::new(seed);
         let run_id = (0..5)
@@ -193,6 +204,9 @@ impl Engine {
             tracking: Default::default(),
             scripting: crate::script::Scripting::new(clock),
             config_generation: 0,
+            cmdstats: Default::default(),
+            ticker,
+            error_counted: false,
             shard_open: false,
             activity: Default::default(),
             interest: Default::default(),
@@ -261,7 +275,6 @@ impl Engine {
             return flow;
         }
         let outcome = self.dispatch(client, args, now_ms, None);
-        self.stats.total_commands += 1;
         let flow = if let Some(block) = outcome.block {
             self.park(client, args, block);
             Flow::Blocked
@@ -303,8 +316,12 @@ impl Engine {
 
     /// Encodes `reply` for `client`, honouring CLIENT REPLY OFF/SKIP.
     pub(crate) fn reply_to(&mut self, client: u64, reply: &Reply, out: &mut Vec<u8>) {
-        if reply.is_error() {
-            self.stats.error_replies += 1;
+        if let Reply::Error(e) = reply {
+            // A script's error that repeats a command error it already counted is not
+            // counted again (Redis's ERR_REPLY_FLAG_NO_STATS_UPDATE).
+            if !std::mem::take(&mut self.error_counted) {
+                self.count_error(e);
+            }
         }
         let Some(session) = self.clients.get_mut(&client) else {
             return;
@@ -315,6 +332,12 @@ impl Engine {
             ReplyMode::SkipNext => session.reply_mode = ReplyMode::Skipping,
             ReplyMode::Skipping => session.reply_mode = ReplyMode::On,
         }
+    }
+
+    /// Counts an error reply: `total_error_replies` and its code's errorstat.
+    pub(crate) fn count_error(&mut self, message: &[u8]) {
+        self.stats.error_replies += 1;
+        self.cmdstats.error(message);
     }
 
     fn park(&mut self, client: u64, args: &[Bytes], block: BlockRequest) {
@@ -387,6 +410,10 @@ impl Engine {
         };
         self.unpark(client, &b);
         let reply = reply.unwrap_or(b.timeout_reply);
+        if let Some(cmd) = resolve(&b.argv) {
+            self.cmdstats.call(cmd.slot, 0, reply.is_error());
+            self.stats.total_commands += 1;
+        }
         let mut out = self.blocking.outbox.remove(&client).unwrap_or_default();
         self.reply_to(client, &reply, &mut out);
         self.blocking.outbox.insert(client, out);
@@ -424,11 +451,15 @@ impl Engine {
         let cmd = match lookup(args) {
             Ok(cmd) => cmd,
             Err(reply) => {
+                // A known command with the wrong arity is a rejected call of it.
+                if let Some(cmd) = resolve(args) {
+                    self.cmdstats.reject(cmd.slot);
+                }
                 return Outcome {
                     reply,
                     close: false,
                     block: None,
-                }
+                };
             }
         };
         if let Some(s) = self.clients.get_mut(&client) {
@@ -438,7 +469,8 @@ impl Engine {
             }
         }
         // RESP2 subscribers may only run (un)subscribe commands, PING, QUIT and RESET.
-        if let Err(reply) = crate::pubsub::check_context(self, client, cmd) {
+        if let Err(reply) = crate::pubsub::check_context(self, client, cmd.def) {
+            self.cmdstats.reject(cmd.slot);
             return Outcome {
                 reply,
                 close: false,
@@ -455,7 +487,7 @@ impl Engine {
             client_id: client,
             db,
             now_ms,
-            cmd,
+            cmd: cmd.def,
             proto,
             rewritten: None,
             close_after_reply: false,
@@ -465,15 +497,22 @@ impl Engine {
             out: None,
         };
         let handler = cmd.handler.expect("lookup returns runnable commands");
+        let start = ctx.eng.ticker.map_or(0, |t| (t.now)());
         let reply = handler(&mut ctx, args);
         let rewritten = ctx.rewritten.take();
         let close = ctx.close_after_reply;
         let block = ctx.block_request.take();
         let db = ctx.db;
+        // A parked call counts when it is served or times out (Redis's rule).
+        if block.is_none() {
+            let ticks = self.ticker.map_or(0, |t| (t.now)().wrapping_sub(start));
+            self.cmdstats.call(cmd.slot, ticks, reply.is_error());
+            self.stats.total_commands += 1;
+        }
         // Redis remembers the keys of read-only commands for tracking clients.
         // (Keys a script reads are not remembered for its caller: Redis 7.0.15 does not.)
         if cmd.has(crate::command::flags::READONLY) && !cmd.has(crate::command::flags::PUBSUB) {
-            self.remember_keys(client, cmd, args);
+            self.remember_keys(client, cmd.def, args);
         }
         if self.dirty != dirty_before || rewritten.is_some() {
             match rewritten {
@@ -544,29 +583,36 @@ fn db_set(count: usize, shards: usize, seed: u64) -> Vec<Db> {
 }
 
 /// Finds the command (or subcommand) for `args` and checks its arity, with Redis's errors.
-pub fn lookup(args: &[Bytes]) -> Result<&'static Command, Reply> {
+pub fn lookup(args: &[Bytes]) -> Result<Cmd, Reply> {
     let Some(name) = args.first() else {
         return Err(Reply::err("ERR empty command"));
     };
-    let Some(cmd) = table::find(name) else {
+    let Some(cmd) = table::find_cmd(name) else {
         return Err(unknown_command(args));
     };
-    let (cmd, fullname) = if !cmd.subcommands.is_empty() && args.len() > 1 {
-        match table::find_sub(cmd, &args[1]) {
-            Some(sub) => (sub, sub.name),
+    let cmd = if !cmd.subcommands.is_empty() && args.len() > 1 {
+        match table::find_sub_cmd(cmd, &args[1]) {
+            Some(sub) => sub,
             None => return Err(errors::unknown_subcommand(&args[1], cmd.name)),
         }
     } else {
-        (cmd, cmd.name)
+        cmd
     };
     let argc = args.len() as i32;
-    if (cmd.arity > 0 && cmd.arity != argc) || argc < -cmd.arity {
-        return Err(errors::arity(fullname));
-    }
-    if cmd.handler.is_none() {
-        return Err(errors::arity(fullname));
+    if (cmd.arity > 0 && cmd.arity != argc) || argc < -cmd.arity || cmd.handler.is_none() {
+        return Err(errors::arity(cmd.name));
     }
     Ok(cmd)
+}
+
+/// The command `args` names when `lookup` refused it for its arity (Redis counts that as a
+/// rejected call of the command); `None` for an unknown command or subcommand.
+pub fn resolve(args: &[Bytes]) -> Option<Cmd> {
+    let cmd = table::find_cmd(args.first()?)?;
+    if !cmd.subcommands.is_empty() && args.len() > 1 {
+        return table::find_sub_cmd(cmd, &args[1]);
+    }
+    Some(cmd)
 }
 
 /// `ERR unknown command '<name>', with args beginning with: '<a>' '<b>' ` as Redis 7.0 words it.

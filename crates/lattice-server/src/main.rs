@@ -37,6 +37,20 @@ fn main() {
             std::process::exit(code);
         }
     };
+    let mut config = config;
+    // As Redis: the working directory becomes `dir`, and `dir` reads back as an absolute
+    // path (CONFIG GET, CONFIG REWRITE).
+    let dir = config.get("dir").unwrap_or(".").to_string();
+    let cwd = std::env::set_current_dir(&dir).and_then(|()| std::env::current_dir());
+    match cwd {
+        Ok(path) => {
+            let _ = config.set("dir", &path.display().to_string(), true);
+        }
+        Err(e) => {
+            eprintln!("Can't chdir to '{dir}': {e}");
+            std::process::exit(1);
+        }
+    }
     init_logging(&config);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -86,7 +100,11 @@ async fn serve(config: engine::config::Config, config_file: String) -> i32 {
             _ = term.recv() => "shutdown-on-sigterm",
             _ = int.recv() => "shutdown-on-sigint",
         };
-        let signal = if param.ends_with("sigterm") { "SIGTERM" } else { "SIGINT" };
+        let signal = if param.ends_with("sigterm") {
+            "SIGTERM"
+        } else {
+            "SIGINT"
+        };
         // A busy script holds the engine: then the default applies (never wait for it).
         let flags = running
             .shared

@@ -11,6 +11,20 @@ pub struct ProcessHost {
     pub listeners: Arc<Listeners>,
 }
 
+/// The process's TSC clock (calibrated once; a monotonic clock where the TSC is unfit).
+fn tsc() -> &'static quanta::Clock {
+    static CLOCK: std::sync::OnceLock<quanta::Clock> = std::sync::OnceLock::new();
+    CLOCK.get_or_init(quanta::Clock::new)
+}
+
+fn ticks() -> u64 {
+    tsc().raw()
+}
+
+fn ticks_to_nanos(ticks: u64) -> u64 {
+    tsc().delta_as_nanos(0, ticks)
+}
+
 /// The system's reason alone ("Permission denied"), as Redis prints `strerror`.
 fn reason(e: &std::io::Error) -> String {
     let text = e.to_string();
@@ -74,6 +88,15 @@ impl Host for ProcessHost {
             Err(e) => return Err(reason(&e)),
         };
         overwrite(&self.config_file, &render(&old)).map_err(|e| reason(&e))
+    }
+
+    fn ticker(&self) -> Option<engine::stats::Ticker> {
+        // Calibrate now, not during the first command.
+        let _ = tsc();
+        Some(engine::stats::Ticker {
+            now: ticks,
+            to_nanos: ticks_to_nanos,
+        })
     }
 
     fn clock(&self) -> Option<engine::script::busy::Clock> {

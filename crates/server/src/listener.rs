@@ -48,10 +48,7 @@ pub async fn run_with(engine: Engine, listeners: Arc<Listeners>) -> std::io::Res
         .and_then(|v| v.parse().ok())
         .unwrap_or(511);
     let sockets = crate::listeners::bind_all(&engine.config.bind(), port, backlog)?;
-    let local_addrs = sockets
-        .iter()
-        .filter_map(|l| l.local_addr().ok())
-        .collect();
+    let local_addrs = sockets.iter().filter_map(|l| l.local_addr().ok()).collect();
     let mut engine = engine;
     let threads = match engine.config.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),

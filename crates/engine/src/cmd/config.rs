@@ -83,7 +83,12 @@ fn get(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
             .config
             .config_get(&args)
             .into_iter()
-            .map(|(name, value)| (Reply::Bulk(Bytes::from(name)), Reply::Bulk(Bytes::from(value))))
+            .map(|(name, value)| {
+                (
+                    Reply::Bulk(Bytes::from(name)),
+                    Reply::Bulk(Bytes::from(value)),
+                )
+            })
             .collect(),
     )
 }
@@ -146,6 +151,7 @@ fn rewrite(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
 
 fn resetstat(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
     ctx.eng.stats = Stats::default();
+    ctx.eng.cmdstats = Default::default();
     Reply::ok()
 }
 

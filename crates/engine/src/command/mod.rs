@@ -178,6 +178,21 @@ pub struct Command {
     pub getkeys: Option<GetKeys>,
 }
 
+/// A command found for a command line: its table entry and its stat slot, the index of its
+/// counters in INFO commandstats (crate::stats), found with the name at no extra cost.
+#[derive(Clone, Copy, Debug)]
+pub struct Cmd {
+    pub def: &'static Command,
+    pub slot: u16,
+}
+
+impl std::ops::Deref for Cmd {
+    type Target = Command;
+    fn deref(&self) -> &Command {
+        self.def
+    }
+}
+
 /// Keys of a full command line (argv[0] is the name) with their flags.
 pub type GetKeys = fn(&[Bytes]) -> Vec<introspect::KeyAt>;
 

@@ -203,7 +203,10 @@ impl Config {
             if let Some(e) = refused {
                 first_error = Some(failed(&shown, &e));
             } else if repeated {
-                first_error = Some(failed(&shown, &ConfigError::Invalid("duplicate parameter".into())));
+                first_error = Some(failed(
+                    &shown,
+                    &ConfigError::Invalid("duplicate parameter".into()),
+                ));
             }
             found.push(i);
         }

@@ -7,9 +7,15 @@
 pub enum Kind {
     Bool,
     /// An integer within bounds.
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
     /// A byte size accepting `k`, `kb`, `m`, `mb`, `g`, `gb` suffixes; printed in bytes.
-    Memory { min: i64, max: i64 },
+    Memory {
+        min: i64,
+        max: i64,
+    },
     Enum(&'static [&'static str]),
     /// Free text; rewritten quoted.
     Str,
@@ -105,7 +111,12 @@ pub const PARAMS: &[Param] = &[
     p("timeout", int(0, INT_MAX), "0", M),
     p("maxclients", int(1, u32::MAX as i64), "10000", M),
     p("protected-mode", Kind::Bool, "yes", M),
-    p("proto-max-bulk-len", mem(1024 * 1024, LONG_MAX), "536870912", M),
+    p(
+        "proto-max-bulk-len",
+        mem(1024 * 1024, LONG_MAX),
+        "536870912",
+        M,
+    ),
     // Threads: Lattice's I/O threads each run their connections' commands. 0 at startup means
     // one per core; CONFIG GET reports the number running. `threads` is Lattice's old name.
     pa("io-threads", "threads", int(0, 1024), "0", HIDDEN_ALIAS),
@@ -154,7 +165,12 @@ pub const PARAMS: &[Param] = &[
     p("active-defrag-cycle-max", int(1, 99), "25", M),
     p("active-defrag-threshold-lower", int(0, 1000), "10", M),
     p("active-defrag-threshold-upper", int(0, 1000), "100", M),
-    p("active-defrag-ignore-bytes", mem(1, LONG_MAX), "104857600", M),
+    p(
+        "active-defrag-ignore-bytes",
+        mem(1, LONG_MAX),
+        "104857600",
+        M,
+    ),
     p("active-defrag-max-scan-fields", int(1, LONG_MAX), "1000", M),
     // Encodings.
     pa(

@@ -47,7 +47,10 @@ impl State {
                 .map(|(i, _)| params::PARAMS[i].name);
             match param {
                 Some(name) => {
-                    st.option_lines.entry(name).or_default().push(st.lines.len());
+                    st.option_lines
+                        .entry(name)
+                        .or_default()
+                        .push(st.lines.len());
                     st.lines.push(line.to_string());
                 }
                 // Unparsable, or a directive Lattice does not know: kept as a comment.

@@ -22,7 +22,12 @@ fn invalid(why: impl Into<String>) -> ConfigError {
 
 /// Checks `value` for parameter `name` of `kind` (whose current text is `current`) and
 /// returns the text CONFIG GET will print.
-pub fn normalize(name: &str, kind: Kind, value: &str, current: &str) -> Result<String, ConfigError> {
+pub fn normalize(
+    name: &str,
+    kind: Kind,
+    value: &str,
+    current: &str,
+) -> Result<String, ConfigError> {
     match kind {
         Kind::Bool => match value.to_ascii_lowercase().as_str() {
             "yes" if name == "activedefrag" => Err(invalid(
@@ -43,7 +48,8 @@ pub fn normalize(name: &str, kind: Kind, value: &str, current: &str) -> Result<S
             Ok(n.to_string())
         }
         Kind::Memory { min, max } => {
-            let n = parse_memory(value).ok_or_else(|| invalid("argument must be a memory value"))?;
+            let n =
+                parse_memory(value).ok_or_else(|| invalid("argument must be a memory value"))?;
             check_bounds(n, min, max)?;
             Ok(n.to_string())
         }
@@ -73,7 +79,10 @@ fn shutdown_flags(value: &str) -> Result<String, ConfigError> {
     let mut set = [false; 5];
     let words: Vec<&str> = value.split(' ').collect();
     for w in &words {
-        match SHUTDOWN_FLAGS.iter().position(|f| f.eq_ignore_ascii_case(w)) {
+        match SHUTDOWN_FLAGS
+            .iter()
+            .position(|f| f.eq_ignore_ascii_case(w))
+        {
             Some(i) => set[i] = true,
             None => {
                 return Err(invalid(format!(
@@ -88,7 +97,10 @@ fn shutdown_flags(value: &str) -> Result<String, ConfigError> {
             "shutdown options SAVE and NOSAVE can't be used simultaneously",
         ));
     }
-    let named: Vec<&str> = (1..5).filter(|&i| set[i]).map(|i| SHUTDOWN_FLAGS[i]).collect();
+    let named: Vec<&str> = (1..5)
+        .filter(|&i| set[i])
+        .map(|i| SHUTDOWN_FLAGS[i])
+        .collect();
     Ok(if named.is_empty() {
         "default".into()
     } else {
@@ -220,7 +232,10 @@ mod tests {
 
     #[test]
     fn shutdown_flags_print_in_redis_order() {
-        assert_eq!(shutdown_flags("force now nosave").unwrap(), "nosave now force");
+        assert_eq!(
+            shutdown_flags("force now nosave").unwrap(),
+            "nosave now force"
+        );
         assert_eq!(shutdown_flags("default now").unwrap(), "now");
         assert_eq!(shutdown_flags("NOW now").unwrap(), "now");
         assert_eq!(shutdown_flags("default").unwrap(), "default");

@@ -1,0 +1,252 @@
+//! INFO commandstats / errorstats and the dirty counter against redis-server 7.0.15, and
+//! what CONFIG SET port and CONFIG REWRITE do to the process (Lattice alone).
+
+mod support;
+
+use support::{assert_same_transcript, free_port, start_lattice, Conn};
+
+/// The counters INFO shows, with the durations (nondeterministic) left out, sorted (Redis
+/// prints commandstats in its hash table's order).
+fn stats(c: &mut Conn) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for section in ["commandstats", "errorstats", "stats"] {
+        let text = String::from_utf8_lossy(&c.call(&[b"INFO", section.as_bytes()])).into_owned();
+        for line in text.split("\r\n") {
+            if line.starts_with("cmdstat_") || line.starts_with("errorstat_") {
+                let mut parts: Vec<&str> = line.split(',').collect();
+                parts.retain(|p| !p.starts_with("usec"));
+                lines.push(parts.join(","));
+            } else if line.starts_with("total_error_replies")
+                || line.starts_with("total_commands_processed")
+            {
+                lines.push(line.to_string());
+            }
+        }
+    }
+    lines.sort();
+    lines.join("\n")
+}
+
+/// Sends `line` split like redis-cli (quotes allowed) and returns the reply shown readably.
+fn run(c: &mut Conn, line: &str) -> String {
+    let args = resp::request::split_args(&bytes::Bytes::copy_from_slice(line.as_bytes()))
+        .expect("balanced quotes");
+    let args: Vec<&[u8]> = args.iter().map(|a| a.as_ref()).collect();
+    support::show(&c.call(&args))
+}
+
+const SCENARIOS: &[&[&str]] = &[
+    &[
+        "SET k v",
+        "GET k",
+        "GET",
+        "NOSUCH a",
+        "CONFIG",
+        "CONFIG NOSUCH",
+        "CONFIG GET hz",
+    ],
+    &["SET k v", "LPUSH k x", "INCR k", "OBJECT ENCODING nosuch"],
+    &["MULTI", "SET a 1", "INCR k", "EXEC"],
+    &["MULTI", "SET a", "EXEC"],
+    &["MULTI", "NOSUCH", "EXEC"],
+    &["EXEC", "DISCARD", "MULTI", "MULTI", "DISCARD"],
+    &["LPUSH l a", "BRPOP l 0", "BRPOP l 0.01"],
+    &["EVAL \"redis.pcall('set','a') return 1\" 0"],
+    &[
+        "SET k v",
+        "EVAL \"redis.pcall('lpush','k','x') return 1\" 0",
+    ],
+    &["SET k v", "EVAL \"return redis.call('lpush','k','x')\" 0"],
+    &["EVAL \"return redis.error_reply('MYERR boom')\" 0"],
+    &[
+        "EVAL \"return redis.call('nosuch')\" 0",
+        "EVAL a",
+        "EVALSHA nosuchsha 0",
+    ],
+    &[
+        "EVAL \"return redis.error_reply('x')\" 0",
+        "EVAL \"return redis.error_reply('-FOO bar')\" 0",
+    ],
+    &["SUBSCRIBE ch", "GET k", "PING", "UNSUBSCRIBE"],
+];
+
+#[test]
+fn commandstats_and_errorstats_match_redis() {
+    assert_same_transcript("commandstats_and_errorstats_match_redis", |port| {
+        let mut c = Conn::connect(port);
+        let mut out = Vec::new();
+        for scenario in SCENARIOS {
+            c.cmd("CONFIG RESETSTAT");
+            for line in *scenario {
+                out.push(format!("{line} -> {}", run(&mut c, line)));
+            }
+            out.push(stats(&mut c));
+        }
+        out
+    });
+}
+
+/// `rdb_changes_since_last_save` after each command, as a delta.
+fn dirty(c: &mut Conn) -> i64 {
+    let text = String::from_utf8_lossy(&c.call(&[b"INFO", b"persistence"])).into_owned();
+    text.split("\r\n")
+        .find_map(|l| l.strip_prefix("rdb_changes_since_last_save:"))
+        .and_then(|v| v.parse().ok())
+        .expect("rdb_changes_since_last_save")
+}
+
+const DIRTY: &[&str] = &[
+    "SETBIT b 0 0",
+    "SETBIT b 0 0",
+    "SETBIT b 0 1",
+    "SETBIT b 90 0",
+    "BITFIELD f SET i5 0 0",
+    "BITFIELD f SET i5 0 0",
+    "BITFIELD f SET i5 0 1",
+    "BITFIELD f INCRBY i5 0 0",
+    "BITFIELD f GET i5 0",
+    "BITFIELD f SET i5 90 0",
+    "SET s abc",
+    "SET s abc",
+    "SETRANGE s 1 \"\"",
+    "SETRANGE nosuch 1 \"\"",
+    "SETRANGE s 1 b",
+    "SETRANGE s 1 x",
+    "APPEND s \"\"",
+    "HSET h f v",
+    "HSET h f v",
+    "HSET h f w g x",
+    "HSETNX h f v",
+    "HDEL h nosuch",
+    "HINCRBY h n 0",
+    "LPUSH l a b",
+    "LREM l 0 nosuch",
+    "LSET l 0 a",
+    "LTRIM l 0 -1",
+    "SADD s2 a",
+    "SADD s2 a",
+    "SREM s2 nosuch",
+    "ZADD z 1 a",
+    "ZADD z 1 a",
+    "ZADD z 2 a",
+    "ZINCRBY z 0 a",
+    "ZREM z nosuch",
+    "EXPIRE s 100",
+    "EXPIRE nosuch 100",
+    "PERSIST s",
+    "PERSIST s",
+    "DEL nosuch",
+    "DEL s",
+    "INCRBY n 0",
+    "RENAME h h2",
+    "FLUSHDB",
+    "FLUSHALL",
+];
+
+#[test]
+fn dirty_counter_deltas_match_redis() {
+    assert_same_transcript("dirty_counter_deltas_match_redis", |port| {
+        let mut c = Conn::connect(port);
+        c.cmd("FLUSHALL");
+        let mut out = Vec::new();
+        for line in DIRTY {
+            let before = dirty(&mut c);
+            let reply = run(&mut c, line);
+            out.push(format!(
+                "{line} -> {reply} dirty+{}",
+                dirty(&mut c) - before
+            ));
+        }
+        out
+    });
+}
+
+#[test]
+fn config_set_port_moves_the_listener_or_changes_nothing() {
+    let server = start_lattice(&[]);
+    let mut c = server.connect();
+    // Another socket holds this port: the change fails and nothing moves.
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let busy_port = busy.local_addr().unwrap().port().to_string();
+    let reply = c.call(&[
+        b"CONFIG",
+        b"SET",
+        b"timeout",
+        b"7",
+        b"port",
+        busy_port.as_bytes(),
+    ]);
+    assert_eq!(
+        support::show(&reply),
+        "-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.\\r\\n"
+    );
+    assert_eq!(
+        support::show(&c.call(&[b"CONFIG", b"GET", b"timeout"])),
+        "*2\\r\\n$7\\r\\ntimeout\\r\\n$1\\r\\n0\\r\\n"
+    );
+    assert!(std::net::TcpStream::connect(("127.0.0.1", server.port)).is_ok());
+    // A free port: new connections go there, the old port is closed, this one stays.
+    let port = free_port();
+    let reply = c.call(&[b"CONFIG", b"SET", b"port", port.to_string().as_bytes()]);
+    assert_eq!(support::show(&reply), "+OK\\r\\n");
+    let mut moved = Conn::connect(port);
+    assert_eq!(support::show(&moved.cmd("PING")), "+PONG\\r\\n");
+    let mut refused = false;
+    for _ in 0..50 {
+        if std::net::TcpStream::connect(("127.0.0.1", server.port)).is_err() {
+            refused = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(refused, "the old port still accepts");
+    assert_eq!(support::show(&c.cmd("PING")), "+PONG\\r\\n");
+    let info = String::from_utf8_lossy(&moved.cmd("INFO server")).into_owned();
+    assert!(info.contains(&format!("tcp_port:{port}\r\n")), "{info}");
+}
+
+#[test]
+fn config_rewrite_updates_the_file_it_started_with() {
+    let dir = std::env::temp_dir().join(format!("lattice-rewrite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("lattice.conf");
+    std::fs::write(
+        &path,
+        "# my notes\nhash-max-ziplist-entries 21\nmaxclients 100\n\n\n# end\n",
+    )
+    .unwrap();
+    let server = start_lattice(&[path.to_str().unwrap()]);
+    let mut c = server.connect();
+    for (k, v) in [("hash-max-listpack-entries", "100"), ("hz", "100000")] {
+        assert_eq!(
+            support::show(&c.call(&[b"CONFIG", b"SET", k.as_bytes(), v.as_bytes()])),
+            "+OK\\r\\n"
+        );
+    }
+    assert_eq!(support::show(&c.cmd("CONFIG REWRITE")), "+OK\\r\\n");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[..4],
+        [
+            "# my notes",
+            "hash-max-listpack-entries 100",
+            "maxclients 100",
+            ""
+        ]
+    );
+    assert_eq!(lines[4], "# end");
+    assert!(lines.contains(&"# Generated by CONFIG REWRITE"), "{text}");
+    assert!(lines.contains(&"hz 500"), "{text}");
+    assert!(lines.iter().any(|l| l.starts_with("dir \"/")), "{text}");
+    // The rewritten file starts a server with the same values.
+    drop(c);
+    drop(server);
+    let again = start_lattice(&[path.to_str().unwrap()]);
+    let mut c = again.connect();
+    assert_eq!(
+        support::show(&c.call(&[b"CONFIG", b"GET", b"hash-max-listpack-entries", b"hz"])),
+        "*4\\r\\n$25\\r\\nhash-max-listpack-entries\\r\\n$3\\r\\n100\\r\\n$2\\r\\nhz\\r\\n$3\\r\\n500\\r\\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
