@@ -4,13 +4,14 @@ use super::{Cmd, Command};
 use crate::cmd;
 
 /// Every family's commands. Adding a family means adding its list here.
-pub fn families() -> [&'static [Command]; 20] {
+pub fn families() -> [&'static [Command]; 21] {
     [
         super::introspect::COMMANDS,
         cmd::connection::COMMANDS,
         cmd::client::COMMANDS,
         cmd::config::COMMANDS,
         cmd::info::COMMANDS,
+        cmd::memory::COMMANDS,
         cmd::server::COMMANDS,
         cmd::strings::COMMANDS,
         cmd::bitmaps::COMMANDS,
