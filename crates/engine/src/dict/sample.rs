@@ -100,6 +100,25 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
         Some((&node.key, &node.value))
     }
 
+    /// A random entry drawn fairly (Redis's `dictGetFairRandomKey`): `random_entry` favours
+    /// entries alone in their bucket, so this picks uniformly among a sample of up to 20
+    /// entries instead (all of them in a small table), for HRANDFIELD's repeated draws.
+    pub fn fair_random_entry(&self, rng: &mut impl FnMut() -> u64) -> Option<(&K, &V)> {
+        const SAMPLE: usize = 20;
+        if self.len() <= 2 * SAMPLE {
+            let n = self.len();
+            if n == 0 {
+                return None;
+            }
+            return self.iter().nth((rng() % n as u64) as usize);
+        }
+        let sample = self.sample(SAMPLE, rng);
+        if sample.is_empty() {
+            return self.random_entry(rng);
+        }
+        Some(sample[(rng() % sample.len() as u64) as usize])
+    }
+
     /// Buckets that can hold entries, as (first live table-0 index, count):
     /// table-0 buckets from the rehash index on, then all of table 1.
     fn random_span(&self) -> (usize, usize) {

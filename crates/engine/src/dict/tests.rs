@@ -380,3 +380,31 @@ fn sample_returns_present_entries() {
     let s = d.sample(3, &mut || rng.next());
     assert!(!s.is_empty());
 }
+
+#[test]
+fn fair_random_entry_is_uniform_where_random_entry_is_not() {
+    // HRANDFIELD's test: 10 entries, 1000 draws, chi-square (9 degrees of freedom) under 40.
+    let chi = |draw: &dyn Fn(&mut dyn FnMut() -> u64) -> u64| {
+        let mut rng = Rng(7);
+        let mut counts = [0f64; 10];
+        for _ in 0..1000 {
+            counts[draw(&mut || rng.next()) as usize] += 1.0;
+        }
+        counts.iter().map(|c| (c - 100.0) * (c - 100.0) / 100.0).sum::<f64>()
+    };
+    let mut d: Dict<Key, u64> = Dict::with_seed(5);
+    for i in 0..10 {
+        d.insert(key(i), i);
+    }
+    let fair = chi(&|rng| *d.fair_random_entry(&mut || rng()).unwrap().1);
+    assert!(fair < 40.0, "chi-square {fair}");
+    let mut big: Dict<Key, u64> = Dict::with_seed(5);
+    for i in 0..1000 {
+        big.insert(key(i), i);
+    }
+    let mut rng = Rng(1);
+    for _ in 0..1000 {
+        let (k, v) = big.fair_random_entry(&mut || rng.next()).unwrap();
+        assert_eq!(big.get(k), Some(v));
+    }
+}

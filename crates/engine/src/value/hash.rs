@@ -131,7 +131,7 @@ impl Hash {
         match self {
             Hash::Listpack(p) if !p.is_empty() => p.nth((rng() % p.len() as u64) as usize),
             Hash::Listpack(_) => None,
-            Hash::Table(d) => d.random_entry(rng).map(|(f, v)| (&f[..], &v[..])),
+            Hash::Table(d) => d.fair_random_entry(rng).map(|(f, v)| (&f[..], &v[..])),
         }
     }
 
