@@ -390,7 +390,10 @@ fn fair_random_entry_is_uniform_where_random_entry_is_not() {
         for _ in 0..1000 {
             counts[draw(&mut || rng.next()) as usize] += 1.0;
         }
-        counts.iter().map(|c| (c - 100.0) * (c - 100.0) / 100.0).sum::<f64>()
+        counts
+            .iter()
+            .map(|c| (c - 100.0) * (c - 100.0) / 100.0)
+            .sum::<f64>()
     };
     let mut d: Dict<Key, u64> = Dict::with_seed(5);
     for i in 0..10 {
