@@ -145,7 +145,7 @@ pub fn parse_memory(s: &str) -> Option<i64> {
 pub fn format_memory(bytes: u64) -> String {
     const KB: u64 = 1024;
     for (unit, size) in [("gb", KB * KB * KB), ("mb", KB * KB), ("kb", KB)] {
-        if bytes != 0 && bytes % size == 0 {
+        if bytes != 0 && bytes.is_multiple_of(size) {
             return format!("{}{unit}", bytes / size);
         }
     }
