@@ -331,3 +331,57 @@ fn config_rewrite_updates_the_file_it_started_with() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// This host's address toward the outside (no packet is sent), if it has one.
+fn non_loopback_ip() -> Option<std::net::IpAddr> {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    s.connect("8.8.8.8:53").ok()?;
+    let ip = s.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+#[test]
+fn protected_mode_refuses_other_hosts_like_redis() {
+    let Some(ip) = non_loopback_ip() else {
+        eprintln!(
+            "!!! SKIPPED protected_mode_refuses_other_hosts_like_redis: no non-loopback address"
+        );
+        return;
+    };
+    if !support::redis_available("protected_mode_refuses_other_hosts_like_redis") {
+        return;
+    }
+    use std::io::{Read, Write};
+    // Sends PING from the outside address and reads until the server closes (or 2 s pass).
+    let exchange = |port: u16| {
+        let mut s = std::net::TcpStream::connect((ip, port)).expect("connect");
+        s.set_read_timeout(Some(std::time::Duration::from_secs(2)))
+            .ok();
+        let _ = s.write_all(b"*1\r\n$4\r\nPING\r\n");
+        let mut out = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = s.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&buf[..n]);
+            if out == b"+PONG\r\n" {
+                break;
+            }
+        }
+        out
+    };
+    let refusal = exchange;
+    let redis = support::start_redis(&["--bind", "*"]);
+    let lattice = start_lattice(&["--bind", "*"]);
+    let want = refusal(redis.port);
+    assert!(want.starts_with(b"-DENIED"), "{}", support::show(&want));
+    assert_eq!(support::show(&refusal(lattice.port)), support::show(&want));
+    // Turned off from the loopback interface, other hosts get in.
+    let mut local = lattice.connect();
+    assert_eq!(
+        support::show(&local.cmd("CONFIG SET protected-mode no")),
+        "+OK\\r\\n"
+    );
+    assert_eq!(exchange(lattice.port), b"+PONG\r\n");
+}

@@ -127,6 +127,23 @@ fn bind_one(addr: SocketAddr, backlog: i32) -> std::io::Result<std::net::TcpList
     Ok(socket.into())
 }
 
+/// Redis's `islocalClient`: the peer's address is 127.0.0.1 or ::1.
+fn is_loopback(peer: &SocketAddr) -> bool {
+    match peer.ip() {
+        std::net::IpAddr::V4(ip) => ip == std::net::Ipv4Addr::LOCALHOST,
+        std::net::IpAddr::V6(ip) => ip == std::net::Ipv6Addr::LOCALHOST,
+    }
+}
+
+/// Redis 7.0.15's refusal of a client from another host while `protected-mode` is on and
+/// the default user has no password (always, in Lattice), word for word.
+const DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
+
+/// Writes the refusal without waiting (a fresh socket's buffer takes it) and closes.
+fn deny(stream: tokio::net::TcpStream) {
+    let _ = stream.try_write(DENIED);
+}
+
 /// Accepts on `socket` and deals connections to the I/O threads until shutdown or until a
 /// newer set of sockets (generation past `mine`) takes over.
 async fn accept_loop(
@@ -163,6 +180,10 @@ async fn accept_loop(
                 continue;
             }
         };
+        if shared.protected_mode() && !is_loopback(&peer) {
+            deny(stream);
+            continue;
+        }
         let _ = stream.set_nodelay(true);
         let laddr = stream
             .local_addr()

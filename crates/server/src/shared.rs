@@ -13,7 +13,7 @@ use engine::shard_queue::ShardQueue;
 use engine::{Action, Engine};
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use tokio::sync::watch;
 
@@ -44,6 +44,8 @@ pub struct Shared {
     /// so a connection reads them without taking it.
     timeout_secs: AtomicU64,
     max_bulk: AtomicU64,
+    /// `protected-mode`, read by the accept loops.
+    protected_mode: AtomicBool,
     pub clock: Clock,
     /// Per-client attention signals: the engine killed the client (CLIENT KILL) or left a
     /// reply for it after unparking it from a blocking command, or shutdown began.
@@ -77,6 +79,7 @@ impl Shared {
             shard_queue: engine.shard_queue.clone(),
             timeout_secs: AtomicU64::new(engine.config.timeout_secs),
             max_bulk: AtomicU64::new(engine.config.proto_max_bulk_len),
+            protected_mode: AtomicBool::new(engine.config.protected_mode),
             engine: Mutex::new(engine),
             shards,
             clock,
@@ -102,6 +105,11 @@ impl Shared {
     /// The idle timeout in seconds, as last configured.
     pub fn timeout_secs(&self) -> u64 {
         self.timeout_secs.load(Ordering::Relaxed)
+    }
+
+    /// `protected-mode`, as last configured.
+    pub fn protected_mode(&self) -> bool {
+        self.protected_mode.load(Ordering::Relaxed)
     }
 
     /// `proto-max-bulk-len`, as last configured.
@@ -284,6 +292,9 @@ impl Drop for MainGuard<'_> {
         self.shared
             .max_bulk
             .store(config.proto_max_bulk_len, Ordering::Relaxed);
+        self.shared
+            .protected_mode
+            .store(config.protected_mode, Ordering::Relaxed);
     }
 }
 

@@ -23,6 +23,8 @@ pub struct Config {
     /// `hz` as configured (already within 1..=500).
     pub hz: u32,
     pub dynamic_hz: bool,
+    /// Refuse clients from other hosts (Lattice has no password, so it always applies).
+    pub protected_mode: bool,
     pub active_rehashing: bool,
     /// I/O threads (0: not resolved yet, one per core).
     pub threads: usize,
@@ -62,6 +64,7 @@ impl Default for Config {
             proto_max_bulk_len: 512 * 1024 * 1024,
             hz: 10,
             dynamic_hz: true,
+            protected_mode: true,
             active_rehashing: true,
             threads: 0,
             shards: 0,
@@ -250,6 +253,7 @@ impl Config {
         self.proto_max_bulk_len = self.int("proto-max-bulk-len") as u64;
         self.hz = self.int("hz").clamp(1, 500) as u32;
         self.dynamic_hz = self.flag("dynamic-hz");
+        self.protected_mode = self.flag("protected-mode");
         self.active_rehashing = self.flag("activerehashing");
         self.threads = self.int("io-threads") as usize;
         self.shards = self.int("shards") as usize;
