@@ -2,6 +2,7 @@
 //! `COMMAND` introspection, key extraction and the write/read split for effects.
 
 pub mod introspect;
+pub mod lookup;
 pub mod names;
 pub mod table;
 
