@@ -14,8 +14,60 @@ fn argv(words: &[&[u8]]) -> Vec<Bytes> {
     words.iter().map(|w| Bytes::copy_from_slice(w)).collect()
 }
 
+/// A host with the server's command clock (quanta's TSC), so the timed benches measure what
+/// INFO commandstats costs per command.
+struct TimedHost;
+
+fn tsc() -> &'static quanta::Clock {
+    static CLOCK: std::sync::OnceLock<quanta::Clock> = std::sync::OnceLock::new();
+    CLOCK.get_or_init(quanta::Clock::new)
+}
+
+impl engine::Host for TimedHost {
+    fn used_memory(&self) -> usize {
+        0
+    }
+    fn rss(&self) -> usize {
+        0
+    }
+    fn process_id(&self) -> u32 {
+        0
+    }
+    fn executable(&self) -> String {
+        String::new()
+    }
+    fn config_file(&self) -> String {
+        String::new()
+    }
+    fn cpu_seconds(&self) -> (f64, f64) {
+        (0.0, 0.0)
+    }
+    fn clock(&self) -> Option<engine::script::busy::Clock> {
+        None
+    }
+    fn client_buffers(&self, _client: u64) -> Option<engine::engine::ClientBuffers> {
+        None
+    }
+    fn rebind(&self, _bind: &[String], _port: u16) -> Result<(), String> {
+        Ok(())
+    }
+    fn rewrite_config(&self, _render: &dyn Fn(&str) -> String) -> Result<(), String> {
+        Err("Operation not supported".into())
+    }
+    fn ticker(&self) -> Option<engine::stats::Ticker> {
+        Some(engine::stats::Ticker {
+            now: || tsc().raw(),
+            to_nanos: |t| tsc().delta_as_nanos(0, t),
+        })
+    }
+}
+
 fn engine_with_keys(n: usize) -> (Engine, u64) {
-    let mut eng = Engine::new(Config::default(), 1, NOW, Box::new(NullHost));
+    engine_with_keys_on(n, Box::new(NullHost))
+}
+
+fn engine_with_keys_on(n: usize, host: Box<dyn engine::Host>) -> (Engine, u64) {
+    let mut eng = Engine::new(Config::default(), 1, NOW, host);
     let id = eng.connect("127.0.0.1:1".into(), "127.0.0.1:6379".into(), 1, NOW);
     let mut out = Vec::new();
     for i in 0..n {
@@ -86,25 +138,40 @@ fn dispatch(c: &mut Criterion) {
         id,
         &argv(&[b"NOSUCHCOMMAND", b"x"]),
     );
+    let (mut timed, id) = engine_with_keys_on(100_000, Box::new(TimedHost));
+    run(c, "execute_timed/ping", &mut timed, id, &argv(&[b"PING"]));
+    run(
+        c,
+        "execute_timed/get_hit",
+        &mut timed,
+        id,
+        &argv(&[b"GET", b"key:000000004242"]),
+    );
 }
 
 /// The path a server takes for a single-shard command: route it, run it on the shard.
 fn shard_path(c: &mut Criterion) {
-    let (mut main, id) = engine_with_keys(100_000);
+    shard_path_on(c, "shard", Box::new(NullHost));
+    shard_path_on(c, "shard_timed", Box::new(TimedHost));
+}
+
+fn shard_path_on(c: &mut Criterion, prefix: &str, host: Box<dyn engine::Host>) {
+    let (mut main, id) = engine_with_keys_on(100_000, host);
     let session = main.fast_session(id).expect("a plain session");
     let mut shard = main.new_shard(0);
     // The keys were loaded through the main engine: hand them to the shard.
     main.reclaim(0, &mut shard);
     for (name, args) in [
-        ("shard/get_hit", argv(&[b"GET", b"key:000000004242"])),
+        ("get_hit", argv(&[b"GET", b"key:000000004242"])),
         (
-            "shard/set_overwrite",
+            "set_overwrite",
             argv(&[b"SET", b"key:000000004242", b"yyy"]),
         ),
-        ("shard/incr", argv(&[b"INCR", b"counter"])),
+        ("incr", argv(&[b"INCR", b"counter"])),
     ] {
+        let name = format!("{prefix}/{name}");
         let mut out = Vec::with_capacity(4096);
-        c.bench_function(name, |b| {
+        c.bench_function(&name, |b| {
             b.iter(|| {
                 out.clear();
                 let args = std::hint::black_box(&args);

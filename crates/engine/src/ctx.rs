@@ -189,6 +189,18 @@ impl<'a> Ctx<'a> {
         self.touch_watched(self.db, key);
     }
 
+    /// Counts `n` changes to `key` at once (Redis's `server.dirty += n` after a command that
+    /// added or removed `n` elements); WATCH and tracking hear of the key once.
+    pub fn signal_modified_n(&mut self, key: &[u8], n: u64) {
+        self.eng.dirty += n;
+        self.touch_watched(self.db, key);
+    }
+
+    /// Removes a key its command just emptied, which counted its changes already.
+    pub fn remove_emptied(&mut self, key: &[u8]) {
+        self.eng.dbs[self.db].remove(key);
+    }
+
     /// Tells WATCHers and tracking clients that `key` of `db` changed, without counting a change (for the second
     /// db of MOVE and COPY ... DB).
     pub fn touch_watched(&mut self, db: usize, key: &[u8]) {

@@ -95,6 +95,34 @@ impl Db {
         self.parts.iter().all(|p| p.map.is_empty())
     }
 
+    /// Redis's `incrementallyRehash`: moves a bounded batch of buckets of the first table
+    /// (keys, then expiry times) still being rehashed, so idle tables finish growing or
+    /// shrinking without waiting for traffic. True when there was such work.
+    pub fn rehash_some(&mut self) -> bool {
+        // Redis spends up to 1 ms in batches of 100 buckets; a fixed budget keeps this
+        // deterministic (the engine reads no clock).
+        const BATCHES: usize = 100;
+        for part in self.parts.iter_mut() {
+            if part.map.is_rehashing() {
+                for _ in 0..BATCHES {
+                    if !part.map.rehash(100) {
+                        break;
+                    }
+                }
+                return true;
+            }
+            if part.expires.is_rehashing() {
+                for _ in 0..BATCHES {
+                    if !part.expires.rehash(100) {
+                        break;
+                    }
+                }
+                return true;
+            }
+        }
+        false
+    }
+
     pub fn expires_len(&self) -> usize {
         self.parts.iter().map(|p| p.expires.len()).sum()
     }

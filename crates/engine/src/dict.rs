@@ -149,6 +149,18 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
     }
 
     /// Number of entries.
+    /// Bytes this table allocates for its own structure: bucket arrays and one node per
+    /// entry (MEMORY USAGE); what keys and values point to is not included.
+    pub fn table_bytes(&self) -> usize {
+        let buckets: usize = self.tables.iter().map(|t| t.buckets.capacity()).sum();
+        buckets * std::mem::size_of::<Link<K, V>>() + self.len() * Self::node_bytes()
+    }
+
+    /// The size of one entry's node.
+    pub fn node_bytes() -> usize {
+        std::mem::size_of::<Node<K, V>>()
+    }
+
     pub fn len(&self) -> usize {
         self.tables[0].used + self.tables[1].used
     }

@@ -3,11 +3,11 @@
 //! a seeded generator, and anything the I/O shell must do comes out as `Action`s.
 
 use crate::blocking::{BlockRequest, BlockedOn, Waiters};
+pub use crate::command::lookup::{lookup, resolve};
 use crate::command::{table, Command};
 use crate::config::Config;
 use crate::ctx::Ctx;
 use crate::db::Db;
-use crate::errors;
 use crate::rng::Rng;
 use crate::session::{ReplyMode, Session};
 use bytes::Bytes;
@@ -49,15 +49,22 @@ pub trait Host: Send {
     fn cpu_seconds(&self) -> (f64, f64);
     /// A wall clock for measuring how long a script runs (busy scripts). None: scripts are
     /// never reported busy (tests and simulation, where time only moves between commands).
-    fn clock(&self) -> Option<crate::script::busy::Clock> {
-        None
-    }
+    fn clock(&self) -> Option<crate::script::busy::Clock>;
     /// A connection's buffers as the I/O shell holds them (CLIENT LIST, output limits).
     /// None: the shell reports nothing for it (tests and simulation).
-    fn client_buffers(&self, _client: u64) -> Option<ClientBuffers> {
-        None
-    }
+    fn client_buffers(&self, client: u64) -> Option<ClientBuffers>;
+    /// A fast clock for timing commands (INFO commandstats `usec`). None: durations stay 0.
+    fn ticker(&self) -> Option<crate::stats::Ticker>;
+    /// Moves the listening sockets to `bind` addresses on `port` (CONFIG SET port/bind),
+    /// keeping the old ones when any new one cannot be bound. Without listeners (tests,
+    /// simulation) there is nothing to move.
+    fn rebind(&self, bind: &[String], port: u16) -> Result<(), String>;
+    /// CONFIG REWRITE: reads the config file, passes its text to `render` and replaces the
+    /// file with the result atomically. The error is the system's reason (`strerror`).
+    fn rewrite_config(&self, render: &dyn Fn(&str) -> String) -> Result<(), String>;
 }
+// (No default methods: a host that wraps another, like the server's buffer host, must
+// pass every question on, and the compiler says when it forgets one.)
 
 /// A connection's buffers, as the I/O shell reports them: what CLIENT LIST shows as
 /// qbuf, qbuf-free, rbs, rbp, obl, oll, omem and events, and what output limits count.
@@ -96,6 +103,21 @@ impl Host for NullHost {
     }
     fn cpu_seconds(&self) -> (f64, f64) {
         (0.0, 0.0)
+    }
+    fn clock(&self) -> Option<crate::script::busy::Clock> {
+        None
+    }
+    fn client_buffers(&self, _client: u64) -> Option<ClientBuffers> {
+        None
+    }
+    fn ticker(&self) -> Option<crate::stats::Ticker> {
+        None
+    }
+    fn rebind(&self, _bind: &[String], _port: u16) -> Result<(), String> {
+        Ok(())
+    }
+    fn rewrite_config(&self, _render: &dyn Fn(&str) -> String) -> Result<(), String> {
+        Err("Operation not supported".into())
     }
 }
 
@@ -150,6 +172,12 @@ pub struct Engine {
     pub scripting: crate::script::Scripting,
     /// Bumped by every CONFIG SET, so shard engines know to take the new config.
     pub config_generation: u64,
+    /// INFO commandstats and errorstats (crate::stats).
+    pub cmdstats: crate::stats::CommandStats,
+    /// The host's fast clock for command durations; none in tests and simulation.
+    pub ticker: Option<crate::stats::Ticker>,
+    /// The next error reply was already counted (a script's error raised from a command's).
+    pub(crate) error_counted: bool,
     /// On a shard engine: whether keyed commands may run here now (crate::shard).
     pub(crate) shard_open: bool,
     /// On a shard engine: per client, the commands run here since the main engine last
@@ -199,6 +227,7 @@ pub(crate) struct Outcome {
 impl Engine {
     pub fn new(config: Config, seed: u64, now_ms: i64, host: Box<dyn Host>) -> Engine {
         let clock = host.clock();
+        let ticker = host.ticker();
         let dbs = db_set(config.databases, config.shards, seed);
         let mut rng = Rng::new(seed);
         let run_id = (0..5)
@@ -224,6 +253,9 @@ impl Engine {
             ),
             scripting: crate::script::Scripting::new(clock),
             config_generation: 0,
+            cmdstats: Default::default(),
+            ticker,
+            error_counted: false,
             shard_open: false,
             activity: Default::default(),
             interest: Default::default(),
@@ -300,7 +332,6 @@ impl Engine {
             return flow;
         }
         let outcome = self.dispatch(client, args, now_ms, None);
-        self.stats.total_commands += 1;
         let flow = if let Some(block) = outcome.block {
             self.park(client, args, block);
             Flow::Blocked
@@ -343,8 +374,12 @@ impl Engine {
     /// Encodes `reply` for `client`, honouring CLIENT REPLY OFF/SKIP. Pub/sub notices
     /// ((un)subscribe confirmations) are pushes and go out whatever the mode, as in Redis.
     pub(crate) fn reply_to(&mut self, client: u64, reply: &Reply, out: &mut Vec<u8>) {
-        if reply.is_error() {
-            self.stats.error_replies += 1;
+        if let Reply::Error(e) = reply {
+            // A script's error that repeats a command error it already counted is not
+            // counted again (Redis's ERR_REPLY_FLAG_NO_STATS_UPDATE).
+            if !std::mem::take(&mut self.error_counted) {
+                self.count_error(e);
+            }
         }
         let Some(session) = self.clients.get_mut(&client) else {
             return;
@@ -359,6 +394,12 @@ impl Engine {
             ReplyMode::Skipping => ReplyMode::On,
             mode => mode,
         };
+    }
+
+    /// Counts an error reply: `total_error_replies` and its code's errorstat.
+    pub(crate) fn count_error(&mut self, message: &[u8]) {
+        self.stats.error_replies += 1;
+        self.cmdstats.error(message);
     }
 
     fn park(&mut self, client: u64, args: &[Bytes], block: BlockRequest) {
@@ -436,6 +477,10 @@ impl Engine {
         };
         self.unpark(client, &b);
         let reply = reply.unwrap_or(b.timeout_reply);
+        if let Some(cmd) = resolve(&b.argv) {
+            self.cmdstats.call(cmd.slot, 0, reply.is_error());
+            self.stats.total_commands += 1;
+        }
         let mut out = self.blocking.outbox.remove(&client).unwrap_or_default();
         self.reply_to(client, &reply, &mut out);
         self.blocking.outbox.insert(client, out);
@@ -473,11 +518,15 @@ impl Engine {
         let cmd = match lookup(args) {
             Ok(cmd) => cmd,
             Err(reply) => {
+                // A known command with the wrong arity is a rejected call of it.
+                if let Some(cmd) = resolve(args) {
+                    self.cmdstats.reject(cmd.slot);
+                }
                 return Outcome {
                     reply,
                     close: false,
                     block: None,
-                }
+                };
             }
         };
         if let Some(s) = self.clients.get_mut(&client) {
@@ -487,7 +536,8 @@ impl Engine {
             }
         }
         // RESP2 subscribers may only run (un)subscribe commands, PING, QUIT and RESET.
-        if let Err(reply) = crate::pubsub::check_context(self, client, cmd) {
+        if let Err(reply) = crate::pubsub::check_context(self, client, cmd.def) {
+            self.cmdstats.reject(cmd.slot);
             return Outcome {
                 reply,
                 close: false,
@@ -504,7 +554,7 @@ impl Engine {
             client_id: client,
             db,
             now_ms,
-            cmd,
+            cmd: cmd.def,
             proto,
             rewritten: None,
             close_after_reply: false,
@@ -514,24 +564,31 @@ impl Engine {
             out: None,
         };
         let handler = cmd.handler.expect("lookup returns runnable commands");
+        let start = ctx.eng.ticker.map_or(0, |t| (t.now)());
         let reply = handler(&mut ctx, args);
         let rewritten = ctx.rewritten.take();
         let close = ctx.close_after_reply;
         let block = ctx.block_request.take();
         let db = ctx.db;
+        // A parked call counts when it is served or times out (Redis's rule).
+        if block.is_none() {
+            let ticks = self.ticker.map_or(0, |t| (t.now)().wrapping_sub(start));
+            self.cmdstats.call(cmd.slot, ticks, reply.is_error());
+            self.stats.total_commands += 1;
+        }
         // Redis remembers the keys of read-only commands for tracking clients. A read-only
         // script command (EVAL_RO...) counts only through the reads its script makes, and
         // each of those remembers the keys the script declared, for its caller.
         if cmd.has(crate::command::flags::READONLY)
             && !cmd.has(crate::command::flags::PUBSUB)
-            && !crate::script::runs_script(cmd)
+            && !crate::script::runs_script(cmd.def)
         {
             match self.scripting.caller {
                 Some(caller) if client == crate::script::SCRIPT_CLIENT => {
                     let keys = self.scripting.caller_keys.iter().cloned();
                     self.tracking.remember(caller, keys);
                 }
-                _ => self.remember_keys(client, cmd, args),
+                _ => self.remember_keys(client, cmd.def, args),
             }
         }
         if self.dirty != dirty_before || rewritten.is_some() {
@@ -569,6 +626,30 @@ impl Engine {
         self.tracking_limit();
         crate::expire::active_expire_cycle(self, now_ms);
         self.tracking_end(0, None);
+        if self.config.active_rehashing {
+            // As Redis: one db's rehash work per call at most.
+            for db in self.dbs.iter_mut() {
+                if db.rehash_some() {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// How often `cron` should run: `hz`, doubled (up to 500) while there are more than 200
+    /// clients per tick when `dynamic-hz` is on, as Redis adapts it.
+    pub fn effective_hz(&self) -> u32 {
+        let mut hz = self.config.hz.max(1);
+        if self.config.dynamic_hz {
+            while self.clients.len() / hz as usize > 200 {
+                hz *= 2;
+                if hz > 500 {
+                    hz = 500;
+                    break;
+                }
+            }
+        }
+        hz
     }
 }
 
@@ -587,49 +668,4 @@ fn db_set(count: usize, shards: usize, seed: u64) -> Vec<Db> {
     (0..count)
         .map(|i| Db::with_parts(((seed as u128) << 64) | (i as u128 + 1), shards))
         .collect()
-}
-
-/// Finds the command (or subcommand) for `args` and checks its arity, with Redis's errors.
-pub fn lookup(args: &[Bytes]) -> Result<&'static Command, Reply> {
-    let Some(name) = args.first() else {
-        return Err(Reply::err("ERR empty command"));
-    };
-    let Some(cmd) = table::find(name) else {
-        return Err(unknown_command(args));
-    };
-    let (cmd, fullname) = if !cmd.subcommands.is_empty() && args.len() > 1 {
-        match table::find_sub(cmd, &args[1]) {
-            Some(sub) => (sub, sub.name),
-            None => return Err(errors::unknown_subcommand(&args[1], cmd.name)),
-        }
-    } else {
-        (cmd, cmd.name)
-    };
-    let argc = args.len() as i32;
-    if (cmd.arity > 0 && cmd.arity != argc) || argc < -cmd.arity {
-        return Err(errors::arity(fullname));
-    }
-    if cmd.handler.is_none() {
-        return Err(errors::arity(fullname));
-    }
-    Ok(cmd)
-}
-
-/// `ERR unknown command '<name>', with args beginning with: '<a>' '<b>' ` as Redis 7.0 words it.
-fn unknown_command(args: &[Bytes]) -> Reply {
-    let mut shown = Vec::new();
-    for arg in &args[1..] {
-        if shown.len() >= 128 {
-            break;
-        }
-        let room = 128 - shown.len();
-        shown.push(b'\'');
-        shown.extend_from_slice(errors::c_str_prefix(arg, room));
-        shown.extend_from_slice(b"' ");
-    }
-    let mut msg = b"ERR unknown command '".to_vec();
-    msg.extend_from_slice(errors::c_str_prefix(&args[0], 128));
-    msg.extend_from_slice(b"', with args beginning with: ");
-    msg.extend_from_slice(&shown);
-    Reply::error(msg)
 }

@@ -18,6 +18,14 @@ pub enum Key {
 }
 
 impl Key {
+    /// Bytes allocated outside the 24-byte key itself (a long key's block).
+    pub fn heap_bytes(&self) -> usize {
+        match self {
+            Key::Inline { .. } => 0,
+            Key::Heap(b) => b.len(),
+        }
+    }
+
     pub fn as_slice(&self) -> &[u8] {
         match self {
             Key::Inline { len, bytes } => &bytes[..*len as usize],

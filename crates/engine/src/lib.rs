@@ -26,6 +26,7 @@ pub mod shard_queue;
 #[cfg(test)]
 mod shard_tests;
 pub mod slot;
+pub mod stats;
 #[cfg(test)]
 mod test_support;
 pub mod tracking;

@@ -12,12 +12,12 @@
 //! registries. Keyspace events and tracking invalidations raised here are queued for the main
 //! engine (crate::shard_queue); a tracking client's own commands run there.
 
-use crate::command::{flags, introspect, Command};
+use crate::command::{flags, introspect, Cmd, Command};
 use crate::ctx::Ctx;
 use crate::engine::{lookup, Engine, Stats};
 use crate::slot;
 use bytes::Bytes;
-use resp::Proto;
+use resp::{Proto, Reply};
 
 /// What a connection must know to run its commands on a shard: its db and protocol. `None`
 /// from `Engine::fast_session` while its session needs the main engine (MULTI, blocked,
@@ -46,7 +46,7 @@ pub struct ShardActivity {
 /// Where a command may run.
 pub enum Route {
     /// Every key is in this shard: run it there alone (`Engine::execute_fast`).
-    Shard(&'static Command, usize),
+    Shard(Cmd, usize),
     /// Its keys span these shards (ascending): run it on the main engine holding just them.
     Shards(Vec<usize>),
     /// The main engine holding every shard.
@@ -60,7 +60,7 @@ pub fn route(args: &[Bytes], shards: usize) -> Route {
     let Ok(cmd) = lookup(args) else {
         return Route::Main;
     };
-    if !shard_local(cmd) {
+    if !shard_local(cmd.def) {
         return Route::Main;
     }
     if shards <= 1 {
@@ -70,7 +70,7 @@ pub fn route(args: &[Bytes], shards: usize) -> Route {
     // common case allocates nothing).
     let mut first = None;
     let mut all: Vec<usize> = Vec::new();
-    let found = for_each_key(cmd, args, |key| {
+    let found = for_each_key(cmd.def, args, |key| {
         let s = slot::shard_of(key, shards);
         match first {
             None => first = Some(s),
@@ -151,6 +151,7 @@ impl Engine {
         shard.config_generation = self.config_generation;
         shard.to_main = Some(self.shard_queue.clone());
         shard.tracking_active = !self.tracking.is_idle();
+        shard.ticker = self.ticker;
         shard
     }
 
@@ -167,6 +168,7 @@ impl Engine {
             db.swap_part(index, part);
         }
         self.stats.absorb(&mut shard.stats);
+        shard.cmdstats.absorb_into(&mut self.cmdstats);
         self.dirty += std::mem::take(&mut shard.dirty);
         self.actions.append(&mut shard.actions);
         for (id, act) in shard.activity.drain() {
@@ -245,13 +247,13 @@ impl Engine {
         &mut self,
         client: u64,
         session: FastSession,
-        cmd: &'static Command,
+        cmd: Cmd,
         args: &[Bytes],
         now_ms: i64,
         out: &mut Vec<u8>,
     ) -> bool {
         let hears_itself = session.subscriber && self.config.notify_keyspace_events != 0;
-        if !self.shard_open || hears_itself || self.touches_interest(cmd, args) {
+        if !self.shard_open || hears_itself || self.touches_interest(cmd.def, args) {
             return false;
         }
         if self.tracking_active {
@@ -264,7 +266,7 @@ impl Engine {
                 client_id: client,
                 db: session.db,
                 now_ms,
-                cmd,
+                cmd: cmd.def,
                 proto: session.proto,
                 rewritten: None,
                 close_after_reply: false,
@@ -274,13 +276,16 @@ impl Engine {
                 out: Some(&mut *out),
             };
             let handler = cmd.handler.expect("routed commands are runnable");
+            let start = ctx.eng.ticker.map_or(0, |t| (t.now)());
             let reply = handler(&mut ctx, args);
             debug_assert!(ctx.block_request.is_none() && !ctx.close_after_reply);
+            let ticks = self.ticker.map_or(0, |t| (t.now)().wrapping_sub(start));
+            self.cmdstats.call(cmd.slot, ticks, reply.is_error());
             reply
         };
         self.stats.total_commands += 1;
-        if reply.is_error() {
-            self.stats.error_replies += 1;
+        if let Reply::Error(e) = &reply {
+            self.count_error(e);
         }
         reply.encode(session.proto, out);
         let act = self.activity.entry(client).or_default();

@@ -319,3 +319,69 @@ fn routes_follow_the_keys() {
         assert!(matches!(route(&args(main), 4), Route::Main), "{main}");
     }
 }
+
+#[test]
+fn commandstats_from_shards_reach_info() {
+    let mut c = Cluster::new(3);
+    for i in 0..20 {
+        let (_, on_shard) = c.run(&format!("SET k{i} v"));
+        assert!(on_shard);
+    }
+    c.run("LPUSH k1 x");
+    c.run("GET");
+    let (info, _) = c.run("INFO commandstats");
+    assert!(
+        info.contains(
+            "cmdstat_set:calls=20,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=0\r\n"
+        ),
+        "{info}"
+    );
+    assert!(
+        info.contains(
+            "cmdstat_lpush:calls=1,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=1\r\n"
+        ),
+        "{info}"
+    );
+    assert!(
+        info.contains(
+            "cmdstat_get:calls=0,usec=0,usec_per_call=0.00,rejected_calls=1,failed_calls=0\r\n"
+        ),
+        "{info}"
+    );
+    let (errors, _) = c.run("INFO errorstats");
+    assert!(
+        errors.contains("errorstat_ERR:count=1\r\nerrorstat_WRONGTYPE:count=1\r\n"),
+        "{errors}"
+    );
+    c.run("CONFIG RESETSTAT");
+    let (info, _) = c.run("INFO commandstats");
+    assert!(!info.contains("cmdstat_set"), "{info}");
+}
+
+#[test]
+fn cron_rehashes_idle_tables_and_hz_follows_clients() {
+    let mut e = Engine::new(Config::default(), 1, NOW, Box::new(NullHost));
+    let id = e.connect("a".into(), "l".into(), 1, NOW);
+    let mut out = Vec::new();
+    for i in 0..5000 {
+        let args = vec![Bytes::from(format!("k{i}")), Bytes::from_static(b"v")];
+        let mut argv = vec![Bytes::from_static(b"SET")];
+        argv.extend(args);
+        e.execute(id, &argv, NOW, &mut out);
+    }
+    // Growth leaves a rehash in progress that only traffic or the cron finishes.
+    let mut crons = 0;
+    while e.dbs[0].rehash_some() {
+        crons += 1;
+        assert!(crons < 1000);
+    }
+    assert!(!e.dbs[0].rehash_some());
+    assert_eq!(e.effective_hz(), 10);
+    for i in 0..2500 {
+        e.connect(format!("c{i}"), "l".into(), i, NOW);
+    }
+    // 2501 clients: 10 -> 20 (125 per tick).
+    assert_eq!(e.effective_hz(), 20);
+    e.config.set("dynamic-hz", "no", false).unwrap();
+    assert_eq!(e.effective_hz(), 10);
+}

@@ -5,11 +5,14 @@ use std::borrow::Cow;
 
 pub mod hash;
 pub mod list;
+pub mod memory;
 pub mod pairpack;
 pub mod scorepack;
 pub mod set;
 pub mod skiplist;
 pub mod varint;
+
+pub use memory::sampled;
 pub mod zset;
 
 /// Longest string Redis stores with the `embstr` encoding.

@@ -133,16 +133,14 @@ pub fn load(text: &str) -> Result<Config, String> {
             .iter()
             .map(|v| String::from_utf8_lossy(v).into_owned())
             .collect();
-        if values.is_empty() {
-            return Err(fail("Bad directive or wrong number of arguments"));
-        }
-        // Options whose value is several words (`client-output-buffer-limit pubsub 32mb 8mb 60`).
-        let list_valued = name == "bind" || name == "client-output-buffer-limit";
-        if values.len() > 1 && !list_valued {
+        // Options whose value is several words (`client-output-buffer-limit pubsub 32mb 8mb
+        // 60`) may also have none (`save` alone empties it); the others take exactly one.
+        let multi = Config::is_multi_arg(&name);
+        if !multi && values.len() != 1 {
             return Err(fail("Bad directive or wrong number of arguments"));
         }
         match config.set(&name, &values.join(" "), true) {
-            Ok(()) => {}
+            Ok(_) => {}
             Err(ConfigError::Unknown) => {
                 return Err(fail("Bad directive or wrong number of arguments"))
             }

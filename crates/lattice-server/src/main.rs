@@ -37,6 +37,20 @@ fn main() {
             std::process::exit(code);
         }
     };
+    let mut config = config;
+    // As Redis: the working directory becomes `dir`, and `dir` reads back as an absolute
+    // path (CONFIG GET, CONFIG REWRITE).
+    let dir = config.get("dir").unwrap_or(".").to_string();
+    let cwd = std::env::set_current_dir(&dir).and_then(|()| std::env::current_dir());
+    match cwd {
+        Ok(path) => {
+            let _ = config.set("dir", &path.display().to_string(), true);
+        }
+        Err(e) => {
+            eprintln!("Can't chdir to '{dir}': {e}");
+            std::process::exit(1);
+        }
+    }
     init_logging(&config);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -49,8 +63,13 @@ fn main() {
 async fn serve(config: engine::config::Config, config_file: String) -> i32 {
     let now = server::now_ms();
     let seed = now as u64 ^ ((std::process::id() as u64) << 32);
-    let engine = Engine::new(config, seed, now, Box::new(ProcessHost { config_file }));
-    let running = match server::run(engine).await {
+    let listeners = server::listeners::Listeners::new();
+    let host = ProcessHost {
+        config_file,
+        listeners: listeners.clone(),
+    };
+    let engine = Engine::new(config, seed, now, Box::new(host));
+    let running = match server::run_with(engine, listeners).await {
         Ok(r) => r,
         Err(e) => {
             tracing::error!("Failed listening: {e}");
@@ -68,10 +87,43 @@ async fn serve(config: engine::config::Config, config_file: String) -> i32 {
             return 1;
         }
     };
-    tokio::select! {
-        _ = running.stopped() => {}
-        _ = term.recv() => tracing::warn!("Received SIGTERM scheduling shutdown..."),
-        _ = tokio::signal::ctrl_c() => tracing::warn!("Received SIGINT scheduling shutdown..."),
+    let mut int = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("Installing SIGINT handler: {e}");
+            return 1;
+        }
+    };
+    loop {
+        let param = tokio::select! {
+            _ = running.stopped() => break,
+            _ = term.recv() => "shutdown-on-sigterm",
+            _ = int.recv() => "shutdown-on-sigint",
+        };
+        let signal = if param.ends_with("sigterm") {
+            "SIGTERM"
+        } else {
+            "SIGINT"
+        };
+        // A busy script holds the engine: then the default applies (never wait for it).
+        let flags = running
+            .shared
+            .lock_unless_script()
+            .and_then(|eng| eng.config.get(param).map(str::to_string))
+            .unwrap_or_else(|| "default".into());
+        // `save` asks for a snapshot first; with no persistence it can only fail, and
+        // Redis stays up when a save fails unless `force` is given (SHUTDOWN SAVE does
+        // the same here).
+        let words: Vec<&str> = flags.split(' ').collect();
+        if words.contains(&"save") && !words.contains(&"force") {
+            tracing::warn!("Error trying to save the DB, can't exit.");
+            tracing::warn!(
+                "{signal} received but errors trying to shut down the server, check the logs for more information"
+            );
+            continue;
+        }
+        tracing::warn!("Received {signal} scheduling shutdown...");
+        break;
     }
     running.shutdown();
     // Give connection tasks a moment to close their sockets.

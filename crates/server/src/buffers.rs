@@ -118,4 +118,13 @@ impl Host for BufferHost {
     fn client_buffers(&self, client: u64) -> Option<ClientBuffers> {
         self.buffers.get(client)
     }
+    fn ticker(&self) -> Option<engine::stats::Ticker> {
+        self.inner.ticker()
+    }
+    fn rebind(&self, bind: &[String], port: u16) -> Result<(), String> {
+        self.inner.rebind(bind, port)
+    }
+    fn rewrite_config(&self, render: &dyn Fn(&str) -> String) -> Result<(), String> {
+        self.inner.rewrite_config(render)
+    }
 }

@@ -11,13 +11,14 @@ mod conn;
 pub mod connection;
 pub mod host;
 pub mod listener;
+pub mod listeners;
 mod output;
 pub mod published;
 pub mod shared;
 pub mod stamped;
 pub mod workers;
 
-pub use listener::{run, Running};
+pub use listener::{run, run_with, Running};
 
 /// Wall-clock time in unix milliseconds: the only clock the engine sees.
 pub fn now_ms() -> i64 {

@@ -1,15 +1,14 @@
 //! Listening sockets, the accept loop with `maxclients`, the cron timer, and shutdown.
 
-use crate::admit::Peer;
+use crate::listeners::Listeners;
 use crate::shared::Shared;
 use crate::workers::Workers;
 use engine::Engine;
-use socket2::{Domain, Protocol, Socket, TcpKeepalive, Type};
+use socket2::TcpKeepalive;
 use std::net::SocketAddr;
-use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 /// A started server.
 pub struct Running {
@@ -34,46 +33,22 @@ impl Running {
     }
 }
 
-fn bind_one(addr: SocketAddr, backlog: i32) -> std::io::Result<TcpListener> {
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-    socket.set_reuse_address(true)?;
-    if addr.is_ipv6() {
-        socket.set_only_v6(true)?;
-    }
-    socket.set_nonblocking(true)?;
-    socket.bind(&addr.into())?;
-    socket.listen(backlog)?;
-    TcpListener::from_std(socket.into())
-}
-
 /// Binds every `bind` address on `port` and starts serving on `threads` I/O threads, the
 /// calling one (a current-thread tokio runtime) included.
 pub async fn run(engine: Engine) -> std::io::Result<Running> {
+    run_with(engine, Listeners::new()).await
+}
+
+/// `run`, with the listeners the engine's host moves on CONFIG SET port / bind.
+pub async fn run_with(engine: Engine, listeners: Arc<Listeners>) -> std::io::Result<Running> {
     let port = engine.config.port;
     let backlog = engine
         .config
         .get("tcp-backlog")
         .and_then(|v| v.parse().ok())
         .unwrap_or(511);
-    let mut listeners = Vec::new();
-    for host in engine.config.bind() {
-        let host = host.trim_start_matches('-');
-        let ip: std::net::IpAddr = match host {
-            "*" => "0.0.0.0".parse().expect("valid"),
-            "::*" => "::".parse().expect("valid"),
-            h => h.parse().map_err(|_| {
-                std::io::Error::new(
-                    std::io::ErrorKind::InvalidInput,
-                    format!("invalid bind address '{h}'"),
-                )
-            })?,
-        };
-        listeners.push(bind_one(SocketAddr::new(ip, port), backlog)?);
-    }
-    let local_addrs = listeners
-        .iter()
-        .filter_map(|l| l.local_addr().ok())
-        .collect();
+    let sockets = crate::listeners::bind_all(&engine.config.bind(), port, backlog)?;
+    let local_addrs = sockets.iter().filter_map(|l| l.local_addr().ok()).collect();
     let mut engine = engine;
     let threads = match engine.config.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -84,7 +59,7 @@ pub async fn run(engine: Engine) -> std::io::Result<Running> {
         0 => threads,
         n => n,
     };
-    for (name, value) in [("threads", threads), ("shards", shards)] {
+    for (name, value) in [("io-threads", threads), ("shards", shards)] {
         engine
             .config
             .set(name, &value.to_string(), true)
@@ -93,48 +68,12 @@ pub async fn run(engine: Engine) -> std::io::Result<Running> {
     engine.partition(shards);
     let shared = Shared::new(engine);
     let workers = Arc::new(Workers::start(&shared, threads)?);
-    for listener in listeners {
-        tokio::spawn(accept_loop(shared.clone(), workers.clone(), listener));
-    }
+    listeners.attach(&shared, workers, backlog, sockets);
     tokio::spawn(cron(shared.clone()));
     Ok(Running {
         shared,
         local_addrs,
     })
-}
-
-async fn accept_loop(shared: Arc<Shared>, workers: Arc<Workers>, listener: TcpListener) {
-    let mut shutdown = shared.shutdown.subscribe();
-    loop {
-        let accepted = tokio::select! {
-            biased;
-            a = listener.accept() => a,
-            _ = shutdown.changed() => return,
-        };
-        let (stream, peer) = match accepted {
-            Ok(pair) => pair,
-            Err(e) => {
-                tracing::warn!("Accepting client connection: {e}");
-                tokio::time::sleep(Duration::from_millis(10)).await;
-                continue;
-            }
-        };
-        let _ = stream.set_nodelay(true);
-        let laddr = stream
-            .local_addr()
-            .map(|a| a.to_string())
-            .unwrap_or_default();
-        let fd = stream.as_raw_fd() as i64;
-        // Registering needs the engine, which a running script may hold: the connection's
-        // own task (on the I/O thread it is dealt to) waits for it, never the accept loop.
-        let peer = Peer {
-            addr: peer.to_string(),
-            laddr,
-            fd,
-            arrival: None,
-        };
-        workers.deal(&shared, stream, peer);
-    }
 }
 
 pub(crate) fn set_keepalive(stream: &TcpStream, secs: u64) {
@@ -156,7 +95,7 @@ pub async fn cron(shared: Arc<Shared>) {
     loop {
         let hz = shared
             .lock_unless_script()
-            .map_or(10, |eng| eng.config.hz.max(1));
+            .map_or(10, |eng| eng.effective_hz());
         tokio::select! {
             biased;
             _ = tokio::time::sleep(Duration::from_millis(1000 / hz as u64)) => {}

@@ -2,7 +2,7 @@
 //! when it lets go (after a CONFIG SET), so connections read them without its lock.
 
 use engine::config::{Config, ObufLimit, OBUF_NORMAL, OBUF_PUBSUB};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// One class's `client-output-buffer-limit`, readable without a lock.
 #[derive(Default)]
@@ -35,6 +35,8 @@ pub struct Published {
     timeout_secs: AtomicU64,
     max_bulk: AtomicU64,
     query_buffer_limit: AtomicU64,
+    /// `protected-mode`, read by the accept loops.
+    protected_mode: AtomicBool,
     normal: Limit,
     pubsub: Limit,
 }
@@ -60,6 +62,8 @@ impl Published {
             .store(config.proto_max_bulk_len, Ordering::Relaxed);
         self.query_buffer_limit
             .store(config.query_buffer_limit, Ordering::Relaxed);
+        self.protected_mode
+            .store(config.protected_mode, Ordering::Relaxed);
         self.normal.store(config.obuf_limits[OBUF_NORMAL]);
         self.pubsub.store(config.obuf_limits[OBUF_PUBSUB]);
         self.generation.store(generation, Ordering::Relaxed);
@@ -78,6 +82,11 @@ impl Published {
     /// `client-query-buffer-limit`.
     pub fn query_buffer_limit(&self) -> u64 {
         self.query_buffer_limit.load(Ordering::Relaxed)
+    }
+
+    /// `protected-mode`.
+    pub fn protected_mode(&self) -> bool {
+        self.protected_mode.load(Ordering::Relaxed)
     }
 
     /// The output limit of a client's class: pubsub for subscribers, else normal.

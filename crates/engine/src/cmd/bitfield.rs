@@ -261,21 +261,38 @@ fn generic(ctx: &mut Ctx, a: &[Bytes], read_only: bool) -> Reply {
         .map(|f| f.offset + f.bits as u64 - 1)
         .max()
         .unwrap_or(0);
-    let buf = match string_for_bits(ctx, key, highest) {
-        Ok((buf, _)) => buf,
+    let (buf, grown) = match string_for_bits(ctx, key, highest) {
+        Ok(r) => r,
         Err(e) => return e,
     };
+    // Redis counts a write that changed its bits, or any write when the string was created
+    // or grew; a failed overflow writes nothing.
+    let mut changes = 0;
     let replies = ops
         .iter()
         .map(|f| match f.op {
             Op::Get => read_op(buf, f),
-            _ => write_op(buf, f),
+            _ => {
+                let bytes = (f.offset / 8) as usize..=((f.offset + f.bits as u64 - 1) / 8) as usize;
+                let before: Vec<u8> = buf[bytes.clone()].to_vec();
+                let reply = write_op(buf, f);
+                let wrote = !matches!(reply, Reply::Nil);
+                if wrote && (grown || buf[bytes] != before[..]) {
+                    changes += 1;
+                }
+                reply
+            }
         })
         .collect();
-    for _ in 0..writes.len() {
+    for _ in 0..changes {
         ctx.signal_modified(key);
     }
-    if !writes.is_empty() {
+    if changes == 0 && grown {
+        // Redis counts no change here though the string was created or grew (only failed
+        // writes): keep the effect anyway, so a replay builds the same string.
+        ctx.rewrite_effect(a.to_vec());
+    }
+    if changes > 0 {
         ctx.notify(notify::STRING, "setbit", key);
     }
     Reply::Array(replies)

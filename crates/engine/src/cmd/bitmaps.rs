@@ -162,7 +162,8 @@ pub(crate) fn string_for_bits<'c>(
     let need = (max_bit >> 3) as usize + 1;
     let created = write_string(ctx, key)?.is_none();
     if created {
-        ctx.set_key(key, Value::Str(RString::Raw(Vec::new())), false);
+        // Counted by the caller, with its change (Redis's dbAdd counts nothing).
+        ctx.insert_key(key, Value::Str(RString::Raw(Vec::new())), false);
     }
     let Some(s) = write_string(ctx, key)? else {
         return Err(errors::wrongtype());

@@ -1,7 +1,6 @@
 //! CONFIG GET / SET / RESETSTAT / HELP.
 
 use crate::command::{flags, Command, BASE};
-use crate::config::ConfigError;
 use crate::ctx::Ctx;
 use crate::engine::Stats;
 use bytes::Bytes;
@@ -52,6 +51,17 @@ pub const COMMANDS: &[Command] = &[Command {
             ..BASE
         },
         Command {
+            name: "config|rewrite",
+            arity: 2,
+            flags: CONFIG_FLAGS,
+            group: "server",
+            since: "2.8.0",
+            summary: "Rewrite the configuration file with the in memory configuration",
+            complexity: "O(1)",
+            handler: Some(rewrite),
+            ..BASE
+        },
+        Command {
             name: "config|help",
             arity: 2,
             flags: flags::LOADING | flags::STALE,
@@ -67,14 +77,15 @@ pub const COMMANDS: &[Command] = &[Command {
 }];
 
 fn get(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
-    let patterns: Vec<&[u8]> = a[2..].iter().map(|p| p.as_ref()).collect();
-    let pairs = ctx.eng.config.matching(&patterns);
+    let args: Vec<&[u8]> = a[2..].iter().map(|p| p.as_ref()).collect();
     Reply::Map(
-        pairs
+        ctx.eng
+            .config
+            .config_get(&args)
             .into_iter()
             .map(|(name, value)| {
                 (
-                    Reply::Bulk(Bytes::from_static(name.as_bytes())),
+                    Reply::Bulk(Bytes::from(name)),
                     Reply::Bulk(Bytes::from(value)),
                 )
             })
@@ -86,48 +97,61 @@ fn set(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     if !a.len().is_multiple_of(2) {
         return crate::errors::syntax();
     }
-    let pairs: Vec<(String, String)> = a[2..]
-        .chunks(2)
-        .map(|c| {
-            (
-                String::from_utf8_lossy(&c[0]).to_ascii_lowercase(),
-                String::from_utf8_lossy(&c[1]).into_owned(),
-            )
-        })
-        .collect();
-    let failed = |name: &str, why: String| {
-        Reply::error(format!(
-            "ERR CONFIG SET failed (possibly related to argument '{name}') - {why}"
-        ))
+    let pairs: Vec<(&[u8], &[u8])> = a[2..].chunks(2).map(|c| (&c[0][..], &c[1][..])).collect();
+    let before = ctx.eng.config.clone();
+    let applied = match ctx.eng.config.set_many(&pairs) {
+        Ok(applied) => applied,
+        Err(e) => return Reply::error(e.0),
     };
-    for (i, (name, _)) in pairs.iter().enumerate() {
-        if ctx.eng.config.get(name).is_none() {
-            return Reply::error(format!(
-                "ERR Unknown option or number of arguments for CONFIG SET - '{name}'"
-            ));
-        }
-        if pairs[..i].iter().any(|(n, _)| n == name) {
-            return failed(name, "duplicate parameter".into());
-        }
-    }
-    let before = ctx.eng.config.snapshot();
-    for (name, value) in &pairs {
-        if let Err(e) = ctx.eng.config.set(name, value, false) {
+    // Moving the listeners is the one change that can fail after every value was accepted
+    // (Redis's "apply" step): then everything is restored.
+    if let Some(name) = applied.rebind {
+        let config = &ctx.eng.config;
+        if let Err(why) = ctx.eng.host.rebind(&config.bind(), config.port) {
             ctx.eng.config = before;
-            return match e {
-                ConfigError::Unknown => Reply::error(format!(
-                    "ERR Unknown option or number of arguments for CONFIG SET - '{name}'"
-                )),
-                other => failed(name, other.to_string()),
+            let what = if name == "port" {
+                "Unable to listen on this port. Check server logs."
+            } else {
+                "Failed to bind to specified addresses."
             };
+            ctx.eng.actions.push(crate::engine::Action::Log {
+                level: 3,
+                message: format!("Failed to move the listeners: {why}").into_bytes(),
+            });
+            return Reply::error(format!(
+                "ERR CONFIG SET failed (possibly related to argument '{name}') - {what}"
+            ));
         }
     }
     ctx.eng.config_generation += 1;
     Reply::ok()
 }
 
+/// Writes the current configuration into the file the server was started with.
+fn rewrite(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
+    if ctx.eng.host.config_file().is_empty() {
+        return Reply::err("ERR The server is running without a config file");
+    }
+    let config = &ctx.eng.config;
+    match ctx
+        .eng
+        .host
+        .rewrite_config(&|old| crate::config::rewrite::render(old, config))
+    {
+        Ok(()) => {
+            ctx.eng.actions.push(crate::engine::Action::Log {
+                level: 3,
+                message: b"CONFIG REWRITE executed with success.".to_vec(),
+            });
+            Reply::ok()
+        }
+        Err(why) => Reply::error(format!("ERR Rewriting config file: {why}")),
+    }
+}
+
 fn resetstat(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
     ctx.eng.stats = Stats::default();
+    ctx.eng.cmdstats = Default::default();
     Reply::ok()
 }
 
@@ -142,6 +166,8 @@ fn help(_ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
             "    Change parameters at run time; all of them or none.",
             "RESETSTAT",
             "    Zero the counters INFO reports.",
+            "REWRITE",
+            "    Write the current configuration into the config file.",
         ],
     )
 }

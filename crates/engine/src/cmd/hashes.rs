@@ -98,6 +98,8 @@ fn hset(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         }
     }
     ctx.signal_modified(&a[1]);
+    // Redis counts one change per field given, changed or not.
+    ctx.add_dirty((a.len() as u64 - 2) / 2 - 1);
     ctx.notify(notify::HASH, "hset", &a[1]);
     if ctx.cmd.name == "hmset" {
         Reply::ok()
@@ -164,11 +166,12 @@ fn hdel(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         }
     }
     if emptied {
-        ctx.delete(&a[1]);
+        ctx.signal_modified_n(&a[1], deleted as u64);
+        ctx.remove_emptied(&a[1]);
         ctx.notify(notify::HASH, "hdel", &a[1]);
         ctx.notify(notify::GENERIC, "del", &a[1]);
     } else if deleted > 0 {
-        ctx.signal_modified(&a[1]);
+        ctx.signal_modified_n(&a[1], deleted as u64);
         ctx.notify(notify::HASH, "hdel", &a[1]);
     }
     Reply::Int(deleted)

@@ -1,6 +1,7 @@
 //! INFO: the server, clients, memory, persistence, stats, replication, cpu, cluster and
 //! keyspace sections, with real numbers from the engine and the host.
 
+use crate::args;
 use crate::command::{acl, flags, Command, BASE};
 use crate::ctx::Ctx;
 use bytes::Bytes;
@@ -24,35 +25,45 @@ pub const COMMANDS: &[Command] = &[Command {
     ..BASE
 }];
 
-const DEFAULT: &[&str] = &[
-    "server",
-    "clients",
-    "memory",
-    "persistence",
-    "stats",
-    "replication",
-    "cpu",
-    "cluster",
-    "keyspace",
+/// Every section in the order INFO prints them, and whether `INFO` / `INFO default` has it
+/// (`all` and `everything` have them all). `modules` is empty: Lattice loads no modules.
+const SECTIONS: &[(&str, bool)] = &[
+    ("server", true),
+    ("clients", true),
+    ("memory", true),
+    ("persistence", true),
+    ("stats", true),
+    ("replication", true),
+    ("cpu", true),
+    ("modules", true),
+    ("commandstats", false),
+    ("errorstats", true),
+    ("cluster", true),
+    ("keyspace", true),
 ];
 
+/// Redis 7.0's selection: no argument or `default` for the default sections, `all` or
+/// `everything` for all of them, else the named ones (case-insensitive, several allowed);
+/// unknown names select nothing.
 fn info(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
-    let mut wanted: Vec<String> = Vec::new();
-    for arg in &a[1..] {
-        let s = String::from_utf8_lossy(arg).to_ascii_lowercase();
-        match s.as_str() {
-            "all" | "everything" | "default" => {
-                wanted.extend(DEFAULT.iter().map(|s| s.to_string()))
+    let mut wanted = [false; SECTIONS.len()];
+    for arg in a.get(1..).unwrap_or_default() {
+        let all = args::is(arg, "all") || args::is(arg, "everything");
+        let default = args::is(arg, "default");
+        for (i, (name, in_default)) in SECTIONS.iter().enumerate() {
+            if all || (default && *in_default) || args::is(arg, name) {
+                wanted[i] = true;
             }
-            _ => wanted.push(s),
         }
     }
-    if wanted.is_empty() {
-        wanted = DEFAULT.iter().map(|s| s.to_string()).collect();
+    if a.len() == 1 {
+        for (i, (_, in_default)) in SECTIONS.iter().enumerate() {
+            wanted[i] = *in_default;
+        }
     }
     let mut out = String::new();
-    for name in DEFAULT {
-        if !wanted.iter().any(|w| w == name) {
+    for (i, (name, _)) in SECTIONS.iter().enumerate() {
+        if !wanted[i] {
             continue;
         }
         if !out.is_empty() {
@@ -71,6 +82,10 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
         "server" => {
             out.push_str("# Server\r\n");
             kv(out, "redis_version", &crate::REDIS_VERSION);
+            // Not built from Redis's git tree: the sha and dirty flag Redis prints then.
+            kv(out, "redis_git_sha1", &"00000000");
+            kv(out, "redis_git_dirty", &0);
+            kv(out, "redis_build_id", &build_id());
             kv(out, "lattice_version", &env!("CARGO_PKG_VERSION"));
             kv(out, "redis_mode", &"standalone");
             kv(out, "os", &std::env::consts::OS);
@@ -82,7 +97,7 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
             kv(out, "server_time_usec", &(now * 1000));
             kv(out, "uptime_in_seconds", &uptime);
             kv(out, "uptime_in_days", &(uptime / 86400));
-            kv(out, "hz", &eng.config.hz);
+            kv(out, "hz", &eng.effective_hz());
             kv(out, "configured_hz", &eng.config.hz);
             kv(out, "lru_clock", &((now / 1000) & ((1 << 24) - 1)));
             kv(out, "executable", &eng.host.executable());
@@ -154,15 +169,60 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
             kv(out, "lazyfreed_objects", &0);
         }
         "replication" => {
+            // A primary without replicas or a backlog (replication is not built yet).
             out.push_str("# Replication\r\n");
             kv(out, "role", &"master");
             kv(out, "connected_slaves", &0);
+            kv(out, "master_failover_state", &"no-failover");
+            kv(out, "master_replid", &replid(&eng.run_id));
+            kv(out, "master_replid2", &"0".repeat(40));
+            kv(out, "master_repl_offset", &0);
+            kv(out, "second_repl_offset", &-1);
+            kv(out, "repl_backlog_active", &0);
+            kv(out, "repl_backlog_first_byte_offset", &0);
+            kv(out, "repl_backlog_histlen", &0);
         }
         "cpu" => {
             let (sys, user) = eng.host.cpu_seconds();
             out.push_str("# CPU\r\n");
             kv(out, "used_cpu_sys", &format!("{sys:.6}"));
             kv(out, "used_cpu_user", &format!("{user:.6}"));
+            // No child processes (no fork-based persistence).
+            kv(out, "used_cpu_sys_children", &"0.000000");
+            kv(out, "used_cpu_user_children", &"0.000000");
+        }
+        "modules" => out.push_str("# Modules\r\n"),
+        "commandstats" => {
+            out.push_str("# Commandstats\r\n");
+            for (slot, s) in eng.cmdstats.commands() {
+                let Some(cmd) = crate::command::names::by_slot(slot) else {
+                    continue;
+                };
+                let usec = eng.ticker.map_or(0, |t| (t.to_nanos)(s.ticks) / 1000);
+                let per_call = if s.calls == 0 {
+                    0.0
+                } else {
+                    usec as f64 / s.calls as f64
+                };
+                let _ = write!(
+                    out,
+                    "cmdstat_{}:calls={},usec={usec},usec_per_call={per_call:.2},rejected_calls={},failed_calls={}\r\n",
+                    cmd.name, s.calls, s.rejected, s.failed
+                );
+            }
+        }
+        "errorstats" => {
+            out.push_str("# Errorstats\r\n");
+            // Redis keeps the codes in a radix tree: byte order.
+            let mut errors: Vec<(&[u8], u64)> = eng.cmdstats.errors().collect();
+            errors.sort();
+            for (code, n) in errors {
+                let _ = write!(
+                    out,
+                    "errorstat_{}:count={n}\r\n",
+                    String::from_utf8_lossy(code)
+                );
+            }
         }
         "cluster" => {
             out.push_str("# Cluster\r\n");
@@ -184,6 +244,20 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
         }
         _ => {}
     }
+}
+
+/// A build id for `redis_build_id`: FNV-1a of the Lattice version, 16 hex digits.
+fn build_id() -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in concat!("lattice-", env!("CARGO_PKG_VERSION")).bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// The replication id of this run, derived from `run_id` (40 hex digits, different from it).
+fn replid(run_id: &str) -> String {
+    run_id.chars().rev().collect()
 }
 
 fn kv(out: &mut String, k: &str, v: &dyn std::fmt::Display) {

@@ -198,13 +198,19 @@ fn list_ref<'c>(ctx: &'c mut Ctx, key: &[u8]) -> Result<Option<&'c List>, Reply>
     }
 }
 
-/// After removing elements from `key`: count the change, raise `event`, and delete the key
-/// once empty (with its `del` event).
-pub(crate) fn after_removal(ctx: &mut Ctx, key: &[u8], now_empty: bool, event: &'static str) {
-    ctx.signal_modified(key);
+/// After removing `removed` elements from `key`: count them as changes (as Redis), raise
+/// `event`, and delete the key once empty (with its `del` event).
+pub(crate) fn after_removal(
+    ctx: &mut Ctx,
+    key: &[u8],
+    now_empty: bool,
+    event: &'static str,
+    removed: u64,
+) {
+    ctx.signal_modified_n(key, removed);
     ctx.notify(notify::LIST, event, key);
     if now_empty {
-        ctx.delete(key);
+        ctx.remove_emptied(key);
         ctx.notify(notify::GENERIC, "del", key);
     }
 }
@@ -243,7 +249,7 @@ pub(crate) fn pop_elements(
             (items, l.is_empty())
         }
     };
-    after_removal(ctx, key, empty, pop_event(end));
+    after_removal(ctx, key, empty, pop_event(end), items.len() as u64);
     Ok(Some(items))
 }
 
@@ -270,11 +276,12 @@ pub(crate) fn push_values(
                 l.push(end, v);
             }
             let len = l.len();
-            ctx.set_key(key, Value::List(Box::new(l)), false);
+            ctx.insert_key(key, Value::List(Box::new(l)), false);
             len
         }
     };
-    ctx.signal_modified(key);
+    // One change per element pushed, as Redis counts.
+    ctx.signal_modified_n(key, values.len() as u64);
     // Planted bug (simulator tests only): parked clients are never told.
     if !crate::planted!("lost-wakeup") {
         ctx.signal_key_ready(key);
@@ -444,7 +451,7 @@ fn lrem(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         Err(e) => return e,
     };
     if removed > 0 {
-        after_removal(ctx, &a[1], empty, "lrem");
+        after_removal(ctx, &a[1], empty, "lrem", removed as u64);
     }
     Reply::Int(removed as i64)
 }
@@ -460,7 +467,7 @@ fn ltrim(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         Err(e) => return e,
     };
     if removed > 0 || empty {
-        after_removal(ctx, &a[1], empty, "ltrim");
+        after_removal(ctx, &a[1], empty, "ltrim", removed as u64);
     } else {
         // Redis raises `ltrim` and signals the key (WATCH, tracking) even when nothing was
         // trimmed; with nothing changed it counts no change, so nothing is propagated.

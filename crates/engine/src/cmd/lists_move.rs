@@ -52,7 +52,8 @@ pub(crate) fn move_element(ctx: &mut Ctx, src: &[u8], dst: &[u8], from: End, to:
         if let Err(e) = push_values(ctx, dst, to, &pushed, false) {
             return e;
         }
-        after_removal(ctx, src, src_empty, pop_event(from));
+        // The move counts once, with the push (Redis's one dirty increment).
+        after_removal(ctx, src, src_empty, pop_event(from), 0);
     } else {
         ctx.signal_modified(src);
         ctx.signal_key_ready(dst);

@@ -16,6 +16,7 @@ pub mod lcs;
 pub mod lists;
 pub mod lists_blocking;
 mod lists_move;
+pub mod memory;
 pub mod pubsub;
 mod scan_args;
 pub mod scripting;

@@ -84,7 +84,7 @@ fn sadd(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         Ok(Some(s)) => {
             let added = add_all(s);
             if added > 0 {
-                ctx.signal_modified(&a[1]);
+                ctx.signal_modified_n(&a[1], added as u64);
                 ctx.notify(notify::SET, "sadd", &a[1]);
             }
             Reply::Int(added)
@@ -92,7 +92,8 @@ fn sadd(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         Ok(None) => {
             let mut s = Set::for_first(&a[2]);
             let added = add_all(&mut s);
-            ctx.set_key(&a[1], Value::Set(Box::new(s)), false);
+            ctx.insert_key(&a[1], Value::Set(Box::new(s)), false);
+            ctx.signal_modified_n(&a[1], added as u64);
             ctx.notify(notify::SET, "sadd", &a[1]);
             Reply::Int(added)
         }
@@ -117,11 +118,12 @@ fn srem(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         }
     }
     if emptied {
-        ctx.delete(&a[1]);
+        ctx.signal_modified_n(&a[1], removed as u64);
+        ctx.remove_emptied(&a[1]);
         ctx.notify(notify::SET, "srem", &a[1]);
         ctx.notify(notify::GENERIC, "del", &a[1]);
     } else if removed > 0 {
-        ctx.signal_modified(&a[1]);
+        ctx.signal_modified_n(&a[1], removed as u64);
         ctx.notify(notify::SET, "srem", &a[1]);
     }
     Reply::Int(removed)

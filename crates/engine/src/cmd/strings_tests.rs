@@ -171,7 +171,7 @@ fn size_limits_are_enforced() {
 }
 
 #[test]
-fn bitfield_fail_still_grows_and_counts() {
+fn bitfield_fail_still_grows_and_is_an_effect() {
     let mut t = T::new();
     assert_eq!(
         t.run("bitfield k overflow fail incrby u8 16 300"),

@@ -184,6 +184,9 @@ pub(crate) fn intercept(
         // Redis refuses EXEC with arguments as an aborted transaction, inside MULTI or not
         // (and unwatches).
         discard_transaction(eng, client);
+        if let Some(exec) = crate::engine::resolve(&args[..1]) {
+            eng.cmdstats.reject(exec.slot);
+        }
         let reply = Reply::error(
             "EXECABORT Transaction discarded because of: \
              wrong number of arguments for 'exec' command",
@@ -195,15 +198,25 @@ pub(crate) fn intercept(
     eng.clients.get(&client)?.multi.as_ref()?;
     let cmd = match lookup(args) {
         Ok(cmd) => cmd,
-        Err(reply) => return Some(refuse(eng, client, reply, out)),
+        Err(reply) => {
+            if let Some(cmd) = crate::engine::resolve(args) {
+                eng.cmdstats.reject(cmd.slot);
+            }
+            return Some(refuse(eng, client, reply, out));
+        }
     };
     if cmd.name == "exec" {
-        return Some(exec(eng, client, now_ms, out));
+        let start = eng.ticker.map_or(0, |t| (t.now)());
+        let (flow, failed) = exec(eng, client, now_ms, out);
+        let ticks = eng.ticker.map_or(0, |t| (t.now)().wrapping_sub(start));
+        eng.cmdstats.call(cmd.slot, ticks, failed);
+        return Some(flow);
     }
     if RUN_DIRECTLY.contains(&cmd.name) {
         return None;
     }
     if cmd.has(flags::NO_MULTI) {
+        eng.cmdstats.reject(cmd.slot);
         let reply = Reply::err("ERR Command not allowed inside a transaction");
         return Some(refuse(eng, client, reply, out));
     }
@@ -240,16 +253,17 @@ pub fn flag_transaction(eng: &mut Engine, client: u64) {
 /// watched key changed or has expired since WATCH), or runs every queued command in order and
 /// replies with their replies, each encoded as it is produced (a queued HELLO or CLIENT REPLY
 /// affects the replies after it, as in Redis).
-fn exec(eng: &mut Engine, client: u64, now_ms: i64, out: &mut Vec<u8>) -> Flow {
+/// Also says whether EXEC itself failed (EXECABORT), for its commandstats.
+fn exec(eng: &mut Engine, client: u64, now_ms: i64, out: &mut Vec<u8>) -> (Flow, bool) {
     eng.stats.total_commands += 1;
     // The session stays in MULTI while the queue runs (CLIENT LIST shows `x` and `multi=n`
     // then, as in Redis); the queue itself is cloned out (cheap: `Bytes` are shared).
     let Some(s) = eng.clients.get_mut(&client) else {
-        return Flow::Continue;
+        return (Flow::Continue, false);
     };
     s.last_cmd = "exec";
     let Some(m) = s.multi.clone() else {
-        return Flow::Continue;
+        return (Flow::Continue, false);
     };
     if eng.tx.watched_key_expired(client, &eng.dbs, now_ms) {
         eng.tx.mark_dirty_client(client);
@@ -267,11 +281,11 @@ fn exec(eng: &mut Engine, client: u64, now_ms: i64, out: &mut Vec<u8>) -> Flow {
     if let Some(reply) = failed {
         discard_transaction(eng, client);
         eng.reply_to(client, &reply, out);
-        return Flow::Continue;
+        return (Flow::Continue, reply.is_error());
     }
     eng.tx.unwatch_all(client);
     let Some(session) = eng.clients.get_mut(&client) else {
-        return Flow::Continue;
+        return (Flow::Continue, false);
     };
     // The array header follows CLIENT REPLY like any reply; a skipped EXEC skips all of it.
     let skip_all = session.reply_mode == ReplyMode::Skipping;
@@ -284,7 +298,6 @@ fn exec(eng: &mut Engine, client: u64, now_ms: i64, out: &mut Vec<u8>) -> Flow {
     for argv in &m.queue {
         let before = reply_mode(eng, client);
         let outcome = eng.dispatch(client, argv, now_ms, None);
-        eng.stats.total_commands += 1;
         // `Ctx::block` parks nobody inside EXEC: the handler's reply is its timeout reply.
         close |= outcome.close;
         if skip_all {
@@ -312,11 +325,8 @@ fn exec(eng: &mut Engine, client: u64, now_ms: i64, out: &mut Vec<u8>) -> Flow {
         };
     }
     wrap_effects(eng, mark);
-    if close {
-        Flow::Close
-    } else {
-        Flow::Continue
-    }
+    let flow = if close { Flow::Close } else { Flow::Continue };
+    (flow, false)
 }
 
 fn reply_mode(eng: &Engine, client: u64) -> ReplyMode {

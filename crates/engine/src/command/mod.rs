@@ -2,6 +2,7 @@
 //! `COMMAND` introspection, key extraction and the write/read split for effects.
 
 pub mod introspect;
+pub mod lookup;
 pub mod names;
 pub mod table;
 
@@ -176,6 +177,21 @@ pub struct Command {
     /// marked `variable_flags`, e.g. SET with or without GET): COMMAND GETKEYS uses it instead
     /// of the specs.
     pub getkeys: Option<GetKeys>,
+}
+
+/// A command found for a command line: its table entry and its stat slot, the index of its
+/// counters in INFO commandstats (crate::stats), found with the name at no extra cost.
+#[derive(Clone, Copy, Debug)]
+pub struct Cmd {
+    pub def: &'static Command,
+    pub slot: u16,
+}
+
+impl std::ops::Deref for Cmd {
+    type Target = Command;
+    fn deref(&self) -> &Command {
+        self.def
+    }
 }
 
 /// Keys of a full command line (argv[0] is the name) with their flags.

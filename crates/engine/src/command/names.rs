@@ -25,6 +25,10 @@ const SLOTS: usize = 1024;
 struct Names {
     arena: &'static [u8],
     commands: Vec<&'static Command>,
+    /// Every command then every subcommand, by stat slot (INFO commandstats): top-level
+    /// command `i` is slot `i`, subcommand `j` of it is slot `sub_base[i] + j`.
+    by_slot: Vec<&'static Command>,
+    sub_base: Vec<u16>,
     /// Open addressing by [`fold_hash`]: 1 + the command's position, 0 when empty.
     slots: Vec<u16>,
 }
@@ -70,9 +74,17 @@ fn names() -> &'static Names {
         }
         // Built once per process and used for its whole life.
         let arena: &'static [u8] = Box::leak(arena.into_boxed_slice());
+        let mut by_slot = commands.clone();
+        let mut sub_base = Vec::with_capacity(commands.len());
+        for cmd in &commands {
+            sub_base.push(u16::try_from(by_slot.len()).expect("fewer than 65535 commands"));
+            by_slot.extend(cmd.subcommands.iter());
+        }
         Names {
             arena,
             commands,
+            by_slot,
+            sub_base,
             slots,
         }
     })
@@ -100,11 +112,31 @@ fn position(names: &Names, name: &[u8]) -> Option<usize> {
 
 /// Case-insensitive lookup of a top-level command; an interned name is found by address.
 pub(super) fn find(name: &[u8]) -> Option<&'static Command> {
+    find_slot(name).map(|(_, cmd)| cmd)
+}
+
+/// `find`, with the command's stat slot (its position among top-level commands).
+pub(super) fn find_slot(name: &[u8]) -> Option<(usize, &'static Command)> {
     let names = names();
-    if let Some(cmd) = command_of(names, name) {
-        return Some(cmd);
+    if let Some(found) = command_of(names, name) {
+        return Some(found);
     }
-    position(names, name).map(|i| names.commands[i])
+    position(names, name).map(|i| (i, names.commands[i]))
+}
+
+/// The stat slot of subcommand `j` of the top-level command in slot `parent`.
+pub(super) fn sub_slot(parent: usize, j: usize) -> usize {
+    usize::from(names().sub_base[parent]) + j
+}
+
+/// How many stat slots there are (commands and subcommands).
+pub fn slot_count() -> usize {
+    names().by_slot.len()
+}
+
+/// The command or subcommand in stat `slot`.
+pub fn by_slot(slot: usize) -> Option<&'static Command> {
+    names().by_slot.get(slot).copied()
 }
 
 /// The name as a static `Bytes` when it is a command's name in all lower or all upper case.
@@ -129,15 +161,17 @@ pub fn intern(name: &[u8]) -> Option<Bytes> {
     Some(Bytes::from_static(&spelled(i)[..len]))
 }
 
-/// The command whose interned name `name` is (by address and length), if it is one.
-fn command_of(names: &Names, name: &[u8]) -> Option<&'static Command> {
+/// The command whose interned name `name` is (by address and length), if it is one, with
+/// its position.
+fn command_of(names: &Names, name: &[u8]) -> Option<(usize, &'static Command)> {
     let offset = (name.as_ptr() as usize).checked_sub(names.arena.as_ptr() as usize)?;
     if offset >= names.arena.len() || offset % (STRIDE / 2) != 0 {
         return None;
     }
-    let cmd = names.commands[offset / STRIDE];
+    let i = offset / STRIDE;
+    let cmd = names.commands[i];
     // A shorter slice of an interned name is not that name.
-    (cmd.name.len() == name.len()).then_some(cmd)
+    (cmd.name.len() == name.len()).then_some((i, cmd))
 }
 
 #[cfg(test)]
@@ -149,11 +183,19 @@ mod tests {
         for name in [&b"get"[..], b"GET", b"zpopmin", b"ZPOPMIN", b"client"] {
             let b = intern(name).expect("a known name");
             assert_eq!(&b[..], name);
-            let cmd = command_of(names(), &b).expect("maps back by address");
+            let (_, cmd) = command_of(names(), &b).expect("maps back by address");
             assert!(cmd.name.as_bytes().eq_ignore_ascii_case(name));
             let copy = name.to_vec(); // not in the arena: found by hashing
             assert!(std::ptr::eq(cmd, find(&copy).unwrap()));
         }
+        // Every command and subcommand has its own stat slot.
+        for (i, cmd) in table::all().enumerate() {
+            assert!(std::ptr::eq(by_slot(i).unwrap(), cmd));
+            for (j, sub) in cmd.subcommands.iter().enumerate() {
+                assert!(std::ptr::eq(by_slot(sub_slot(i, j)).unwrap(), sub));
+            }
+        }
+        assert!(by_slot(slot_count()).is_none());
         for name in [&b"Get"[..], b"gEt", b"nosuch", b"", b"ge"] {
             assert!(intern(name).is_none(), "{name:?}");
         }

@@ -1,16 +1,17 @@
 //! The one table of all commands, assembled from the per-family lists, with lookup by name.
 
-use super::Command;
+use super::{Cmd, Command};
 use crate::cmd;
 
 /// Every family's commands. Adding a family means adding its list here.
-pub fn families() -> [&'static [Command]; 20] {
+pub fn families() -> [&'static [Command]; 21] {
     [
         super::introspect::COMMANDS,
         cmd::connection::COMMANDS,
         cmd::client::COMMANDS,
         cmd::config::COMMANDS,
         cmd::info::COMMANDS,
+        cmd::memory::COMMANDS,
         cmd::server::COMMANDS,
         cmd::strings::COMMANDS,
         cmd::bitmaps::COMMANDS,
@@ -45,6 +46,27 @@ pub fn find_sub(container: &'static Command, sub: &[u8]) -> Option<&'static Comm
         .subcommands
         .iter()
         .find(|c| short_name(c).as_bytes().eq_ignore_ascii_case(sub))
+}
+
+/// A top-level command with its stat slot (INFO commandstats).
+pub fn find_cmd(name: &[u8]) -> Option<Cmd> {
+    super::names::find_slot(name).map(|(slot, def)| Cmd {
+        def,
+        slot: slot as u16,
+    })
+}
+
+/// A subcommand of `container` with its stat slot.
+pub fn find_sub_cmd(container: Cmd, sub: &[u8]) -> Option<Cmd> {
+    let j = container
+        .def
+        .subcommands
+        .iter()
+        .position(|c| short_name(c).as_bytes().eq_ignore_ascii_case(sub))?;
+    Some(Cmd {
+        def: &container.def.subcommands[j],
+        slot: super::names::sub_slot(container.slot as usize, j) as u16,
+    })
 }
 
 /// A subcommand's own part of its name: `list` of `client|list`.

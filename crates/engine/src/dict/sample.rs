@@ -112,7 +112,12 @@ impl<K: AsRef<[u8]>, V> Dict<K, V> {
         if picks.is_empty() {
             return self.random_entry(rng);
         }
-        let i = (rng() % picks.len() as u64) as usize;
+        // Taking the first of the sample is legal (a skewed but valid pick).
+        let i = if crate::buggify!("dict.random-skewed") {
+            0
+        } else {
+            (rng() % picks.len() as u64) as usize
+        };
         picks.into_iter().nth(i)
     }
 

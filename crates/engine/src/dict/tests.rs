@@ -409,3 +409,16 @@ fn sample_returns_present_entries() {
     let s = d.sample(3, &mut || rng.next());
     assert!(!s.is_empty());
 }
+
+#[test]
+fn fair_random_entry_draws_present_entries_from_large_dicts() {
+    let mut big: Dict<Key, u64> = Dict::with_seed(5);
+    for i in 0..1000 {
+        big.insert(key(i), i);
+    }
+    let mut rng = Rng(1);
+    for _ in 0..1000 {
+        let (k, v) = big.fair_random_entry(&mut || rng.next()).unwrap();
+        assert_eq!(big.get(k), Some(v));
+    }
+}

@@ -118,6 +118,9 @@ pub struct Scripting {
     pub functions: functions::Functions,
     /// `math.random`'s generator state, shared by both VMs and kept across SCRIPT FLUSH.
     rand: Arc<std::sync::atomic::AtomicU64>,
+    /// The last command error counted during the running script: a script error that
+    /// repeats it is not counted again (INFO errorstats).
+    pub(crate) last_counted_error: Option<Bytes>,
 }
 
 /// What to call and how.
@@ -143,6 +146,7 @@ impl Scripting {
             vm: None,
             scripts: HashMap::new(),
             client: None,
+            last_counted_error: None,
             caller: None,
             caller_keys: Vec::new(),
             functions: Default::default(),
@@ -339,7 +343,13 @@ pub(crate) fn run(eng: &mut Engine, functions: bool, func: &Function, call: &Cal
     if slot.is_none() {
         *slot = taken;
     }
-    result.unwrap_or_else(|e| Reply::error(format!("ERR {}", redis_api::innermost(&e))))
+    let reply =
+        result.unwrap_or_else(|e| Reply::error(format!("ERR {}", redis_api::innermost(&e))));
+    if let (Reply::Error(e), Some(counted)) = (&reply, eng.scripting.last_counted_error.take()) {
+        // Raised from a command's error reply (Redis adds where the script failed).
+        eng.error_counted = e.starts_with(&counted);
+    }
+    reply
 }
 
 fn invoke(vm: &Vm, func: &Function, call: &Call, state: &Mutex<RunState>) -> mlua::Result<Reply> {

@@ -330,7 +330,17 @@ pub fn call(lua: &Lua, state: &Mutex<RunState>, args: MultiValue) -> mlua::Resul
     }
     let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
     let reply = match check(&st, &argv) {
-        Err(msg) => return err_table(lua, msg.as_bytes()),
+        Err(msg) => {
+            // Redis counts a refused arity as a rejected call and an error reply.
+            if msg.starts_with("ERR Wrong number") {
+                if let Some(cmd) = crate::engine::resolve(&argv) {
+                    st.eng.cmdstats.reject(cmd.slot);
+                }
+                st.eng.count_error(msg.as_bytes());
+                st.eng.scripting.last_counted_error = Some(Bytes::from_static(msg.as_bytes()));
+            }
+            return err_table(lua, msg.as_bytes());
+        }
         Ok(()) => {
             let now = st.now_ms;
             // Commands whose reply shape depends on the protocol see the script's choice.
@@ -352,6 +362,10 @@ pub fn call(lua: &Lua, state: &Mutex<RunState>, args: MultiValue) -> mlua::Resul
                 if let (Some(mark), Some(e)) = (mark, st.eng.effects.as_mut()) {
                     e.truncate(mark);
                 }
+            }
+            if let Reply::Error(e) = &outcome.reply {
+                st.eng.count_error(e);
+                st.eng.scripting.last_counted_error = Some(e.clone());
             }
             outcome.reply
         }

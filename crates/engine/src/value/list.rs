@@ -58,6 +58,17 @@ impl List {
         self.items.len()
     }
 
+    /// Bytes allocated for the list: its ring buffer, plus the blocks of long elements,
+    /// measured on the first `samples` elements and scaled to all (MEMORY USAGE).
+    pub fn heap_bytes(&self, samples: usize) -> usize {
+        let ring = self.items.capacity() * std::mem::size_of::<Elem>();
+        ring + super::sampled(
+            self.items.iter().map(|e| e.heap_bytes()),
+            self.len(),
+            samples,
+        )
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }

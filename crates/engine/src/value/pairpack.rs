@@ -13,6 +13,11 @@ pub struct PairPack {
 use super::varint::{read_bytes as entry, write_bytes as write_entry};
 
 impl PairPack {
+    /// Bytes of the packed buffer.
+    pub fn heap_bytes(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// Number of pairs.
     pub fn len(&self) -> usize {
         self.pairs

@@ -65,6 +65,11 @@ impl ScorePack {
         }
     }
 
+    /// Bytes of the packed buffer.
+    pub fn heap_bytes(&self) -> usize {
+        self.buf.len()
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }

@@ -62,6 +62,20 @@ impl SkipList {
         }
     }
 
+    /// Bytes of the node arena and the nodes' level arrays (members are counted with the
+    /// dict that shares them).
+    /// The level arrays are measured on the first `samples` nodes and scaled to all.
+    pub fn heap_bytes(&self, samples: usize) -> usize {
+        let levels = super::sampled(
+            self.nodes
+                .iter()
+                .map(|n| n.levels.capacity() * std::mem::size_of::<Level>()),
+            self.nodes.len(),
+            samples,
+        );
+        self.nodes.capacity() * std::mem::size_of::<Node>() + levels + self.free.capacity() * 4
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }

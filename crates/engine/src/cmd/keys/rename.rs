@@ -59,7 +59,8 @@ fn rename_generic(ctx: &mut Ctx, a: &[Bytes], nx: bool) -> Reply {
         return errors::no_such_key();
     };
     ctx.db().add(dst, entry, at);
-    ctx.signal_modified(src);
+    // Both keys changed for WATCH and tracking; the keyspace changed once (Redis's dirty).
+    ctx.touch_watched(ctx.db, src);
     ctx.signal_modified(dst);
     signal_arrival(ctx, ctx.db, dst);
     ctx.notify(notify::NEW, "new", dst);

@@ -114,7 +114,7 @@ fn zadd_generic(ctx: &mut Ctx, a: &[Bytes], mut incr: bool) -> Reply {
         }
     }
     if added + updated > 0 {
-        ctx.signal_modified(key);
+        ctx.signal_modified_n(key, (added + updated) as u64);
         ctx.notify(notify::ZSET, if incr { "zincr" } else { "zadd" }, key);
     }
     if incr {
@@ -144,7 +144,7 @@ pub fn zrem(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         }
     }
     if n > 0 {
-        util::modified(ctx, &a[1], "zrem");
+        util::modified(ctx, &a[1], "zrem", n as u64);
     }
     Reply::Int(n)
 }

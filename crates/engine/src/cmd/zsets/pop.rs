@@ -104,7 +104,7 @@ fn pop_generic(
         z.remove_ranks(0, n);
         items
     };
-    util::modified(ctx, &key, if max { "zpopmax" } else { "zpopmin" });
+    util::modified(ctx, &key, if max { "zpopmax" } else { "zpopmin" }, n as u64);
     let reply = match (shape.emitkey, shape.nested) {
         (false, false) => Reply::Array(util::flat(items)),
         (false, true) => Reply::Array(util::nested(items)),

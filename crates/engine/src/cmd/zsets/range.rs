@@ -254,6 +254,6 @@ fn remove(ctx: &mut Ctx, a: &[Bytes], spec: Spec) -> Reply {
         Spec::Score(_) => "zremrangebyscore",
         Spec::Lex(_) => "zremrangebylex",
     };
-    util::modified(ctx, &a[1], event);
+    util::modified(ctx, &a[1], event, n as u64);
     Reply::Int(n as i64)
 }

@@ -49,12 +49,12 @@ pub fn raw_mut<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Option<&'a mut ZSet> {
 
 /// After an in-place change: counts it, raises `event`, and deletes the key (with its `del`
 /// event) when the set became empty.
-pub fn modified(ctx: &mut Ctx, key: &[u8], event: &'static str) {
+pub fn modified(ctx: &mut Ctx, key: &[u8], event: &'static str, changes: u64) {
     let empty = raw_mut(ctx, key).is_some_and(|z| z.is_empty());
-    ctx.signal_modified(key);
+    ctx.signal_modified_n(key, changes);
     ctx.notify(notify::ZSET, event, key);
     if empty {
-        ctx.delete(key);
+        ctx.remove_emptied(key);
         ctx.notify(notify::GENERIC, "del", key);
     }
 }
