@@ -8,9 +8,11 @@
 
 pub mod busy;
 pub mod convert;
+pub mod errors;
 pub mod functions;
 pub mod redis_api;
 pub mod sandbox;
+pub mod sandbox_fns;
 pub mod sha1;
 pub mod vm;
 
@@ -148,7 +150,10 @@ impl Scripting {
 
     fn vm(&mut self) -> Result<&Vm, Reply> {
         if self.vm.is_none() {
-            self.vm = Some(self.new_vm()?);
+            let vm = self.new_vm()?;
+            vm.expose_error_handler()
+                .map_err(|e| Reply::error(format!("ERR {}", redis_api::innermost(&e))))?;
+            self.vm = Some(vm);
         }
         self.vm
             .as_ref()

@@ -3,7 +3,9 @@
 //! engine's script client, with Redis's refusals for scripts.
 
 use super::convert::{lua_arg, lua_to_reply, reply_to_lua};
-use super::vm::{Vm, KILLED, LOAD_TIMEOUT};
+pub use super::errors::innermost;
+use super::errors::{script_error, user_frame, ScriptError};
+use super::vm::Vm;
 use crate::command::{flags, table};
 use crate::engine::Engine;
 use bytes::Bytes;
@@ -37,6 +39,10 @@ pub fn install(vm: &Vm) -> mlua::Result<()> {
         lua.create_function(|lua, a| raise(lua, sha1hex(lua, a)?))?,
     )?;
     redis.raw_set("error_reply", lua.create_function(error_reply)?)?;
+    redis.raw_set(
+        "acl_check_cmd",
+        lua.create_function(|lua, a| raise(lua, acl_check_cmd(lua, a)?))?,
+    )?;
     redis.raw_set("status_reply", lua.create_function(status_reply)?)?;
     redis.raw_set(
         "replicate_commands",
@@ -67,39 +73,6 @@ pub fn install(vm: &Vm) -> mlua::Result<()> {
     Ok(())
 }
 
-/// An error raised by a `redis` library function, with where in the user's code it was
-/// called from (a Rust callback called from Lua keeps its caller's frame, even in a tail call).
-#[derive(Debug)]
-pub struct ScriptError {
-    pub msg: Vec<u8>,
-    pub place: Option<(String, i32)>,
-}
-
-impl std::fmt::Display for ScriptError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&String::from_utf8_lossy(&self.msg))
-    }
-}
-
-impl std::error::Error for ScriptError {}
-
-/// The first frame, from `lua`'s current one down, that is user code (neither C nor ours).
-fn user_frame(lua: &Lua) -> Option<(String, i32)> {
-    for level in 1..64 {
-        let frame = lua.inspect_stack(level)?;
-        let src = frame.source();
-        if src.what == "C" {
-            continue;
-        }
-        let source = src.source.as_deref().unwrap_or("?").to_string();
-        if source.starts_with('=') {
-            continue;
-        }
-        return Some((source, frame.curr_line()));
-    }
-    None
-}
-
 /// Turns `(false, {err=...})` into a raised error, `(true, v)` into `v`.
 pub fn raise(lua: &Lua, (ok, v): (bool, Value)) -> mlua::Result<Value> {
     if ok {
@@ -112,26 +85,15 @@ pub fn raise(lua: &Lua, (ok, v): (bool, Value)) -> mlua::Result<Value> {
             .unwrap_or_default(),
         _ => Vec::new(),
     };
-    Err(mlua::Error::external(ScriptError {
-        msg,
-        place: user_frame(lua),
-    }))
+    Err(ScriptError::table(lua, msg))
 }
 
-/// The ScriptError inside an mlua error, if that is what it is.
-pub fn script_error(e: &mlua::Error) -> Option<&ScriptError> {
-    match e {
-        mlua::Error::CallbackError { cause, .. } => script_error(cause),
-        mlua::Error::ExternalError(inner) => inner.downcast_ref::<ScriptError>(),
-        _ => None,
-    }
-}
-
-/// For the sandbox's `pcall`: the text of a raised library error, so scripts see a string.
-pub fn errtext(lua: &Lua, v: Value) -> mlua::Result<Value> {
+/// For the sandbox: what a caught error raised by a Rust function is to scripts (the
+/// `{err=...}` table or the string Redis would have raised); nil for other values.
+pub fn errvalue(lua: &Lua, v: Value) -> mlua::Result<Value> {
     Ok(match &v {
         Value::Error(e) => match script_error(e) {
-            Some(se) => Value::String(lua.create_string(&se.msg)?),
+            Some(se) => se.value(lua)?,
             None => Value::String(lua.create_string(innermost(e))?),
         },
         _ => Value::Nil,
@@ -151,6 +113,48 @@ fn sha1hex(lua: &Lua, args: MultiValue) -> mlua::Result<(bool, Value)> {
     let bytes = lua_arg(&args[0]).unwrap_or_default();
     let hex = super::sha1::sha1_hex(&bytes);
     Ok((true, Value::String(lua.create_string(hex)?)))
+}
+
+/// The arguments of a `redis` library call that names a command, as bytes.
+fn command_args(lua: &Lua, args: &MultiValue) -> mlua::Result<Result<Vec<Bytes>, (bool, Value)>> {
+    if args.is_empty() {
+        return err_table(
+            lua,
+            b"ERR Please specify at least one argument for this redis lib call",
+        )
+        .map(Err);
+    }
+    let mut argv = Vec::with_capacity(args.len());
+    for a in args.iter() {
+        match lua_arg(a) {
+            Some(b) => argv.push(b),
+            None => {
+                return err_table(
+                    lua,
+                    b"ERR Lua redis lib command arguments must be strings or integers",
+                )
+                .map(Err)
+            }
+        }
+    }
+    Ok(Ok(argv))
+}
+
+/// `redis.acl_check_cmd(command, args...)`: whether the caller's user may run the command.
+/// Lattice has no ACL users: every client is the default user, allowed everything, so the
+/// answer is true for every command that exists.
+fn acl_check_cmd(lua: &Lua, args: MultiValue) -> mlua::Result<(bool, Value)> {
+    let argv = match command_args(lua, &args)? {
+        Ok(argv) => argv,
+        Err(e) => return Ok(e),
+    };
+    let found = table::find(&argv[0]).is_some_and(|cmd| {
+        cmd.subcommands.is_empty() || argv.len() < 2 || table::find_sub(cmd, &argv[1]).is_some()
+    });
+    if !found {
+        return err_table(lua, b"ERR Invalid command passed to redis.acl_check_cmd()");
+    }
+    Ok((true, Value::Boolean(true)))
 }
 
 /// `redis.log` lines waiting to be handed to the shell: (level, message).
@@ -243,7 +247,12 @@ pub fn error_handler(lua: &Lua, err: Value) -> mlua::Result<Table> {
     if let Value::Error(e) = &err {
         if let Some(se) = script_error(e) {
             let t = lua.create_table()?;
-            t.raw_set("err", lua.create_string(&se.msg)?)?;
+            let msg = if se.table {
+                se.msg.clone()
+            } else {
+                [b"ERR ".as_slice(), &se.msg].concat()
+            };
+            t.raw_set("err", lua.create_string(&msg)?)?;
             if let Some((source, line)) = &se.place {
                 t.raw_set("source", source.as_str())?;
                 t.raw_set("line", *line)?;
@@ -253,8 +262,12 @@ pub fn error_handler(lua: &Lua, err: Value) -> mlua::Result<Table> {
     }
     let t = match err {
         Value::Table(t) => {
-            if !matches!(t.raw_get::<Value>("err")?, Value::String(_)) {
-                t.raw_set("err", "ERR unknown error")?;
+            match t.raw_get::<Value>("err")? {
+                Value::String(_) => {}
+                // Redis's reply takes the text of a number, as lua_tostring does.
+                Value::Integer(n) => t.raw_set("err", n.to_string())?,
+                Value::Number(n) => t.raw_set("err", resp::reply::format_g(n, 14))?,
+                _ => t.raw_set("err", "ERR unknown error")?,
             }
             t
         }
@@ -265,7 +278,7 @@ pub fn error_handler(lua: &Lua, err: Value) -> mlua::Result<Table> {
                 Value::Error(e) => {
                     let msg = innermost(e);
                     match user_frame(lua) {
-                        Some((source, line)) if msg != KILLED && msg != LOAD_TIMEOUT => {
+                        Some((source, line)) => {
                             let short = source.strip_prefix('@').unwrap_or(&source);
                             format!("{short}:{line}: {msg}").into_bytes()
                         }
@@ -293,41 +306,12 @@ pub fn error_handler(lua: &Lua, err: Value) -> mlua::Result<Table> {
     Ok(t)
 }
 
-/// The message of a Rust-side error, without mlua's wrapping.
-pub fn innermost(e: &mlua::Error) -> String {
-    match e {
-        mlua::Error::CallbackError { cause, .. } => innermost(cause),
-        mlua::Error::RuntimeError(m) => m.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// True when a failed call was stopped by the busy hook.
-pub fn is_kill(err: &Table) -> bool {
-    err.raw_get::<mlua::String>("err")
-        .is_ok_and(|s| s.as_bytes().ends_with(KILLED.as_bytes()))
-}
-
 /// `redis.call` / `redis.pcall`: `(true, reply)` or `(false, {err=...})`.
 pub fn call(lua: &Lua, state: &Mutex<RunState>, args: MultiValue) -> mlua::Result<(bool, Value)> {
-    if args.is_empty() {
-        return err_table(
-            lua,
-            b"ERR Please specify at least one argument for this redis lib call",
-        );
-    }
-    let mut argv = Vec::with_capacity(args.len());
-    for a in args.iter() {
-        match lua_arg(a) {
-            Some(b) => argv.push(b),
-            None => {
-                return err_table(
-                    lua,
-                    b"ERR Lua redis lib command arguments must be strings or integers",
-                )
-            }
-        }
-    }
+    let argv = match command_args(lua, &args)? {
+        Ok(argv) => argv,
+        Err(e) => return Ok(e),
+    };
     let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
     let reply = match check(&st, &argv) {
         Err(msg) => return err_table(lua, msg.as_bytes()),
