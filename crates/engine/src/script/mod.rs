@@ -11,6 +11,7 @@ pub mod convert;
 pub mod errors;
 pub mod functions;
 pub mod redis_api;
+pub mod register;
 pub mod sandbox;
 pub mod sandbox_fns;
 pub mod sha1;
@@ -344,17 +345,17 @@ fn invoke(vm: &Vm, func: &Function, call: &Call, state: &Mutex<RunState>) -> mlu
         use redis_api::raise;
         let f = scope
             .create_function(|lua, a: MultiValue| raise(lua, redis_api::call(lua, state, a)?))?;
-        vm.redis.raw_set("call", f)?;
+        vm.hooks.raw_set("redis.call", f)?;
         let f =
             scope.create_function(|lua, a: MultiValue| Ok(redis_api::call(lua, state, a)?.1))?;
-        vm.redis.raw_set("pcall", f)?;
+        vm.hooks.raw_set("redis.pcall", f)?;
         let f = scope
             .create_function(|lua, a: MultiValue| raise(lua, redis_api::setresp(lua, state, a)?))?;
-        vm.redis.raw_set("setresp", f)?;
+        vm.hooks.raw_set("redis.setresp", f)?;
         let f = scope.create_function(|lua, a: MultiValue| {
             raise(lua, redis_api::set_repl(lua, state, a)?)
         })?;
-        vm.redis.raw_set("set_repl", f)?;
+        vm.hooks.raw_set("redis.set_repl", f)?;
         let out: MultiValue = if call.eval {
             vm.backing.raw_set("KEYS", keys)?;
             vm.backing.raw_set("ARGV", args)?;

@@ -33,7 +33,18 @@ pub struct RunState<'e> {
 pub fn install(vm: &Vm) -> mlua::Result<()> {
     let lua = &vm.lua;
     let redis = &vm.redis;
-    // call, pcall, setresp and set_repl need the engine: each run sets them (script/mod.rs).
+    // call, pcall, setresp and set_repl need the engine: each run puts a scoped function in
+    // `hooks` (script/mod.rs), which these permanent ones call, so a script or a library
+    // that kept `redis.call` from an earlier call still reaches the current one.
+    for name in ["call", "pcall", "setresp", "set_repl"] {
+        let hooks = vm.hooks.clone();
+        let key = format!("redis.{name}");
+        let f = lua.create_function(move |_, a: MultiValue| {
+            let current: mlua::Function = hooks.raw_get(key.as_str())?;
+            current.call::<MultiValue>(a)
+        })?;
+        redis.raw_set(name, f)?;
+    }
     redis.raw_set(
         "sha1hex",
         lua.create_function(|lua, a| raise(lua, sha1hex(lua, a)?))?,
