@@ -3,6 +3,7 @@
 pub mod bitfield;
 pub mod bitmaps;
 pub mod client;
+pub mod cluster;
 pub mod config;
 pub mod connection;
 pub mod expiry;

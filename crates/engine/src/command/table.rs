@@ -4,7 +4,7 @@ use super::Command;
 use crate::cmd;
 
 /// Every family's commands. Adding a family means adding its list here.
-pub fn families() -> [&'static [Command]; 20] {
+pub fn families() -> [&'static [Command]; 21] {
     [
         super::introspect::COMMANDS,
         cmd::connection::COMMANDS,
@@ -26,6 +26,7 @@ pub fn families() -> [&'static [Command]; 20] {
         cmd::transactions::COMMANDS,
         cmd::scripting::COMMANDS,
         cmd::functions::COMMANDS,
+        cmd::cluster::COMMANDS,
     ]
 }
 
