@@ -238,7 +238,7 @@ fn describe(ctx: &Ctx, s: &Session) -> String {
 fn info(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
     let mut line = describe(ctx, ctx.session());
     line.push('\n');
-    Reply::Verbatim("txt", Bytes::from(line))
+    Reply::Verbatim(*b"txt", Bytes::from(line))
 }
 
 fn list(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
@@ -278,7 +278,7 @@ fn list(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         text.push_str(&describe(ctx, s));
         text.push('\n');
     }
-    Reply::Verbatim("txt", Bytes::from(text))
+    Reply::Verbatim(*b"txt", Bytes::from(text))
 }
 
 fn getname(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {

@@ -64,7 +64,7 @@ pub fn reply_to_lua(lua: &Lua, reply: &Reply, resp3: bool) -> mlua::Result<Value
         Reply::BigNumber(n) => Value::String(lua.create_string(n.as_ref())?),
         Reply::Verbatim(format, s) if resp3 => {
             let v = lua.create_table()?;
-            v.raw_set("format", *format)?;
+            v.raw_set("format", lua.create_string(format)?)?;
             v.raw_set("string", lua.create_string(s.as_ref())?)?;
             single(lua, "verbatim_string", Value::Table(v))?
         }
@@ -113,7 +113,7 @@ fn field(t: &Table, name: &str) -> Value {
 
 fn table_to_reply(t: &Table, resp3: bool, depth: usize) -> Reply {
     if let Value::String(e) = field(t, "err") {
-        return Reply::error(e.as_bytes().to_vec());
+        return error(&e.as_bytes());
     }
     if let Value::String(s) = field(t, "ok") {
         return status(&s.as_bytes());
@@ -124,15 +124,14 @@ fn table_to_reply(t: &Table, resp3: bool, depth: usize) -> Reply {
         _ => {}
     }
     if let Value::String(s) = field(t, "big_number") {
-        return Reply::BigNumber(Bytes::copy_from_slice(&s.as_bytes()));
+        return Reply::BigNumber(Bytes::from(no_newlines(&s.as_bytes())));
     }
     if let Value::Table(v) = field(t, "verbatim_string") {
         if let (Value::String(f), Value::String(s)) = (field(&v, "format"), field(&v, "string")) {
-            let format = match &*f.as_bytes() {
-                b"mkd" => "mkd",
-                _ => "txt",
-            };
-            return Reply::Verbatim(format, Bytes::copy_from_slice(&s.as_bytes()));
+            return Reply::Verbatim(
+                verbatim_format(&f.as_bytes()),
+                Bytes::copy_from_slice(&s.as_bytes()),
+            );
         }
     }
     if let Value::Table(m) = field(t, "map") {
@@ -173,11 +172,36 @@ pub fn lua_arg(value: &Value) -> Option<Bytes> {
     }
 }
 
-/// A status reply; CR/LF would break the line, so they become spaces as Redis does.
-fn status(s: &[u8]) -> Reply {
-    let clean: Vec<u8> = s
-        .iter()
+/// CR and LF become spaces (they would end a one-line reply), as Redis maps them.
+fn no_newlines(s: &[u8]) -> Vec<u8> {
+    s.iter()
         .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b })
-        .collect();
-    Reply::Simple(Bytes::from(clean))
+        .collect()
+}
+
+/// A status reply: CR/LF become spaces as Redis does.
+fn status(s: &[u8]) -> Reply {
+    Reply::Simple(Bytes::from(no_newlines(s)))
+}
+
+/// An `{err=...}` reply as Redis writes it (`-%s` through its error formatter): CR/LF at the
+/// end are dropped, the others become spaces (so leading ones stay, as spaces).
+fn error(msg: &[u8]) -> Reply {
+    let end = msg.len()
+        - msg
+            .iter()
+            .rev()
+            .take_while(|&&c| c == b'\r' || c == b'\n')
+            .count();
+    Reply::Error(Bytes::from(no_newlines(&msg[..end])))
+}
+
+/// A verbatim string's format as Redis writes it: its first three bytes (up to a NUL), padded
+/// with spaces.
+fn verbatim_format(f: &[u8]) -> [u8; 3] {
+    let mut out = [b' '; 3];
+    for (slot, &c) in out.iter_mut().zip(f.iter().take_while(|&&c| c != 0)) {
+        *slot = c;
+    }
+    out
 }

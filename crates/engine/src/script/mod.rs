@@ -55,40 +55,45 @@ impl Script {
     }
 }
 
-/// Reads an EVAL script's optional `#!lua [flags=a,b]` first line, with Redis's errors.
-/// Returns the flags and where the code starts (the line stays, emptied, for line numbers).
-fn parse_shebang(body: &[u8]) -> Result<(Option<Vec<&'static str>>, usize), Reply> {
+/// Reads an EVAL script's optional `#!lua [flags=a,b]` first line, split as Redis splits it
+/// (quotes, tabs, CR as spaces), with Redis's errors. Returns the flags and where the code
+/// starts (the line stays, emptied, for line numbers).
+fn parse_shebang(body: &Bytes) -> Result<(Option<Vec<&'static str>>, usize), Reply> {
     if !body.starts_with(b"#!") {
         return Ok((None, 0));
     }
+    // Redis looks for the newline in a C string: a NUL before it ends the search.
     let eol = body
         .iter()
-        .position(|&c| c == b'\n')
+        .position(|&c| c == b'\n' || c == 0)
+        .filter(|&i| body[i] == b'\n')
         .ok_or_else(|| Reply::err("ERR Invalid script shebang"))?;
-    let mut parts = body[..eol].split(|&c| c == b' ').filter(|p| !p.is_empty());
-    let engine = parts.next().unwrap_or_default();
-    if engine != b"#!lua" {
-        return Err(Reply::error(format!(
-            "ERR Unexpected engine in script shebang: {}",
-            String::from_utf8_lossy(engine)
-        )));
+    let parts = resp::request::split_args(&body.slice(..eol))
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| Reply::err("ERR Invalid engine in script shebang"))?;
+    if &parts[0][..] != b"#!lua" {
+        let mut msg = b"ERR Unexpected engine in script shebang: ".to_vec();
+        msg.extend_from_slice(&parts[0]);
+        return Err(Reply::error(msg));
     }
     let mut flags = Vec::new();
-    for part in parts {
+    for part in &parts[1..] {
         let Some(list) = part.strip_prefix(b"flags=") else {
-            return Err(Reply::error(format!(
-                "ERR Unknown lua shebang option: {}",
-                String::from_utf8_lossy(part)
-            )));
+            let mut msg = b"ERR Unknown lua shebang option: ".to_vec();
+            msg.extend_from_slice(part);
+            return Err(Reply::error(msg));
         };
-        for flag in list.split(|&c| c == b',').filter(|f| !f.is_empty()) {
+        // An empty list has no flags; otherwise every comma-separated item must be one.
+        if list.is_empty() {
+            continue;
+        }
+        for flag in list.split(|&c| c == b',') {
             match functions::FLAG_NAMES.iter().find(|n| n.as_bytes() == flag) {
                 Some(name) => flags.push(*name),
                 None => {
-                    return Err(Reply::error(format!(
-                        "ERR Unexpected flag in script shebang: {}",
-                        String::from_utf8_lossy(flag)
-                    )))
+                    let mut msg = b"ERR Unexpected flag in script shebang: ".to_vec();
+                    msg.extend_from_slice(flag);
+                    return Err(Reply::error(msg));
                 }
             }
         }
