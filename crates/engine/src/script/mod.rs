@@ -10,6 +10,7 @@ pub mod busy;
 pub mod convert;
 pub mod errors;
 pub mod functions;
+pub mod lua_reply;
 pub mod redis_api;
 pub mod register;
 pub mod sandbox;
@@ -17,6 +18,8 @@ pub mod sandbox_fns;
 pub mod sha1;
 pub mod vm;
 
+#[cfg(test)]
+mod reply_tests;
 #[cfg(test)]
 mod tests;
 
@@ -292,6 +295,11 @@ pub(crate) fn run(eng: &mut Engine, functions: bool, func: &Function, call: &Cal
         return Reply::err("ERR Lua VM unavailable");
     };
     let caller_db = eng.clients.get(&call.client).map_or(0, |s| s.db);
+    // Aggregates are encoded for the caller's protocol as the script returns them.
+    let proto = eng
+        .clients
+        .get(&call.client)
+        .map_or(resp::Proto::Resp2, |s| s.proto);
     let mut session = eng
         .scripting
         .client
@@ -315,7 +323,7 @@ pub(crate) fn run(eng: &mut Engine, functions: bool, func: &Function, call: &Cal
         resp3: false,
         repl: 3,
     });
-    let result = invoke(vm, func, call, &state);
+    let result = invoke(vm, func, call, proto, &state);
     let _ = state.into_inner();
     redis_api::drain_logs(vm, eng);
     gate.end();
@@ -336,7 +344,13 @@ pub(crate) fn run(eng: &mut Engine, functions: bool, func: &Function, call: &Cal
     result.unwrap_or_else(|e| Reply::error(format!("ERR {}", redis_api::innermost(&e))))
 }
 
-fn invoke(vm: &Vm, func: &Function, call: &Call, state: &Mutex<RunState>) -> mlua::Result<Reply> {
+fn invoke(
+    vm: &Vm,
+    func: &Function,
+    call: &Call,
+    proto: resp::Proto,
+    state: &Mutex<RunState>,
+) -> mlua::Result<Reply> {
     let lua = &vm.lua;
     let strings = |items: &[Bytes]| -> mlua::Result<mlua::Table> {
         let t = lua.create_table_with_capacity(items.len(), 0)?;
@@ -373,7 +387,7 @@ fn invoke(vm: &Vm, func: &Function, call: &Call, state: &Mutex<RunState>) -> mlu
         let ok = matches!(out.next(), Some(Value::Boolean(true)));
         let value = out.next().unwrap_or(Value::Nil);
         if ok {
-            return Ok(redis_api::result_reply(&value, resp3));
+            return Ok(lua_reply::reply(&vm.flatten, value, resp3, proto));
         }
         let Value::Table(err) = value else {
             return Ok(Reply::err("ERR unknown error"));

@@ -2,7 +2,7 @@
 //! the same lookup and dispatch as a client's command (no second parser), on behalf of the
 //! engine's script client, with Redis's refusals for scripts.
 
-use super::convert::{lua_arg, lua_to_reply, reply_to_lua};
+use super::convert::{lua_arg, reply_to_lua};
 pub use super::errors::innermost;
 use super::errors::{script_error, user_frame, ScriptError};
 use super::vm::Vm;
@@ -379,11 +379,6 @@ fn check(st: &RunState, argv: &[Bytes]) -> Result<(), &'static str> {
         return Err("ERR Write commands are not allowed from read-only scripts.");
     }
     Ok(())
-}
-
-/// The final reply of a finished script call.
-pub fn result_reply(value: &Value, resp3: bool) -> Reply {
-    lua_to_reply(value, resp3)
 }
 
 fn number(v: Option<&Value>) -> Option<i64> {

@@ -31,6 +31,8 @@ pub struct Vm {
     /// The real `redis` table (scripts see a read-only view of it).
     pub redis: Table,
     pub prelude: Prelude,
+    /// Walks a script's return value into reply tokens (see lua_reply.rs).
+    pub flatten: Function,
     /// State of Redis's 48-bit `rand48` generator behind `math.random` (shared by both VMs).
     rand: Arc<AtomicU64>,
     /// Busy threshold in ms for the running call (read by the hook).
@@ -95,6 +97,8 @@ impl Vm {
             state.raw_set(name, weak)?;
         }
         let prelude = sandbox::install(&lua, &globals, &backing, &state, &hooks, handler)?;
+        let views: Table = state.raw_get("V")?;
+        let flatten = super::lua_reply::flattener(&lua, &views)?;
         let hook_on = hook_setter(check.clone());
         sandbox_fns::install(&lua, &backing, &state, check, hook_on.clone())?;
         let redis = lua.create_table()?;
@@ -104,6 +108,7 @@ impl Vm {
             redis,
             hooks,
             prelude,
+            flatten,
             rand,
             threshold_ms,
             load_deadline_ms,
