@@ -117,7 +117,12 @@ pub struct Scripting {
     pub functions: functions::Functions,
     /// `math.random`'s generator state, shared by both VMs and kept across SCRIPT FLUSH.
     rand: Arc<std::sync::atomic::AtomicU64>,
+    /// Calls since the last garbage collection step.
+    calls: u32,
 }
+
+/// Calls between garbage collection steps, and the step's size in KB (Redis's values).
+const GC_CYCLE_PERIOD: u32 = 50;
 
 /// What to call and how.
 pub struct Call<'a> {
@@ -145,6 +150,7 @@ impl Scripting {
             caller: None,
             functions: Default::default(),
             rand: Arc::new(std::sync::atomic::AtomicU64::new(vm::RAND48_INITIAL)),
+            calls: 0,
         }
     }
 
@@ -325,6 +331,13 @@ pub(crate) fn run(eng: &mut Engine, functions: bool, func: &Function, call: &Cal
     });
     let result = invoke(vm, func, call, proto, &state);
     let _ = state.into_inner();
+    // As Redis: a garbage collection step every 50 calls, so garbage from calls does not
+    // pile up until Lua's own full cycle (and its latency) comes.
+    eng.scripting.calls += 1;
+    if eng.scripting.calls >= GC_CYCLE_PERIOD {
+        eng.scripting.calls = 0;
+        let _ = vm.lua.gc_step_kbytes(GC_CYCLE_PERIOD as i32);
+    }
     redis_api::drain_logs(vm, eng);
     gate.end();
     eng.scripting.caller = None;
@@ -361,20 +374,24 @@ fn invoke(
     };
     let (keys, args) = (strings(call.keys)?, strings(call.args)?);
     lua.scope(|scope| {
-        use redis_api::raise;
-        let f = scope
-            .create_function(|lua, a: MultiValue| raise(lua, redis_api::call(lua, state, a)?))?;
-        vm.hooks.raw_set("redis.call", f)?;
-        let f =
-            scope.create_function(|lua, a: MultiValue| Ok(redis_api::call(lua, state, a)?.1))?;
-        vm.hooks.raw_set("redis.pcall", f)?;
-        let f = scope
-            .create_function(|lua, a: MultiValue| raise(lua, redis_api::setresp(lua, state, a)?))?;
-        vm.hooks.raw_set("redis.setresp", f)?;
-        let f = scope.create_function(|lua, a: MultiValue| {
-            raise(lua, redis_api::set_repl(lua, state, a)?)
+        // One scoped function per call serves the four calls that need the engine (fewer
+        // allocations per call); the permanent `redis.*` functions pass which one they are.
+        let f = scope.create_function(|lua, mut a: MultiValue| {
+            use redis_api::{raise, Op};
+            let op = match a.pop_front() {
+                Some(Value::Integer(n)) => n,
+                Some(Value::Number(n)) => n as i64,
+                _ => -1,
+            };
+            match Op::from(op) {
+                Some(Op::Call) => raise(lua, redis_api::call(lua, state, a)?),
+                Some(Op::Pcall) => Ok(redis_api::call(lua, state, a)?.1),
+                Some(Op::Setresp) => raise(lua, redis_api::setresp(lua, state, a)?),
+                Some(Op::SetRepl) => raise(lua, redis_api::set_repl(lua, state, a)?),
+                None => Ok(Value::Nil),
+            }
         })?;
-        vm.hooks.raw_set("redis.set_repl", f)?;
+        vm.hooks.raw_set("redis.run", f)?;
         let out: MultiValue = if call.eval {
             vm.backing.raw_set("KEYS", keys)?;
             vm.backing.raw_set("ARGV", args)?;

@@ -16,6 +16,23 @@ use std::sync::Mutex;
 /// Client id the engine runs script commands as (Redis's fake Lua client).
 pub const SCRIPT_CLIENT: u64 = u64::MAX;
 
+/// The `redis` functions that need the engine, served by one scoped function per call.
+#[derive(Clone, Copy)]
+pub enum Op {
+    Call = 0,
+    Pcall = 1,
+    Setresp = 2,
+    SetRepl = 3,
+}
+
+impl Op {
+    pub fn from(n: i64) -> Option<Op> {
+        [Op::Call, Op::Pcall, Op::Setresp, Op::SetRepl]
+            .get(usize::try_from(n).ok()?)
+            .copied()
+    }
+}
+
 /// What one script call's `redis.call` needs while it runs.
 pub struct RunState<'e> {
     pub eng: &'e mut Engine,
@@ -36,11 +53,16 @@ pub fn install(vm: &Vm) -> mlua::Result<()> {
     // call, pcall, setresp and set_repl need the engine: each run puts a scoped function in
     // `hooks` (script/mod.rs), which these permanent ones call, so a script or a library
     // that kept `redis.call` from an earlier call still reaches the current one.
-    for name in ["call", "pcall", "setresp", "set_repl"] {
+    for (name, op) in [
+        ("call", Op::Call),
+        ("pcall", Op::Pcall),
+        ("setresp", Op::Setresp),
+        ("set_repl", Op::SetRepl),
+    ] {
         let hooks = vm.hooks.clone();
-        let key = format!("redis.{name}");
-        let f = lua.create_function(move |_, a: MultiValue| {
-            let current: mlua::Function = hooks.raw_get(key.as_str())?;
+        let f = lua.create_function(move |_, mut a: MultiValue| {
+            let current: mlua::Function = hooks.raw_get("redis.run")?;
+            a.push_front(Value::Integer(op as i64));
             current.call::<MultiValue>(a)
         })?;
         redis.raw_set(name, f)?;
