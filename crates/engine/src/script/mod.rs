@@ -28,11 +28,11 @@ use crate::session::Session;
 use busy::{BusyGate, Clock};
 use bytes::Bytes;
 use mlua::{Function, MultiValue, Value};
-use redis_api::{RunState, SCRIPT_CLIENT};
+use redis_api::SCRIPT_CLIENT;
 use resp::Reply;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use vm::Vm;
 
 /// A cached EVAL script: its body and the compiled function (`f_<sha>` in Redis).
@@ -322,15 +322,13 @@ pub(crate) fn run(eng: &mut Engine, functions: bool, func: &Function, call: &Cal
         eng.scripting.gate.set_function(info.clone());
     }
     let gate = eng.scripting.gate.clone();
-    let state = Mutex::new(RunState {
-        eng: &mut *eng,
+    *vm.call_state.lock().unwrap_or_else(|p| p.into_inner()) = redis_api::CallState {
         now_ms: call.now_ms,
         readonly: call.readonly,
         resp3: false,
         repl: 3,
-    });
-    let result = invoke(vm, func, call, proto, &state);
-    let _ = state.into_inner();
+    };
+    let result = invoke(vm, func, call, proto, eng);
     // As Redis: a garbage collection step every 50 calls, so garbage from calls does not
     // pile up until Lua's own full cycle (and its latency) comes.
     eng.scripting.calls += 1;
@@ -362,7 +360,7 @@ fn invoke(
     func: &Function,
     call: &Call,
     proto: resp::Proto,
-    state: &Mutex<RunState>,
+    eng: &mut Engine,
 ) -> mlua::Result<Reply> {
     let lua = &vm.lua;
     let strings = |items: &[Bytes]| -> mlua::Result<mlua::Table> {
@@ -373,25 +371,10 @@ fn invoke(
         Ok(t)
     };
     let (keys, args) = (strings(call.keys)?, strings(call.args)?);
-    lua.scope(|scope| {
-        // One scoped function per call serves the four calls that need the engine (fewer
-        // allocations per call); the permanent `redis.*` functions pass which one they are.
-        let f = scope.create_function(|lua, mut a: MultiValue| {
-            use redis_api::{raise, Op};
-            let op = match a.pop_front() {
-                Some(Value::Integer(n)) => n,
-                Some(Value::Number(n)) => n as i64,
-                _ => -1,
-            };
-            match Op::from(op) {
-                Some(Op::Call) => raise(lua, redis_api::call(lua, state, a)?),
-                Some(Op::Pcall) => Ok(redis_api::call(lua, state, a)?.1),
-                Some(Op::Setresp) => raise(lua, redis_api::setresp(lua, state, a)?),
-                Some(Op::SetRepl) => raise(lua, redis_api::set_repl(lua, state, a)?),
-                None => Ok(Value::Nil),
-            }
-        })?;
-        vm.hooks.raw_set("redis.run", f)?;
+    let out = lua.scope(|scope| {
+        // The engine, lent to `redis.call` for this call only.
+        let lent = scope.create_any_userdata_ref_mut(eng)?;
+        *vm.lent.lock().unwrap_or_else(|p| p.into_inner()) = Some(lent);
         let out: MultiValue = if call.eval {
             vm.backing.raw_set("KEYS", keys)?;
             vm.backing.raw_set("ARGV", args)?;
@@ -399,7 +382,11 @@ fn invoke(
         } else {
             vm.prelude.run.call((func.clone(), keys, args))?
         };
-        let resp3 = state.lock().unwrap_or_else(|p| p.into_inner()).resp3;
+        let resp3 = vm
+            .call_state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .resp3;
         let mut out = out.into_iter();
         let ok = matches!(out.next(), Some(Value::Boolean(true)));
         let value = out.next().unwrap_or(Value::Nil);
@@ -410,7 +397,9 @@ fn invoke(
             return Ok(Reply::err("ERR unknown error"));
         };
         Ok(error_reply(&err, call.name))
-    })
+    });
+    *vm.lent.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    out
 }
 
 /// A failed call's error: Redis 7.0 appends which script failed and where.

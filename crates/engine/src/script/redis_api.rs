@@ -16,26 +16,19 @@ use std::sync::Mutex;
 /// Client id the engine runs script commands as (Redis's fake Lua client).
 pub const SCRIPT_CLIENT: u64 = u64::MAX;
 
-/// The `redis` functions that need the engine, served by one scoped function per call.
+/// The `redis` functions that need the call's state.
 #[derive(Clone, Copy)]
-pub enum Op {
-    Call = 0,
-    Pcall = 1,
-    Setresp = 2,
-    SetRepl = 3,
+enum Op {
+    Call,
+    Pcall,
+    Setresp,
+    SetRepl,
 }
 
-impl Op {
-    pub fn from(n: i64) -> Option<Op> {
-        [Op::Call, Op::Pcall, Op::Setresp, Op::SetRepl]
-            .get(usize::try_from(n).ok()?)
-            .copied()
-    }
-}
-
-/// What one script call's `redis.call` needs while it runs.
-pub struct RunState<'e> {
-    pub eng: &'e mut Engine,
+/// What one script call's `redis.call` needs while it runs, besides the engine (which each
+/// call lends to Lua as a scoped userdata, `vm.lent`).
+#[derive(Default)]
+pub struct CallState {
     pub now_ms: i64,
     /// Write commands are refused (EVAL_RO, FCALL_RO, `no-writes` functions).
     pub readonly: bool,
@@ -50,20 +43,36 @@ pub struct RunState<'e> {
 pub fn install(vm: &Vm) -> mlua::Result<()> {
     let lua = &vm.lua;
     let redis = &vm.redis;
-    // call, pcall, setresp and set_repl need the engine: each run puts a scoped function in
-    // `hooks` (script/mod.rs), which these permanent ones call, so a script or a library
-    // that kept `redis.call` from an earlier call still reaches the current one.
+    // call, pcall, setresp and set_repl are permanent functions: each call lends the engine
+    // to Lua (`vm.lent`, a scoped userdata) and they borrow it, so a script or a library
+    // that kept `redis.call` from an earlier call still reaches the current one, and the
+    // arguments are read where Lua left them (a call may pass ~8000).
     for (name, op) in [
         ("call", Op::Call),
         ("pcall", Op::Pcall),
         ("setresp", Op::Setresp),
         ("set_repl", Op::SetRepl),
     ] {
-        let hooks = vm.hooks.clone();
-        let f = lua.create_function(move |_, mut a: MultiValue| {
-            let current: mlua::Function = hooks.raw_get("redis.run")?;
-            a.push_front(Value::Integer(op as i64));
-            current.call::<MultiValue>(a)
+        let lent = vm.lent.clone();
+        let st = vm.call_state.clone();
+        let f = lua.create_function(move |lua, a: MultiValue| {
+            let state = &mut *st.lock().unwrap_or_else(|p| p.into_inner());
+            match op {
+                Op::Call | Op::Pcall => {
+                    // Read from a Rust slot: the arguments still fill this call's Lua stack
+                    // (up to ~8000), so a table lookup here would find no room.
+                    let ud = lent.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                    let ud = ud.ok_or_else(|| mlua::Error::runtime("no script is running"))?;
+                    let out =
+                        ud.borrow_mut_scoped::<Engine, _>(|eng| call(lua, state, eng, a))??;
+                    match op {
+                        Op::Call => raise(lua, out),
+                        _ => Ok(out.1),
+                    }
+                }
+                Op::Setresp => raise(lua, setresp(lua, state, a)?),
+                Op::SetRepl => raise(lua, set_repl(lua, state, a)?),
+            }
         })?;
         redis.raw_set(name, f)?;
     }
@@ -340,13 +349,17 @@ pub fn error_handler(lua: &Lua, err: Value) -> mlua::Result<Table> {
 }
 
 /// `redis.call` / `redis.pcall`: `(true, reply)` or `(false, {err=...})`.
-pub fn call(lua: &Lua, state: &Mutex<RunState>, args: MultiValue) -> mlua::Result<(bool, Value)> {
+pub fn call(
+    lua: &Lua,
+    st: &CallState,
+    eng: &mut Engine,
+    args: MultiValue,
+) -> mlua::Result<(bool, Value)> {
     let argv = match command_args(lua, &args)? {
         Ok(argv) => argv,
         Err(e) => return Ok(e),
     };
-    let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
-    let reply = match check(&st, &argv) {
+    let reply = match check(st, &argv) {
         Err(msg) => return err_table(lua, msg.as_bytes()),
         Ok(()) => {
             let now = st.now_ms;
@@ -356,17 +369,17 @@ pub fn call(lua: &Lua, state: &Mutex<RunState>, args: MultiValue) -> mlua::Resul
             } else {
                 resp::Proto::Resp2
             };
-            if let Some(s) = st.eng.clients.get_mut(&SCRIPT_CLIENT) {
+            if let Some(s) = eng.clients.get_mut(&SCRIPT_CLIENT) {
                 s.proto = proto;
             }
-            let mark = st.eng.effects.as_ref().map(|e| e.len());
-            let dirty = st.eng.dirty;
-            let outcome = st.eng.dispatch(SCRIPT_CLIENT, &argv, now, None);
-            if st.eng.dirty != dirty {
-                st.eng.scripting.gate.mark_wrote();
+            let mark = eng.effects.as_ref().map(|e| e.len());
+            let dirty = eng.dirty;
+            let outcome = eng.dispatch(SCRIPT_CLIENT, &argv, now, None);
+            if eng.dirty != dirty {
+                eng.scripting.gate.mark_wrote();
             }
             if st.repl == 0 {
-                if let (Some(mark), Some(e)) = (mark, st.eng.effects.as_mut()) {
+                if let (Some(mark), Some(e)) = (mark, eng.effects.as_mut()) {
                     e.truncate(mark);
                 }
             }
@@ -374,7 +387,6 @@ pub fn call(lua: &Lua, state: &Mutex<RunState>, args: MultiValue) -> mlua::Resul
         }
     };
     let resp3 = st.resp3;
-    drop(st);
     if let Reply::Error(e) = &reply {
         return err_table(lua, e);
     }
@@ -382,7 +394,7 @@ pub fn call(lua: &Lua, state: &Mutex<RunState>, args: MultiValue) -> mlua::Resul
 }
 
 /// Redis's refusals for commands called from scripts, before running them.
-fn check(st: &RunState, argv: &[Bytes]) -> Result<(), &'static str> {
+fn check(st: &CallState, argv: &[Bytes]) -> Result<(), &'static str> {
     let unknown = "ERR Unknown Redis command called from script";
     let cmd = table::find(&argv[0]).ok_or(unknown)?;
     let cmd = if !cmd.subcommands.is_empty() && argv.len() > 1 {
@@ -412,17 +424,13 @@ fn number(v: Option<&Value>) -> Option<i64> {
 }
 
 /// `redis.setresp(2|3)`: how later `redis.call` replies reach the script.
-pub fn setresp(
-    lua: &Lua,
-    state: &Mutex<RunState>,
-    args: MultiValue,
-) -> mlua::Result<(bool, Value)> {
+pub fn setresp(lua: &Lua, state: &mut CallState, args: MultiValue) -> mlua::Result<(bool, Value)> {
     if args.len() != 1 {
         return err_table(lua, b"ERR redis.setresp() requires one argument.");
     }
     match number(args.front()) {
         Some(v @ (2 | 3)) => {
-            state.lock().unwrap_or_else(|p| p.into_inner()).resp3 = v == 3;
+            state.resp3 = v == 3;
             Ok((true, Value::Nil))
         }
         _ => err_table(lua, b"ERR RESP version must be 2 or 3."),
@@ -430,17 +438,13 @@ pub fn setresp(
 }
 
 /// `redis.set_repl(flags)`: REPL_NONE keeps later writes out of the effects.
-pub fn set_repl(
-    lua: &Lua,
-    state: &Mutex<RunState>,
-    args: MultiValue,
-) -> mlua::Result<(bool, Value)> {
+pub fn set_repl(lua: &Lua, state: &mut CallState, args: MultiValue) -> mlua::Result<(bool, Value)> {
     if args.len() != 1 {
         return err_table(lua, b"ERR redis.set_repl() requires two arguments.");
     }
     match number(args.front()) {
         Some(v @ 0..=3) => {
-            state.lock().unwrap_or_else(|p| p.into_inner()).repl = v as u8;
+            state.repl = v as u8;
             Ok((true, Value::Nil))
         }
         _ => err_table(

@@ -92,3 +92,21 @@ fn many_calls_do_not_grow_the_vm() {
     let used = e.scripting.vm.as_ref().map_or(0, |vm| vm.lua.used_memory());
     assert!(used < 100 * 1024, "used_memory_lua {used}");
 }
+
+/// A fresh VM: `redis.call` takes as many arguments as Lua can pass (Redis's suite: "Script
+/// check unpack with massive arguments").
+#[test]
+fn redis_call_takes_thousands_of_arguments() {
+    let (mut e, a, _) = two_clients(NOW);
+    let body =
+        "local a = {} for i=1,7999 do a[i] = 1 end return redis.call('lpush', 'l', unpack(a))";
+    assert_eq!(run_words(&mut e, a, &["EVAL", body, "0"], NOW), ":7999\r\n");
+    let lib = "#!lua name=many\nredis.register_function('f', function() \
+               local a = {} for i=1,7999 do a[i] = 1 end \
+               return redis.pcall('lpush', 'l', unpack(a)) end)";
+    run_words(&mut e, a, &["FUNCTION", "LOAD", lib], NOW);
+    assert_eq!(
+        run_words(&mut e, a, &["FCALL", "f", "0"], NOW),
+        ":15998\r\n"
+    );
+}

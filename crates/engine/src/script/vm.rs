@@ -41,6 +41,10 @@ pub struct Vm {
     pub load_deadline_ms: Arc<AtomicI64>,
     /// Lines `redis.log` wrote during the current call, for the engine to hand to the shell.
     pub logs: super::redis_api::Logs,
+    /// The running call's state for `redis.call` & co.
+    pub call_state: Arc<std::sync::Mutex<super::redis_api::CallState>>,
+    /// The engine, lent to `redis.call` for the running call only (a scoped userdata).
+    pub lent: Arc<std::sync::Mutex<Option<mlua::AnyUserData>>>,
 }
 
 impl Vm {
@@ -113,12 +117,15 @@ impl Vm {
             threshold_ms,
             load_deadline_ms,
             logs: Default::default(),
+            call_state: Default::default(),
+            lent: Default::default(),
         };
         vm.install_math()?;
         super::redis_api::install_log(&vm)?;
         super::redis_api::install(&vm)?;
         vm.prelude.lockdown.call::<()>(())?;
         hook_on(&vm.lua, None);
+        vm.warm_up()?;
         Ok(vm)
     }
 
@@ -160,6 +167,19 @@ impl Vm {
             Ok(())
         })?;
         math.raw_set("randomseed", seed)?;
+        Ok(())
+    }
+
+    /// Runs two nested Rust callbacks once. mlua keeps a pool of pre-allocated error slots for
+    /// callbacks; a callback that finds the pool empty must rotate its Lua stack when it
+    /// returns, which fails when a script passed it ~8000 arguments (`redis.call('lpush', k,
+    /// unpack(t))`). Filling the pool now (one slot per nesting level) keeps that path unused.
+    fn warm_up(&self) -> mlua::Result<()> {
+        let killed: Function = self.hooks.raw_get("killed")?;
+        let outer = self
+            .lua
+            .create_function(|_, f: Function| f.call::<bool>(()))?;
+        outer.call::<bool>(killed)?;
         Ok(())
     }
 
