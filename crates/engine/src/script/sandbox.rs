@@ -31,15 +31,6 @@ local function missing_global(k)
   return "Script attempted to access nonexistent global variable '" .. tostring(k) .. "'"
 end
 
--- An __index that reads `t` and fails for a missing key, as Redis's error metatable does.
-local function strict(t)
-  return function(_, k)
-    local v = rawget(t, k)
-    if v == nil then error(missing_global(k), 2) end
-    return v
-  end
-end
-
 -- A read-only view of `t`; `index` (default `t`) serves its reads.
 local function view(t, index)
   local v = {}
@@ -72,8 +63,10 @@ protect = function(t)
 end
 
 -- Globals: G stays empty, B holds them; reading a missing one fails, writing any fails.
-local missing = strict(B)
-setmetatable(B, {__index = function(_, k) error(missing_global(k), 2) end})
+-- `S.missing` is Redis's error metatable's __index (a Rust function, so the error keeps its
+-- position when a script calls it itself).
+local missing = S.missing
+setmetatable(B, {__index = missing})
 setmetatable(G, {__index = B, __newindex = refuse, __metatable = false})
 V[G] = B
 M[G] = protect({__index = missing})
@@ -155,8 +148,8 @@ local function lockdown()
   end
   local smt = getmetatable('')
   smt.__index = B.string
-  smt.__metatable = false
   S.string_mt = protect(copy(smt))
+  smt.__metatable = false
 end
 
 local function run(f, ...)
@@ -167,7 +160,8 @@ end
 -- The environment of function libraries. While a library loads (`hooks.loading`), it sees
 -- only `redis` with the loading API (LR); afterwards, when its functions run, the globals.
 local function function_env(LR)
-  local loading_globals = {redis = view(LR, strict(LR))}
+  setmetatable(LR, {__index = missing})
+  local loading_globals = {redis = view(LR)}
   return view({}, function(_, k)
     local v
     if hooks.loading then v = loading_globals[k] else v = rawget(B, k) end

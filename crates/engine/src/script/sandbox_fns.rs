@@ -260,3 +260,37 @@ fn resume(
     }
     Ok(MultiValue::from_vec(out))
 }
+
+/// Redis's error metatable `__index` (for the globals and the load-time `redis` table): only
+/// called for a missing key, it always fails, with Redis's checks of its arguments.
+pub fn missing(lua: &Lua, a: MultiValue) -> mlua::Result<()> {
+    if a.len() != 2 {
+        return Err(lua_error(
+            lua,
+            "Wrong number of arguments to luaProtectedTableError",
+        ));
+    }
+    let name = match &a[1] {
+        Value::String(s) => s.as_bytes().to_vec(),
+        v @ (Value::Integer(_) | Value::Number(_)) => lua
+            .coerce_string(v.clone())?
+            .map(|s| s.as_bytes().to_vec())
+            .unwrap_or_default(),
+        _ => {
+            return Err(lua_error(
+                lua,
+                "Second argument to luaProtectedTableError must be a string or number",
+            ))
+        }
+    };
+    // The name goes through C's "%s": it ends at a NUL.
+    let name = name.split(|&c| c == 0).next().unwrap_or_default();
+    let mut msg = format!(
+        "{}Script attempted to access nonexistent global variable '",
+        super::errors::caller_where(lua)
+    )
+    .into_bytes();
+    msg.extend_from_slice(name);
+    msg.push(b'\'');
+    Err(ScriptError::string(lua, msg))
+}

@@ -100,6 +100,7 @@ impl Vm {
             weak.set_metatable(Some(mode));
             state.raw_set(name, weak)?;
         }
+        state.raw_set("missing", lua.create_function(sandbox_fns::missing)?)?;
         let prelude = sandbox::install(&lua, &globals, &backing, &state, &hooks, handler)?;
         let views: Table = state.raw_get("V")?;
         let flatten = super::lua_reply::flattener(&lua, &views)?;
