@@ -221,7 +221,10 @@ fn load(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         }
         replace = true;
     }
-    let name = match ctx.eng.scripting.load_library(&a[a.len() - 1], replace) {
+    let loaded = ctx.eng.scripting.load_library(&a[a.len() - 1], replace);
+    let logs = ctx.eng.scripting.take_load_logs();
+    crate::script::redis_api::emit_logs(ctx.eng, logs);
+    let name = match loaded {
         Ok(name) => name,
         Err(e) => return e,
     };
@@ -369,14 +372,17 @@ fn restore(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         Ok(codes) => codes,
         Err(e) => return e,
     };
-    let scripting = &mut ctx.eng.scripting;
     let mut libs = Vec::new();
     for code in &codes {
-        match scripting.compile_library(code) {
+        let compiled = ctx.eng.scripting.compile_library(code);
+        let logs = ctx.eng.scripting.take_load_logs();
+        crate::script::redis_api::emit_logs(ctx.eng, logs);
+        match compiled {
             Ok(lib) => libs.push(lib),
             Err(e) => return e,
         }
     }
+    let scripting = &mut ctx.eng.scripting;
     let mode = match policy {
         "append" => OnCollision::Fail,
         _ => OnCollision::Replace,

@@ -174,6 +174,14 @@ impl Scripting {
         Ok(name)
     }
 
+    /// What `redis.log` wrote while libraries loaded (Redis logs it as for any call).
+    pub fn take_load_logs(&mut self) -> Vec<(u8, Vec<u8>)> {
+        match self.functions.vm.as_ref() {
+            Some(vm) => std::mem::take(&mut *vm.logs.lock().unwrap_or_else(|p| p.into_inner())),
+            None => Vec::new(),
+        }
+    }
+
     /// Checks and runs a library's code (for FUNCTION RESTORE), installing nothing.
     pub fn compile_library(&mut self, code: &Bytes) -> Result<Library, Reply> {
         let meta = parse_metadata(code)?;
@@ -214,8 +222,8 @@ impl Scripting {
         }
         let out = vm.prelude.run.call::<MultiValue>(func);
         vm.load_deadline_ms.store(0, Ordering::Relaxed);
-        // (Lines a library logs while loading are dropped: this has no engine at hand.)
-        vm.logs.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        // Lines the library logged stay in `vm.logs` until the command takes them
+        // (`take_load_logs`).
         vm.hooks.raw_set("loading", Value::Nil).ok();
         let registered = self
             .functions

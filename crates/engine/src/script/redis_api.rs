@@ -227,6 +227,11 @@ pub fn install_log(vm: &Vm) -> mlua::Result<()> {
 /// Moves what `redis.log` wrote into the engine's actions, dropping lines below `loglevel`.
 pub fn drain_logs(vm: &Vm, eng: &mut Engine) {
     let lines = std::mem::take(&mut *vm.logs.lock().unwrap_or_else(|p| p.into_inner()));
+    emit_logs(eng, lines);
+}
+
+/// Hands `redis.log` lines to the shell, dropping those below `loglevel`.
+pub fn emit_logs(eng: &mut Engine, lines: Vec<(u8, Vec<u8>)>) {
     let verbosity = match eng.config.get("loglevel") {
         Some("debug") => 0,
         Some("verbose") => 1,
