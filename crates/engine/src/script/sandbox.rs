@@ -16,7 +16,7 @@
 use mlua::{Function, Lua, Table};
 
 /// Loaded once per VM with `(G, B, S, hooks, handler)`; returns `run`, `lockdown` and
-/// `function_env`. `S` holds `V` and `M` (see above), filled here.
+/// `function_env`. `S` holds `V`, `M` and `R` (real table -> its view), filled here.
 const PRELUDE: &str = r#"
 local G, B, S, hooks, handler = ...
 local V, M = S.V, S.M
@@ -39,7 +39,7 @@ local function view(t, index)
   return v
 end
 
-local cache = setmetatable({}, {__mode = 'k'})
+local cache = S.R
 local protect
 local function copy(t)
   local c = {}
@@ -183,7 +183,7 @@ pub struct Prelude {
 }
 
 /// Runs the prelude: after this, `globals` is an empty read-only view of `backing`.
-/// `state` carries `V` and `M` (filled here) and, after lockdown, `string_mt`.
+/// `state` carries `V`, `M` and `R` (filled here) and, after lockdown, `string_mt`.
 pub fn install(
     lua: &Lua,
     globals: &Table,

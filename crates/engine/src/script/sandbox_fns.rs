@@ -29,6 +29,7 @@ pub fn install(
 ) -> mlua::Result<()> {
     let views: Table = state.raw_get("V")?;
     let metas: Table = state.raw_get("M")?;
+    let reals: Table = state.raw_get("R")?;
     let orig_next: Function = backing.raw_get("next")?;
     let orig_loadstring: Function = backing.raw_get("loadstring")?;
     let orig_load: Function = backing.raw_get("load")?;
@@ -38,9 +39,15 @@ pub fn install(
     let f = lua.create_function(move |lua, a: MultiValue| setmetatable(lua, &v, a))?;
     backing.raw_set("setmetatable", f)?;
 
-    let (v, m, s) = (views.clone(), metas, state.clone());
-    let f = lua.create_function(move |lua, a: MultiValue| getmetatable(lua, &v, &m, &s, a))?;
+    let (v, m, r, s) = (views.clone(), metas, reals, state.clone());
+    let f = lua.create_function(move |lua, a: MultiValue| getmetatable(lua, &v, &m, &r, &s, a))?;
     backing.raw_set("getmetatable", f)?;
+
+    let table: Table = backing.raw_get("table")?;
+    let orig_insert: Function = table.raw_get("insert")?;
+    let v = views.clone();
+    let f = lua.create_function(move |lua, a: MultiValue| insert(lua, &v, &orig_insert, a))?;
+    table.raw_set("insert", f)?;
 
     let v = views.clone();
     let f = lua.create_function(move |lua, a: MultiValue| rawset(lua, &v, a))?;
@@ -112,7 +119,9 @@ fn setmetatable(lua: &Lua, views: &Table, a: MultiValue) -> mlua::Result<Value> 
             return Err(lua_error(lua, "cannot change a protected metatable"));
         }
     }
-    t.set_metatable(mt);
+    // A read-only table used as a metatable works as one (its real table is set; the view
+    // is empty); getmetatable shows the view again.
+    t.set_metatable(mt.map(|mt| real(views, &mt)));
     Ok(Value::Table(t.clone()))
 }
 
@@ -120,6 +129,7 @@ fn getmetatable(
     lua: &Lua,
     views: &Table,
     metas: &Table,
+    reals: &Table,
     state: &Table,
     a: MultiValue,
 ) -> mlua::Result<Value> {
@@ -130,7 +140,11 @@ fn getmetatable(
         Some(Value::Table(t)) => match t.metatable() {
             None => Ok(Value::Nil),
             Some(mt) => match mt.raw_get::<Value>("__metatable")? {
-                Value::Nil => Ok(Value::Table(mt)),
+                // A protected table set as a metatable shows as its view.
+                Value::Nil => match reals.raw_get::<Value>(&mt)? {
+                    Value::Nil => Ok(Value::Table(mt)),
+                    view => Ok(view),
+                },
                 shown => Ok(shown),
             },
         },
@@ -185,6 +199,25 @@ fn next(lua: &Lua, views: &Table, orig: &Function, a: MultiValue) -> mlua::Resul
     let k = a.get(1).cloned().unwrap_or(Value::Nil);
     orig.call((real(views, t), k))
         .map_err(|e| ScriptError::string(lua, super::errors::innermost(&e)))
+}
+
+/// `table.insert`, which writes with raw sets: refused on a read-only view (a raw write would
+/// land in the view itself, visible to every later script), checked as Lua checks it.
+fn insert(lua: &Lua, views: &Table, orig: &Function, a: MultiValue) -> mlua::Result<()> {
+    let a = a.into_vec();
+    let Some(Value::Table(t)) = a.first() else {
+        return Err(type_error(lua, &a, 1, "table"));
+    };
+    match a.len() {
+        2 => {}
+        3 if lua.coerce_number(a[1].clone())?.is_some() => {}
+        3 => return Err(type_error(lua, &a, 2, "number")),
+        _ => return Err(lua_error(lua, "wrong number of arguments to 'insert'")),
+    }
+    if is_view(views, t) {
+        return Err(ScriptError::string(lua, READONLY));
+    }
+    orig.call(MultiValue::from_vec(a))
 }
 
 /// The text and chunk name arguments of `loadstring` / `load`, checked as Lua checks them.

@@ -93,7 +93,7 @@ impl Vm {
         let handler = lua.create_function(super::redis_api::error_handler)?;
         hooks.raw_set("handler", handler.clone())?;
         let state = lua.create_table()?;
-        for name in ["V", "M"] {
+        for name in ["V", "M", "R"] {
             let weak = lua.create_table()?;
             let mode = lua.create_table()?;
             mode.raw_set("__mode", "k")?;
