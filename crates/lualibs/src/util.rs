@@ -94,8 +94,20 @@ where
     let func = lua.create_function(move |lua, (n, t): (usize, Table)| {
         finish(lua, listed, f(lua, Args(n, t, name)))
     })?;
-    let wrapper: Function = lua.load(WRAPPER).set_name("=[C]").call((func, listed))?;
+    let wrapper: Function = wrapper_factory(lua)?.call((func, listed))?;
     module.set(name, wrapper)
+}
+
+/// The compiled WRAPPER chunk, one per Lua state: every library function is a closure of the
+/// same prototype (compiling the chunk once per function cost ~1.5 KB of VM memory each).
+fn wrapper_factory(lua: &Lua) -> mlua::Result<Function> {
+    const KEY: &str = "lualibs.wrapper";
+    if let Ok(Value::Function(f)) = lua.named_registry_value::<Value>(KEY) {
+        return Ok(f);
+    }
+    let f = lua.load(WRAPPER).set_name("=[C]").into_function()?;
+    lua.set_named_registry_value(KEY, f.clone())?;
+    Ok(f)
 }
 
 fn finish(

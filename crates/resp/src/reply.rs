@@ -35,8 +35,8 @@ pub enum Reply {
     Double(f64),
     /// A boolean: `:1`/`:0` in RESP2, `#t`/`#f` in RESP3.
     Bool(bool),
-    /// A verbatim string with its three-letter format (`txt`): a bulk in RESP2.
-    Verbatim(&'static str, Bytes),
+    /// A verbatim string with its three-byte format (`txt`): a bulk in RESP2.
+    Verbatim([u8; 3], Bytes),
     /// A big number: a bulk string in RESP2.
     BigNumber(Bytes),
     /// An out-of-band push (pub/sub, invalidation): an array in RESP2.
@@ -97,7 +97,7 @@ impl Reply {
             Frame::Double(d) => Reply::Double(d),
             Frame::Boolean(b) => Reply::Bool(b),
             Frame::BigNumber(n) => Reply::BigNumber(n),
-            Frame::Verbatim { text, .. } => Reply::Verbatim("txt", text),
+            Frame::Verbatim { format, text } => Reply::Verbatim(format, text),
             Frame::Attribute { value, .. } => Reply::from_frame(*value),
             Frame::Push(items) => Reply::Push(all(items)),
         }
@@ -205,7 +205,7 @@ impl Reply {
             Reply::Verbatim(fmt, b) => match proto {
                 Proto::Resp3 => {
                     int_line(out, b'=', (b.len() + 4) as i64);
-                    out.extend_from_slice(fmt.as_bytes());
+                    out.extend_from_slice(fmt);
                     out.push(b':');
                     out.extend_from_slice(b);
                     out.extend_from_slice(b"\r\n");
@@ -233,7 +233,12 @@ pub fn format_double(d: f64) -> String {
         return if d > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if d.is_nan() {
-        return "nan".into();
+        // printf's text: the sign bit shows (x86's default NaN, from 0/0, is negative).
+        return if d.is_sign_negative() {
+            "-nan".into()
+        } else {
+            "nan".into()
+        };
     }
     format_g(d, 17)
 }
@@ -270,9 +275,19 @@ fn trim_fraction_zeros(s: &str) -> &str {
     }
 }
 
+/// A one-line reply (`+`, `-`, `(`). CR or LF inside would end the line early and let the
+/// rest be read as further replies, so they go out as spaces (what Redis's reply functions
+/// make of them); the constructors already clean what they can.
 fn line(out: &mut Vec<u8>, tag: u8, text: &[u8]) {
     out.push(tag);
-    out.extend_from_slice(text);
+    if text.iter().any(|&c| c == b'\r' || c == b'\n') {
+        out.extend(
+            text.iter()
+                .map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }),
+        );
+    } else {
+        out.extend_from_slice(text);
+    }
     out.extend_from_slice(b"\r\n");
 }
 
@@ -381,5 +396,31 @@ mod tests {
             b",inf\r\n"
         );
         assert_eq!(Reply::Int(-42).to_bytes(Proto::Resp2), b":-42\r\n");
+    }
+
+    #[test]
+    fn one_line_replies_never_carry_a_line_break() {
+        for proto in [Proto::Resp2, Proto::Resp3] {
+            let simple = Reply::Simple(Bytes::from_static(b"a\r\n+X"));
+            assert_eq!(simple.to_bytes(proto), b"+a  +X\r\n");
+            let err = Reply::Error(Bytes::from_static(b"ERR a\nb"));
+            assert_eq!(err.to_bytes(proto), b"-ERR a b\r\n");
+        }
+        let big = Reply::BigNumber(Bytes::from_static(b"12\r\n+X"));
+        assert_eq!(big.to_bytes(Proto::Resp3), b"(12  +X\r\n");
+        // As a bulk in RESP2 the length frames it: the bytes stay.
+        assert_eq!(big.to_bytes(Proto::Resp2), b"$6\r\n12\r\n+X\r\n");
+        let verbatim = Reply::Verbatim(*b"a\r\n", Bytes::from_static(b"x"));
+        assert_eq!(verbatim.to_bytes(Proto::Resp3), b"=5\r\na\r\n:x\r\n");
+    }
+
+    #[test]
+    fn nan_shows_its_sign_as_printf_does() {
+        assert_eq!(format_double(f64::NAN), "nan");
+        assert_eq!(format_double(-f64::NAN), "-nan");
+        assert_eq!(
+            Reply::Double(-f64::NAN).to_bytes(Proto::Resp3),
+            b",-nan\r\n"
+        );
     }
 }

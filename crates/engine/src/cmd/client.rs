@@ -174,7 +174,7 @@ fn is_type(ctx: &Ctx, id: u64, ty: Option<ClientType>) -> bool {
 fn info(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     let mut line = describe(ctx, ctx.session(), a);
     line.push('\n');
-    Reply::Verbatim("txt", Bytes::from(line))
+    Reply::Verbatim(*b"txt", Bytes::from(line))
 }
 
 fn list(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
@@ -214,7 +214,7 @@ fn list(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         text.push_str(&describe(ctx, s, a));
         text.push('\n');
     }
-    Reply::Verbatim("txt", Bytes::from(text))
+    Reply::Verbatim(*b"txt", Bytes::from(text))
 }
 
 fn getname(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {

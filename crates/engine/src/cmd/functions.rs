@@ -211,29 +211,23 @@ fn fcall_generic(ctx: &mut Ctx, a: &[Bytes], ro_command: bool) -> Reply {
 }
 
 fn load(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
-    let (replace, code) = match a.len() {
-        3 => (false, &a[2]),
-        4 if a[2].eq_ignore_ascii_case(b"replace") => (true, &a[3]),
-        _ => {
-            return Reply::error(format!(
-                "ERR Unknown option given: {}",
-                String::from_utf8_lossy(&a[2])
-            ))
+    // Every argument before the code is an option; REPLACE is the only one (and may repeat).
+    let mut replace = false;
+    for opt in &a[2..a.len() - 1] {
+        if !opt.eq_ignore_ascii_case(b"replace") {
+            let mut msg = b"ERR Unknown option given: ".to_vec();
+            msg.extend_from_slice(opt);
+            return Reply::error(msg);
         }
-    };
-    let lib = match ctx.eng.scripting.compile_library(code) {
-        Ok(lib) => lib,
+        replace = true;
+    }
+    let loaded = ctx.eng.scripting.load_library(&a[a.len() - 1], replace);
+    let logs = ctx.eng.scripting.take_load_logs();
+    crate::script::redis_api::emit_logs(ctx.eng, logs);
+    let name = match loaded {
+        Ok(name) => name,
         Err(e) => return e,
     };
-    let name = lib.name.clone();
-    let mode = if replace {
-        OnCollision::Replace
-    } else {
-        OnCollision::Fail
-    };
-    if let Err(e) = ctx.eng.scripting.install_libraries(vec![lib], mode, false) {
-        return e;
-    }
     ctx.add_dirty(1);
     Reply::Bulk(Bytes::from(name))
 }
@@ -361,6 +355,9 @@ fn dump_cmd(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
 }
 
 fn restore(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
+    if a.len() > 4 {
+        return crate::errors::subcommand_syntax(&a[1], "function");
+    }
     let policy =
         match a.get(3) {
             None => "append",
@@ -375,14 +372,17 @@ fn restore(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         Ok(codes) => codes,
         Err(e) => return e,
     };
-    let scripting = &mut ctx.eng.scripting;
     let mut libs = Vec::new();
     for code in &codes {
-        match scripting.compile_library(code) {
+        let compiled = ctx.eng.scripting.compile_library(code);
+        let logs = ctx.eng.scripting.take_load_logs();
+        crate::script::redis_api::emit_logs(ctx.eng, logs);
+        match compiled {
             Ok(lib) => libs.push(lib),
             Err(e) => return e,
         }
     }
+    let scripting = &mut ctx.eng.scripting;
     let mode = match policy {
         "append" => OnCollision::Fail,
         _ => OnCollision::Replace,

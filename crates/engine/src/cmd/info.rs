@@ -71,7 +71,7 @@ fn info(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
         }
         section(ctx, name, &mut out);
     }
-    Reply::Verbatim("txt", Bytes::from(out))
+    Reply::Verbatim(*b"txt", Bytes::from(out))
 }
 
 fn section(ctx: &Ctx, name: &str, out: &mut String) {

@@ -4,6 +4,7 @@ pub mod bitfield;
 pub mod bitmaps;
 pub mod client;
 mod client_describe;
+pub mod cluster;
 pub mod config;
 pub mod connection;
 pub mod expiry;

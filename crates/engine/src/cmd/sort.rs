@@ -204,9 +204,11 @@ fn load(ctx: &mut Ctx, key: &[u8], o: &mut Options) -> Result<(Vec<Bytes>, usize
             }
         }
     }
+    let from_script = ctx.client_id == crate::script::redis_api::SCRIPT_CLIENT;
     let value = ctx.db().get(key).map(|e| &e.value);
-    if o.dontsort && o.store.is_some() && matches!(value, Some(Value::Set(_))) {
-        // A set's native order is its hash order: when storing, sort it for a stable result.
+    if o.dontsort && (o.store.is_some() || from_script) && matches!(value, Some(Value::Set(_))) {
+        // A set's native order is its hash order: when storing, or for a script (whose
+        // writes must replay the same everywhere), sort it for a stable result.
         o.dontsort = false;
         o.alpha = true;
         o.by = None;

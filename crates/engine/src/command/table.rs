@@ -4,7 +4,7 @@ use super::{Cmd, Command};
 use crate::cmd;
 
 /// Every family's commands. Adding a family means adding its list here.
-pub fn families() -> [&'static [Command]; 21] {
+pub fn families() -> [&'static [Command]; 22] {
     [
         super::introspect::COMMANDS,
         cmd::connection::COMMANDS,
@@ -27,6 +27,7 @@ pub fn families() -> [&'static [Command]; 21] {
         cmd::transactions::COMMANDS,
         cmd::scripting::COMMANDS,
         cmd::functions::COMMANDS,
+        cmd::cluster::COMMANDS,
     ]
 }
 

@@ -1,13 +1,10 @@
-//! Conversions between command replies and Lua values, both ways, as Redis 7.0 does them:
-//! replies a script gets from `redis.call` (shaped by the script's `redis.setresp`), and the
-//! value a script returns (turned into the reply its caller gets).
+//! Conversions of command replies into the Lua values a script gets from `redis.call` (shaped
+//! by the script's `redis.setresp`), and of `redis.call` arguments into bytes, as Redis 7.0
+//! does them. The value a script returns becomes its reply in `lua_reply.rs`.
 
 use bytes::Bytes;
-use mlua::{Lua, Table, Value};
+use mlua::{Lua, Value};
 use resp::Reply;
-
-/// Nesting beyond this is refused rather than risking the native stack.
-const MAX_DEPTH: usize = 200;
 
 /// A command's reply as the script sees it. `resp3` is the script's `redis.setresp` choice.
 /// Error replies become `{err=...}` tables (the caller decides whether to raise them).
@@ -64,7 +61,7 @@ pub fn reply_to_lua(lua: &Lua, reply: &Reply, resp3: bool) -> mlua::Result<Value
         Reply::BigNumber(n) => Value::String(lua.create_string(n.as_ref())?),
         Reply::Verbatim(format, s) if resp3 => {
             let v = lua.create_table()?;
-            v.raw_set("format", *format)?;
+            v.raw_set("format", lua.create_string(format)?)?;
             v.raw_set("string", lua.create_string(s.as_ref())?)?;
             single(lua, "verbatim_string", Value::Table(v))?
         }
@@ -86,82 +83,6 @@ fn array(lua: &Lua, items: &[Reply], resp3: bool) -> mlua::Result<Value> {
     Ok(Value::Table(t))
 }
 
-/// The reply for a value a script returned. `resp3` is the script's `redis.setresp` choice,
-/// which decides how booleans come out.
-pub fn lua_to_reply(value: &Value, resp3: bool) -> Reply {
-    to_reply(value, resp3, 0)
-}
-
-fn to_reply(value: &Value, resp3: bool, depth: usize) -> Reply {
-    if depth > MAX_DEPTH {
-        return Reply::err("ERR reached lua stack limit");
-    }
-    match value {
-        Value::String(s) => Reply::Bulk(Bytes::copy_from_slice(&s.as_bytes())),
-        Value::Number(n) => Reply::Int(*n as i64),
-        Value::Integer(n) => Reply::Int(*n),
-        Value::Boolean(b) if resp3 => Reply::Bool(*b),
-        Value::Boolean(true) => Reply::Int(1),
-        Value::Table(t) => table_to_reply(t, resp3, depth),
-        _ => Reply::Nil,
-    }
-}
-
-fn field(t: &Table, name: &str) -> Value {
-    t.raw_get::<Value>(name).unwrap_or(Value::Nil)
-}
-
-fn table_to_reply(t: &Table, resp3: bool, depth: usize) -> Reply {
-    if let Value::String(e) = field(t, "err") {
-        return Reply::error(e.as_bytes().to_vec());
-    }
-    if let Value::String(s) = field(t, "ok") {
-        return status(&s.as_bytes());
-    }
-    match field(t, "double") {
-        Value::Number(d) => return Reply::Double(d),
-        Value::Integer(n) => return Reply::Double(n as f64),
-        _ => {}
-    }
-    if let Value::String(s) = field(t, "big_number") {
-        return Reply::BigNumber(Bytes::copy_from_slice(&s.as_bytes()));
-    }
-    if let Value::Table(v) = field(t, "verbatim_string") {
-        if let (Value::String(f), Value::String(s)) = (field(&v, "format"), field(&v, "string")) {
-            let format = match &*f.as_bytes() {
-                b"mkd" => "mkd",
-                _ => "txt",
-            };
-            return Reply::Verbatim(format, Bytes::copy_from_slice(&s.as_bytes()));
-        }
-    }
-    if let Value::Table(m) = field(t, "map") {
-        let mut pairs = Vec::new();
-        for (k, v) in m.pairs::<Value, Value>().flatten() {
-            pairs.push((
-                to_reply(&k, resp3, depth + 1),
-                to_reply(&v, resp3, depth + 1),
-            ));
-        }
-        return Reply::Map(pairs);
-    }
-    if let Value::Table(s) = field(t, "set") {
-        let mut items = Vec::new();
-        for (k, _) in s.pairs::<Value, Value>().flatten() {
-            items.push(to_reply(&k, resp3, depth + 1));
-        }
-        return Reply::Set(items);
-    }
-    let mut items = Vec::new();
-    for i in 1.. {
-        match t.raw_get::<Value>(i) {
-            Ok(Value::Nil) | Err(_) => break,
-            Ok(v) => items.push(to_reply(&v, resp3, depth + 1)),
-        }
-    }
-    Reply::Array(items)
-}
-
 /// A `redis.call` argument as bytes: strings as they are, numbers as `%.17g` (as Redis 7.0
 /// formats them); anything else is refused.
 pub fn lua_arg(value: &Value) -> Option<Bytes> {
@@ -171,13 +92,4 @@ pub fn lua_arg(value: &Value) -> Option<Bytes> {
         Value::Number(n) => Some(Bytes::from(resp::reply::format_g(*n, 17))),
         _ => None,
     }
-}
-
-/// A status reply; CR/LF would break the line, so they become spaces as Redis does.
-fn status(s: &[u8]) -> Reply {
-    let clean: Vec<u8> = s
-        .iter()
-        .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b })
-        .collect();
-    Reply::Simple(Bytes::from(clean))
 }

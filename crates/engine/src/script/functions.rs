@@ -3,15 +3,15 @@
 //! environment that offers only `redis.register_function`, `redis.log` and constants; the
 //! functions it registers later run with the full globals and `redis` API.
 
-use super::redis_api::{innermost, raise};
+use super::redis_api::innermost;
+use super::register::{build_env, Pending};
 use super::vm::Vm;
 use super::Scripting;
 use bytes::Bytes;
-use mlua::{Function, Lua, MultiValue, Table, Value};
+use mlua::{Function, MultiValue, Table, Value};
 use resp::Reply;
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
 
 /// Flags `register_function` accepts, as Redis spells them.
 pub const FLAG_NAMES: &[&str] = &[
@@ -39,11 +39,9 @@ impl FunctionDef {
 pub struct Library {
     pub name: String,
     pub code: Bytes,
+    /// By lowercase name (FCALL finds a function in any case); each keeps its own spelling.
     pub functions: BTreeMap<String, FunctionDef>,
 }
-
-/// Functions registered by the library being loaded.
-type Pending = Arc<Mutex<Vec<FunctionDef>>>;
 
 #[derive(Default)]
 pub struct Functions {
@@ -55,11 +53,12 @@ pub struct Functions {
 }
 
 impl Functions {
-    /// The library a function belongs to, and the function.
+    /// A function by name, in any case.
     pub fn find(&self, name: &[u8]) -> Option<&FunctionDef> {
+        let key = String::from_utf8_lossy(name).to_ascii_lowercase();
         self.libraries
             .values()
-            .find_map(|lib| lib.functions.get(&*String::from_utf8_lossy(name)))
+            .find_map(|lib| lib.functions.get(&key))
     }
 
     pub fn function_count(&self) -> usize {
@@ -73,52 +72,72 @@ impl Functions {
     }
 }
 
-const BAD_NAME: &str = "ERR Library names can only contain letters, numbers, or underscores(_) \
+pub const BAD_NAME: &str = "Library names can only contain letters, numbers, or underscores(_) \
 and must be at least one character long";
 
-fn valid_name(name: &[u8]) -> bool {
+pub fn valid_name(name: &[u8]) -> bool {
     !name.is_empty() && name.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
 }
 
-/// Parses `#!lua name=<lib>` (the first line); returns the name and where the body starts.
-fn parse_shebang(code: &[u8]) -> Result<(String, usize), Reply> {
+/// A library's first line, `#!<engine> name=<name>`, split as Redis splits it (quotes and
+/// escapes as in redis.conf, `name=` in any case).
+struct Metadata {
+    name: Bytes,
+    engine: Bytes,
+    /// Where the code the engine runs starts: at the newline, so line numbers match.
+    body_at: usize,
+}
+
+fn parse_metadata(code: &Bytes) -> Result<Metadata, Reply> {
     if !code.starts_with(b"#!") {
         return Err(Reply::err("ERR Missing library metadata"));
     }
-    let Some(eol) = code.iter().position(|&c| c == b'\n') else {
-        return Err(Reply::err("ERR Invalid library metadata"));
-    };
-    let line = &code[2..eol];
-    let mut parts = line.split(|&c| c == b' ').filter(|p| !p.is_empty());
-    let engine = parts.next().unwrap_or_default();
-    if !engine.eq_ignore_ascii_case(b"lua") {
-        return Err(Reply::error(format!(
-            "ERR Engine '{}' not found",
-            String::from_utf8_lossy(engine)
-        )));
-    }
+    let invalid = || Reply::err("ERR Invalid library metadata");
+    // Redis looks for the newline in a C string: a NUL before it ends the search.
+    let eol = code
+        .iter()
+        .position(|&c| c == b'\n' || c == 0)
+        .filter(|&i| code[i] == b'\n')
+        .ok_or_else(invalid)?;
+    let parts = resp::request::split_args(&code.slice(..eol)).ok_or_else(invalid)?;
+    let first = parts.first().ok_or_else(invalid)?;
+    let engine = first.slice(first.len().min(2)..);
     let mut name = None;
-    for part in parts {
-        match part.strip_prefix(b"name=") {
-            Some(_) if name.is_some() => {
+    for part in &parts[1..] {
+        if part.len() >= 5 && part[..5].eq_ignore_ascii_case(b"name=") {
+            if name.is_some() {
                 return Err(Reply::err(
                     "ERR Invalid metadata value, name argument was given multiple times",
-                ))
+                ));
             }
-            Some(n) => name = Some(n),
-            None => {
-                return Err(Reply::error(format!(
-                    "ERR Invalid metadata value given: {}",
-                    String::from_utf8_lossy(part)
-                )))
-            }
+            name = Some(part.slice(5..));
+            continue;
         }
+        let mut msg = b"ERR Invalid metadata value given: ".to_vec();
+        msg.extend_from_slice(part);
+        return Err(Reply::error(msg));
     }
     let name = name.ok_or_else(|| Reply::err("ERR Library name was not given"))?;
-    if !valid_name(name) {
-        return Err(Reply::err(BAD_NAME));
+    Ok(Metadata {
+        name,
+        engine,
+        body_at: eol,
+    })
+}
+
+/// FUNCTION LOAD's and RESTORE's checks of the metadata, in Redis's order: the name, then
+/// the engine.
+fn check_metadata(meta: &Metadata) -> Result<String, Reply> {
+    if !valid_name(&meta.name) {
+        return Err(Reply::error(format!("ERR {BAD_NAME}")));
     }
-    Ok((String::from_utf8_lossy(name).into_owned(), eol))
+    if !meta.engine.eq_ignore_ascii_case(b"lua") {
+        let mut msg = b"ERR Engine '".to_vec();
+        msg.extend_from_slice(&meta.engine);
+        msg.extend_from_slice(b"' not found");
+        return Err(Reply::error(msg));
+    }
+    Ok(String::from_utf8_lossy(&meta.name).into_owned())
 }
 
 /// How FUNCTION LOAD / RESTORE treat a library that already exists.
@@ -141,9 +160,42 @@ impl Scripting {
         Ok(())
     }
 
-    /// Compiles and runs a library's code, collecting what it registers (nothing installed).
+    /// FUNCTION LOAD: checks, runs and installs a library, with Redis's checks in its order
+    /// (metadata, an existing library without REPLACE, the code, then name collisions with
+    /// other libraries' functions). Returns the library's name.
+    pub fn load_library(&mut self, code: &Bytes, replace: bool) -> Result<String, Reply> {
+        let meta = parse_metadata(code)?;
+        let name = check_metadata(&meta)?;
+        if !replace && self.functions.libraries.contains_key(&name) {
+            return Err(Reply::error(format!("ERR Library '{name}' already exists")));
+        }
+        let lib = self.run_library(code, name.clone(), meta.body_at)?;
+        self.install_libraries(vec![lib], OnCollision::Replace, false)?;
+        Ok(name)
+    }
+
+    /// What `redis.log` wrote while libraries loaded (Redis logs it as for any call).
+    pub fn take_load_logs(&mut self) -> Vec<(u8, Vec<u8>)> {
+        match self.functions.vm.as_ref() {
+            Some(vm) => std::mem::take(&mut *vm.logs.lock().unwrap_or_else(|p| p.into_inner())),
+            None => Vec::new(),
+        }
+    }
+
+    /// Checks and runs a library's code (for FUNCTION RESTORE), installing nothing.
     pub fn compile_library(&mut self, code: &Bytes) -> Result<Library, Reply> {
-        let (name, body_at) = parse_shebang(code)?;
+        let meta = parse_metadata(code)?;
+        let name = check_metadata(&meta)?;
+        self.run_library(code, name, meta.body_at)
+    }
+
+    /// Compiles and runs a library's code, collecting what it registers.
+    fn run_library(
+        &mut self,
+        code: &Bytes,
+        name: String,
+        body_at: usize,
+    ) -> Result<Library, Reply> {
         self.functions_vm()?;
         let (Some(vm), Some(env)) = (self.functions.vm.as_ref(), self.functions.env.as_ref())
         else {
@@ -158,11 +210,11 @@ impl Scripting {
             .set_environment(env.clone())
             .into_function()
             .map_err(|e| super::compile_error_text("Error compiling function", &e))?;
-        self.functions
+        *self
+            .functions
             .pending
             .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+            .unwrap_or_else(|p| p.into_inner()) = Some(Vec::new());
         vm.hooks.raw_set("loading", true).ok();
         if let Some(clock) = &self.clock {
             let deadline = clock() + super::vm::LOAD_TIMEOUT_MS;
@@ -170,16 +222,16 @@ impl Scripting {
         }
         let out = vm.prelude.run.call::<MultiValue>(func);
         vm.load_deadline_ms.store(0, Ordering::Relaxed);
-        // (Lines a library logs while loading are dropped: this has no engine at hand.)
-        vm.logs.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        // Lines the library logged stay in `vm.logs` until the command takes them
+        // (`take_load_logs`).
         vm.hooks.raw_set("loading", Value::Nil).ok();
-        let registered = std::mem::take(
-            &mut *self
-                .functions
-                .pending
-                .lock()
-                .unwrap_or_else(|p| p.into_inner()),
-        );
+        let registered = self
+            .functions
+            .pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .unwrap_or_default();
         let mut out = out
             .map_err(|e| Reply::error(format!("ERR {}", innermost(&e))))?
             .into_iter();
@@ -200,7 +252,7 @@ impl Scripting {
         }
         let functions = registered
             .into_iter()
-            .map(|f| (f.name.clone(), f))
+            .map(|f| (f.name.to_ascii_lowercase(), f))
             .collect();
         Ok(Library {
             name,
@@ -210,7 +262,7 @@ impl Scripting {
     }
 
     /// Installs compiled libraries, all or none: collisions with other libraries' names or
-    /// function names fail the whole set.
+    /// function names (in any case) fail the whole set.
     pub fn install_libraries(
         &mut self,
         libs: Vec<Library>,
@@ -226,15 +278,18 @@ impl Scripting {
                     format!("ERR Library '{}' already exists", lib.name)
                 }));
             }
-            for fname in lib.functions.keys() {
+            for (key, f) in &lib.functions {
                 let taken = self
                     .functions
                     .libraries
                     .values()
                     .filter(|other| !replacing.contains(&other.name.as_str()))
-                    .any(|other| other.functions.contains_key(fname));
+                    .any(|other| other.functions.contains_key(key));
                 if taken {
-                    return Err(Reply::error(format!("ERR Function {fname} already exists")));
+                    return Err(Reply::error(format!(
+                        "ERR Function {} already exists",
+                        f.name
+                    )));
                 }
             }
         }
@@ -243,134 +298,6 @@ impl Scripting {
         }
         Ok(())
     }
-}
-
-/// The `redis` table a library sees while loading, and the environment of its code.
-fn build_env(vm: &Vm, pending: Pending) -> mlua::Result<Table> {
-    let lua = &vm.lua;
-    let load_redis = lua.create_table()?;
-    let register = lua.create_function(move |lua, args: MultiValue| {
-        let outcome = register_function(lua, &pending, args);
-        raise(lua, outcome?)
-    })?;
-    load_redis.raw_set("register_function", register)?;
-    let runtime: Table = vm.redis.clone();
-    for key in [
-        "log",
-        "LOG_DEBUG",
-        "LOG_VERBOSE",
-        "LOG_NOTICE",
-        "LOG_WARNING",
-        "REDIS_VERSION",
-        "REDIS_VERSION_NUM",
-    ] {
-        load_redis.raw_set(key, runtime.raw_get::<Value>(key)?)?;
-    }
-    vm.prelude.function_env.call(load_redis)
-}
-
-fn fail(lua: &Lua, msg: &str) -> mlua::Result<(bool, Value)> {
-    let t = lua.create_table()?;
-    t.raw_set("err", msg)?;
-    Ok((false, Value::Table(t)))
-}
-
-fn text_of(v: &Value) -> Option<Bytes> {
-    match v {
-        Value::String(s) => Some(Bytes::copy_from_slice(&s.as_bytes())),
-        Value::Integer(n) => Some(Bytes::from(n.to_string())),
-        Value::Number(n) => Some(Bytes::from(resp::reply::format_g(*n, 14))),
-        _ => None,
-    }
-}
-
-/// `redis.register_function(name, callback)` or `redis.register_function{...}`.
-fn register_function(
-    lua: &Lua,
-    pending: &Pending,
-    args: MultiValue,
-) -> mlua::Result<(bool, Value)> {
-    let (mut name, mut callback, mut description, mut flags) = (None, None, None, Vec::new());
-    match args.len() {
-        1 => {
-            let Some(Value::Table(t)) = args.front() else {
-                return fail(lua, "ERR calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).");
-            };
-            for pair in t.pairs::<Value, Value>() {
-                let (k, v) = pair?;
-                let key = text_of(&k).unwrap_or_default();
-                match &key[..] {
-                    b"function_name" => name = text_of(&v),
-                    b"callback" => callback = v.as_function().cloned(),
-                    b"description" => description = text_of(&v),
-                    b"flags" => {
-                        let Value::Table(list) = v else {
-                            return fail(lua, "ERR flags argument to redis.register_function must be a table representing function flags");
-                        };
-                        for flag in list.sequence_values::<Value>() {
-                            let flag = text_of(&flag?).unwrap_or_default();
-                            match FLAG_NAMES.iter().find(|f| f.as_bytes() == &flag[..]) {
-                                Some(f) => flags.push(*f),
-                                None => return fail(lua, "ERR unknown flag given"),
-                            }
-                        }
-                    }
-                    _ => return fail(lua, "ERR unknown argument given to redis.register_function"),
-                }
-            }
-            if name.is_none() {
-                return fail(
-                    lua,
-                    "ERR redis.register_function must get a function name argument",
-                );
-            }
-            if callback.is_none() {
-                return fail(
-                    lua,
-                    "ERR redis.register_function must get a callback argument",
-                );
-            }
-        }
-        2 => {
-            name = text_of(&args[0]);
-            match &args[1] {
-                Value::Function(f) => callback = Some(f.clone()),
-                _ => {
-                    return fail(
-                        lua,
-                        "ERR second argument to redis.register_function must be a function",
-                    )
-                }
-            }
-        }
-        _ => {
-            return fail(
-                lua,
-                "ERR wrong number of arguments to redis.register_function",
-            )
-        }
-    }
-    let (Some(name), Some(func)) = (name, callback) else {
-        return fail(
-            lua,
-            "ERR wrong number of arguments to redis.register_function",
-        );
-    };
-    if !valid_name(&name) {
-        return fail(lua, BAD_NAME);
-    }
-    let name = String::from_utf8_lossy(&name).into_owned();
-    let mut pending = pending.lock().unwrap_or_else(|p| p.into_inner());
-    if pending.iter().any(|f| f.name == name) {
-        return fail(lua, "ERR Function already exists in the library");
-    }
-    pending.push(FunctionDef {
-        name,
-        func,
-        description,
-        flags,
-    });
-    Ok((true, Value::Nil))
 }
 
 /// FUNCTION DUMP's payload (our own format, not Redis's RDB encoding): a magic prefix, then

@@ -8,12 +8,18 @@
 
 pub mod busy;
 pub mod convert;
+pub mod errors;
 pub mod functions;
+pub mod lua_reply;
 pub mod redis_api;
+pub mod register;
 pub mod sandbox;
+pub mod sandbox_fns;
 pub mod sha1;
 pub mod vm;
 
+#[cfg(test)]
+mod reply_tests;
 #[cfg(test)]
 mod tests;
 
@@ -22,12 +28,11 @@ use crate::session::Session;
 use busy::{BusyGate, Clock};
 use bytes::Bytes;
 use mlua::{Function, MultiValue, Value};
-use redis_api::RunState;
 pub use redis_api::SCRIPT_CLIENT;
 use resp::Reply;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use vm::Vm;
 
 /// A cached EVAL script: its body and the compiled function (`f_<sha>` in Redis).
@@ -53,40 +58,45 @@ impl Script {
     }
 }
 
-/// Reads an EVAL script's optional `#!lua [flags=a,b]` first line, with Redis's errors.
-/// Returns the flags and where the code starts (the line stays, emptied, for line numbers).
-fn parse_shebang(body: &[u8]) -> Result<(Option<Vec<&'static str>>, usize), Reply> {
+/// Reads an EVAL script's optional `#!lua [flags=a,b]` first line, split as Redis splits it
+/// (quotes, tabs, CR as spaces), with Redis's errors. Returns the flags and where the code
+/// starts (the line stays, emptied, for line numbers).
+fn parse_shebang(body: &Bytes) -> Result<(Option<Vec<&'static str>>, usize), Reply> {
     if !body.starts_with(b"#!") {
         return Ok((None, 0));
     }
+    // Redis looks for the newline in a C string: a NUL before it ends the search.
     let eol = body
         .iter()
-        .position(|&c| c == b'\n')
+        .position(|&c| c == b'\n' || c == 0)
+        .filter(|&i| body[i] == b'\n')
         .ok_or_else(|| Reply::err("ERR Invalid script shebang"))?;
-    let mut parts = body[..eol].split(|&c| c == b' ').filter(|p| !p.is_empty());
-    let engine = parts.next().unwrap_or_default();
-    if engine != b"#!lua" {
-        return Err(Reply::error(format!(
-            "ERR Unexpected engine in script shebang: {}",
-            String::from_utf8_lossy(engine)
-        )));
+    let parts = resp::request::split_args(&body.slice(..eol))
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| Reply::err("ERR Invalid engine in script shebang"))?;
+    if &parts[0][..] != b"#!lua" {
+        let mut msg = b"ERR Unexpected engine in script shebang: ".to_vec();
+        msg.extend_from_slice(&parts[0]);
+        return Err(Reply::error(msg));
     }
     let mut flags = Vec::new();
-    for part in parts {
+    for part in &parts[1..] {
         let Some(list) = part.strip_prefix(b"flags=") else {
-            return Err(Reply::error(format!(
-                "ERR Unknown lua shebang option: {}",
-                String::from_utf8_lossy(part)
-            )));
+            let mut msg = b"ERR Unknown lua shebang option: ".to_vec();
+            msg.extend_from_slice(part);
+            return Err(Reply::error(msg));
         };
-        for flag in list.split(|&c| c == b',').filter(|f| !f.is_empty()) {
+        // An empty list has no flags; otherwise every comma-separated item must be one.
+        if list.is_empty() {
+            continue;
+        }
+        for flag in list.split(|&c| c == b',') {
             match functions::FLAG_NAMES.iter().find(|n| n.as_bytes() == flag) {
                 Some(name) => flags.push(*name),
                 None => {
-                    return Err(Reply::error(format!(
-                        "ERR Unexpected flag in script shebang: {}",
-                        String::from_utf8_lossy(flag)
-                    )))
+                    let mut msg = b"ERR Unexpected flag in script shebang: ".to_vec();
+                    msg.extend_from_slice(flag);
+                    return Err(Reply::error(msg));
                 }
             }
         }
@@ -121,7 +131,12 @@ pub struct Scripting {
     /// The last command error counted during the running script: a script error that
     /// repeats it is not counted again (INFO errorstats).
     pub(crate) last_counted_error: Option<Bytes>,
+    /// Calls since the last garbage collection step.
+    calls: u32,
 }
+
+/// Calls between garbage collection steps, and the step's size in KB (Redis's values).
+const GC_CYCLE_PERIOD: u32 = 50;
 
 /// What to call and how.
 pub struct Call<'a> {
@@ -151,6 +166,7 @@ impl Scripting {
             caller_keys: Vec::new(),
             functions: Default::default(),
             rand: Arc::new(std::sync::atomic::AtomicU64::new(vm::RAND48_INITIAL)),
+            calls: 0,
         }
     }
 
@@ -165,7 +181,10 @@ impl Scripting {
 
     fn vm(&mut self) -> Result<&Vm, Reply> {
         if self.vm.is_none() {
-            self.vm = Some(self.new_vm()?);
+            let vm = self.new_vm()?;
+            vm.expose_error_handler()
+                .map_err(|e| Reply::error(format!("ERR {}", redis_api::innermost(&e))))?;
+            self.vm = Some(vm);
         }
         self.vm
             .as_ref()
@@ -298,6 +317,11 @@ pub(crate) fn run(eng: &mut Engine, functions: bool, func: &Function, call: &Cal
         return Reply::err("ERR Lua VM unavailable");
     };
     let caller_db = eng.clients.get(&call.client).map_or(0, |s| s.db);
+    // Aggregates are encoded for the caller's protocol as the script returns them.
+    let proto = eng
+        .clients
+        .get(&call.client)
+        .map_or(resp::Proto::Resp2, |s| s.proto);
     let mut session = eng
         .scripting
         .client
@@ -317,15 +341,20 @@ pub(crate) fn run(eng: &mut Engine, functions: bool, func: &Function, call: &Cal
         eng.scripting.gate.set_function(info.clone());
     }
     let gate = eng.scripting.gate.clone();
-    let state = Mutex::new(RunState {
-        eng: &mut *eng,
+    *vm.call_state.lock().unwrap_or_else(|p| p.into_inner()) = redis_api::CallState {
         now_ms: call.now_ms,
         readonly: call.readonly,
         resp3: false,
         repl: 3,
-    });
-    let result = invoke(vm, func, call, &state);
-    let _ = state.into_inner();
+    };
+    let result = invoke(vm, func, call, proto, eng);
+    // As Redis: a garbage collection step every 50 calls, so garbage from calls does not
+    // pile up until Lua's own full cycle (and its latency) comes.
+    eng.scripting.calls += 1;
+    if eng.scripting.calls >= GC_CYCLE_PERIOD {
+        eng.scripting.calls = 0;
+        let _ = vm.lua.gc_step_kbytes(GC_CYCLE_PERIOD as i32);
+    }
     redis_api::drain_logs(vm, eng);
     gate.end();
     eng.scripting.caller = None;
@@ -352,7 +381,13 @@ pub(crate) fn run(eng: &mut Engine, functions: bool, func: &Function, call: &Cal
     reply
 }
 
-fn invoke(vm: &Vm, func: &Function, call: &Call, state: &Mutex<RunState>) -> mlua::Result<Reply> {
+fn invoke(
+    vm: &Vm,
+    func: &Function,
+    call: &Call,
+    proto: resp::Proto,
+    eng: &mut Engine,
+) -> mlua::Result<Reply> {
     let lua = &vm.lua;
     let strings = |items: &[Bytes]| -> mlua::Result<mlua::Table> {
         let t = lua.create_table_with_capacity(items.len(), 0)?;
@@ -362,21 +397,10 @@ fn invoke(vm: &Vm, func: &Function, call: &Call, state: &Mutex<RunState>) -> mlu
         Ok(t)
     };
     let (keys, args) = (strings(call.keys)?, strings(call.args)?);
-    lua.scope(|scope| {
-        use redis_api::raise;
-        let f = scope
-            .create_function(|lua, a: MultiValue| raise(lua, redis_api::call(lua, state, a)?))?;
-        vm.redis.raw_set("call", f)?;
-        let f =
-            scope.create_function(|lua, a: MultiValue| Ok(redis_api::call(lua, state, a)?.1))?;
-        vm.redis.raw_set("pcall", f)?;
-        let f = scope
-            .create_function(|lua, a: MultiValue| raise(lua, redis_api::setresp(lua, state, a)?))?;
-        vm.redis.raw_set("setresp", f)?;
-        let f = scope.create_function(|lua, a: MultiValue| {
-            raise(lua, redis_api::set_repl(lua, state, a)?)
-        })?;
-        vm.redis.raw_set("set_repl", f)?;
+    let out = lua.scope(|scope| {
+        // The engine, lent to `redis.call` for this call only.
+        let lent = scope.create_any_userdata_ref_mut(eng)?;
+        *vm.lent.lock().unwrap_or_else(|p| p.into_inner()) = Some(lent);
         let out: MultiValue = if call.eval {
             vm.backing.raw_set("KEYS", keys)?;
             vm.backing.raw_set("ARGV", args)?;
@@ -384,18 +408,24 @@ fn invoke(vm: &Vm, func: &Function, call: &Call, state: &Mutex<RunState>) -> mlu
         } else {
             vm.prelude.run.call((func.clone(), keys, args))?
         };
-        let resp3 = state.lock().unwrap_or_else(|p| p.into_inner()).resp3;
+        let resp3 = vm
+            .call_state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .resp3;
         let mut out = out.into_iter();
         let ok = matches!(out.next(), Some(Value::Boolean(true)));
         let value = out.next().unwrap_or(Value::Nil);
         if ok {
-            return Ok(redis_api::result_reply(&value, resp3));
+            return Ok(lua_reply::reply(&vm.flatten, value, resp3, proto));
         }
         let Value::Table(err) = value else {
             return Ok(Reply::err("ERR unknown error"));
         };
         Ok(error_reply(&err, call.name))
-    })
+    });
+    *vm.lent.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    out
 }
 
 /// A failed call's error: Redis 7.0 appends which script failed and where.

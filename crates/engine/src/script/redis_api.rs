@@ -2,8 +2,10 @@
 //! the same lookup and dispatch as a client's command (no second parser), on behalf of the
 //! engine's script client, with Redis's refusals for scripts.
 
-use super::convert::{lua_arg, lua_to_reply, reply_to_lua};
-use super::vm::{Vm, KILLED, LOAD_TIMEOUT};
+use super::convert::{lua_arg, reply_to_lua};
+pub use super::errors::innermost;
+use super::errors::{script_error, user_frame, ScriptError};
+use super::vm::Vm;
 use crate::command::{flags, table};
 use crate::engine::Engine;
 use bytes::Bytes;
@@ -14,9 +16,19 @@ use std::sync::Mutex;
 /// Client id the engine runs script commands as (Redis's fake Lua client).
 pub const SCRIPT_CLIENT: u64 = u64::MAX;
 
-/// What one script call's `redis.call` needs while it runs.
-pub struct RunState<'e> {
-    pub eng: &'e mut Engine,
+/// The `redis` functions that need the call's state.
+#[derive(Clone, Copy)]
+enum Op {
+    Call,
+    Pcall,
+    Setresp,
+    SetRepl,
+}
+
+/// What one script call's `redis.call` needs while it runs, besides the engine (which each
+/// call lends to Lua as a scoped userdata, `vm.lent`).
+#[derive(Default)]
+pub struct CallState {
     pub now_ms: i64,
     /// Write commands are refused (EVAL_RO, FCALL_RO, `no-writes` functions).
     pub readonly: bool,
@@ -31,12 +43,48 @@ pub struct RunState<'e> {
 pub fn install(vm: &Vm) -> mlua::Result<()> {
     let lua = &vm.lua;
     let redis = &vm.redis;
-    // call, pcall, setresp and set_repl need the engine: each run sets them (script/mod.rs).
+    // call, pcall, setresp and set_repl are permanent functions: each call lends the engine
+    // to Lua (`vm.lent`, a scoped userdata) and they borrow it, so a script or a library
+    // that kept `redis.call` from an earlier call still reaches the current one, and the
+    // arguments are read where Lua left them (a call may pass ~8000).
+    for (name, op) in [
+        ("call", Op::Call),
+        ("pcall", Op::Pcall),
+        ("setresp", Op::Setresp),
+        ("set_repl", Op::SetRepl),
+    ] {
+        let lent = vm.lent.clone();
+        let st = vm.call_state.clone();
+        let f = lua.create_function(move |lua, a: MultiValue| {
+            let state = &mut *st.lock().unwrap_or_else(|p| p.into_inner());
+            match op {
+                Op::Call | Op::Pcall => {
+                    // Read from a Rust slot: the arguments still fill this call's Lua stack
+                    // (up to ~8000), so a table lookup here would find no room.
+                    let ud = lent.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                    let ud = ud.ok_or_else(|| mlua::Error::runtime("no script is running"))?;
+                    let out =
+                        ud.borrow_mut_scoped::<Engine, _>(|eng| call(lua, state, eng, a))??;
+                    match op {
+                        Op::Call => raise(lua, out),
+                        _ => Ok(out.1),
+                    }
+                }
+                Op::Setresp => raise(lua, setresp(lua, state, a)?),
+                Op::SetRepl => raise(lua, set_repl(lua, state, a)?),
+            }
+        })?;
+        redis.raw_set(name, f)?;
+    }
     redis.raw_set(
         "sha1hex",
         lua.create_function(|lua, a| raise(lua, sha1hex(lua, a)?))?,
     )?;
     redis.raw_set("error_reply", lua.create_function(error_reply)?)?;
+    redis.raw_set(
+        "acl_check_cmd",
+        lua.create_function(|lua, a| raise(lua, acl_check_cmd(lua, a)?))?,
+    )?;
     redis.raw_set("status_reply", lua.create_function(status_reply)?)?;
     redis.raw_set(
         "replicate_commands",
@@ -67,39 +115,6 @@ pub fn install(vm: &Vm) -> mlua::Result<()> {
     Ok(())
 }
 
-/// An error raised by a `redis` library function, with where in the user's code it was
-/// called from (a Rust callback called from Lua keeps its caller's frame, even in a tail call).
-#[derive(Debug)]
-pub struct ScriptError {
-    pub msg: Vec<u8>,
-    pub place: Option<(String, i32)>,
-}
-
-impl std::fmt::Display for ScriptError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&String::from_utf8_lossy(&self.msg))
-    }
-}
-
-impl std::error::Error for ScriptError {}
-
-/// The first frame, from `lua`'s current one down, that is user code (neither C nor ours).
-fn user_frame(lua: &Lua) -> Option<(String, i32)> {
-    for level in 1..64 {
-        let frame = lua.inspect_stack(level)?;
-        let src = frame.source();
-        if src.what == "C" {
-            continue;
-        }
-        let source = src.source.as_deref().unwrap_or("?").to_string();
-        if source.starts_with('=') {
-            continue;
-        }
-        return Some((source, frame.curr_line()));
-    }
-    None
-}
-
 /// Turns `(false, {err=...})` into a raised error, `(true, v)` into `v`.
 pub fn raise(lua: &Lua, (ok, v): (bool, Value)) -> mlua::Result<Value> {
     if ok {
@@ -112,26 +127,15 @@ pub fn raise(lua: &Lua, (ok, v): (bool, Value)) -> mlua::Result<Value> {
             .unwrap_or_default(),
         _ => Vec::new(),
     };
-    Err(mlua::Error::external(ScriptError {
-        msg,
-        place: user_frame(lua),
-    }))
+    Err(ScriptError::table(lua, msg))
 }
 
-/// The ScriptError inside an mlua error, if that is what it is.
-pub fn script_error(e: &mlua::Error) -> Option<&ScriptError> {
-    match e {
-        mlua::Error::CallbackError { cause, .. } => script_error(cause),
-        mlua::Error::ExternalError(inner) => inner.downcast_ref::<ScriptError>(),
-        _ => None,
-    }
-}
-
-/// For the sandbox's `pcall`: the text of a raised library error, so scripts see a string.
-pub fn errtext(lua: &Lua, v: Value) -> mlua::Result<Value> {
+/// For the sandbox: what a caught error raised by a Rust function is to scripts (the
+/// `{err=...}` table or the string Redis would have raised); nil for other values.
+pub fn errvalue(lua: &Lua, v: Value) -> mlua::Result<Value> {
     Ok(match &v {
         Value::Error(e) => match script_error(e) {
-            Some(se) => Value::String(lua.create_string(&se.msg)?),
+            Some(se) => se.value(lua)?,
             None => Value::String(lua.create_string(innermost(e))?),
         },
         _ => Value::Nil,
@@ -151,6 +155,48 @@ fn sha1hex(lua: &Lua, args: MultiValue) -> mlua::Result<(bool, Value)> {
     let bytes = lua_arg(&args[0]).unwrap_or_default();
     let hex = super::sha1::sha1_hex(&bytes);
     Ok((true, Value::String(lua.create_string(hex)?)))
+}
+
+/// The arguments of a `redis` library call that names a command, as bytes.
+fn command_args(lua: &Lua, args: &MultiValue) -> mlua::Result<Result<Vec<Bytes>, (bool, Value)>> {
+    if args.is_empty() {
+        return err_table(
+            lua,
+            b"ERR Please specify at least one argument for this redis lib call",
+        )
+        .map(Err);
+    }
+    let mut argv = Vec::with_capacity(args.len());
+    for a in args.iter() {
+        match lua_arg(a) {
+            Some(b) => argv.push(b),
+            None => {
+                return err_table(
+                    lua,
+                    b"ERR Lua redis lib command arguments must be strings or integers",
+                )
+                .map(Err)
+            }
+        }
+    }
+    Ok(Ok(argv))
+}
+
+/// `redis.acl_check_cmd(command, args...)`: whether the caller's user may run the command.
+/// Lattice has no ACL users: every client is the default user, allowed everything, so the
+/// answer is true for every command that exists.
+fn acl_check_cmd(lua: &Lua, args: MultiValue) -> mlua::Result<(bool, Value)> {
+    let argv = match command_args(lua, &args)? {
+        Ok(argv) => argv,
+        Err(e) => return Ok(e),
+    };
+    let found = table::find(&argv[0]).is_some_and(|cmd| {
+        cmd.subcommands.is_empty() || argv.len() < 2 || table::find_sub(cmd, &argv[1]).is_some()
+    });
+    if !found {
+        return err_table(lua, b"ERR Invalid command passed to redis.acl_check_cmd()");
+    }
+    Ok((true, Value::Boolean(true)))
 }
 
 /// `redis.log` lines waiting to be handed to the shell: (level, message).
@@ -181,6 +227,11 @@ pub fn install_log(vm: &Vm) -> mlua::Result<()> {
 /// Moves what `redis.log` wrote into the engine's actions, dropping lines below `loglevel`.
 pub fn drain_logs(vm: &Vm, eng: &mut Engine) {
     let lines = std::mem::take(&mut *vm.logs.lock().unwrap_or_else(|p| p.into_inner()));
+    emit_logs(eng, lines);
+}
+
+/// Hands `redis.log` lines to the shell, dropping those below `loglevel`.
+pub fn emit_logs(eng: &mut Engine, lines: Vec<(u8, Vec<u8>)>) {
     let verbosity = match eng.config.get("loglevel") {
         Some("debug") => 0,
         Some("verbose") => 1,
@@ -243,7 +294,12 @@ pub fn error_handler(lua: &Lua, err: Value) -> mlua::Result<Table> {
     if let Value::Error(e) = &err {
         if let Some(se) = script_error(e) {
             let t = lua.create_table()?;
-            t.raw_set("err", lua.create_string(&se.msg)?)?;
+            let msg = if se.table {
+                se.msg.clone()
+            } else {
+                [b"ERR ".as_slice(), &se.msg].concat()
+            };
+            t.raw_set("err", lua.create_string(&msg)?)?;
             if let Some((source, line)) = &se.place {
                 t.raw_set("source", source.as_str())?;
                 t.raw_set("line", *line)?;
@@ -253,8 +309,12 @@ pub fn error_handler(lua: &Lua, err: Value) -> mlua::Result<Table> {
     }
     let t = match err {
         Value::Table(t) => {
-            if !matches!(t.raw_get::<Value>("err")?, Value::String(_)) {
-                t.raw_set("err", "ERR unknown error")?;
+            match t.raw_get::<Value>("err")? {
+                Value::String(_) => {}
+                // Redis's reply takes the text of a number, as lua_tostring does.
+                Value::Integer(n) => t.raw_set("err", n.to_string())?,
+                Value::Number(n) => t.raw_set("err", resp::reply::format_g(n, 14))?,
+                _ => t.raw_set("err", "ERR unknown error")?,
             }
             t
         }
@@ -265,7 +325,7 @@ pub fn error_handler(lua: &Lua, err: Value) -> mlua::Result<Table> {
                 Value::Error(e) => {
                     let msg = innermost(e);
                     match user_frame(lua) {
-                        Some((source, line)) if msg != KILLED && msg != LOAD_TIMEOUT => {
+                        Some((source, line)) => {
                             let short = source.strip_prefix('@').unwrap_or(&source);
                             format!("{short}:{line}: {msg}").into_bytes()
                         }
@@ -293,51 +353,26 @@ pub fn error_handler(lua: &Lua, err: Value) -> mlua::Result<Table> {
     Ok(t)
 }
 
-/// The message of a Rust-side error, without mlua's wrapping.
-pub fn innermost(e: &mlua::Error) -> String {
-    match e {
-        mlua::Error::CallbackError { cause, .. } => innermost(cause),
-        mlua::Error::RuntimeError(m) => m.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// True when a failed call was stopped by the busy hook.
-pub fn is_kill(err: &Table) -> bool {
-    err.raw_get::<mlua::String>("err")
-        .is_ok_and(|s| s.as_bytes().ends_with(KILLED.as_bytes()))
-}
-
 /// `redis.call` / `redis.pcall`: `(true, reply)` or `(false, {err=...})`.
-pub fn call(lua: &Lua, state: &Mutex<RunState>, args: MultiValue) -> mlua::Result<(bool, Value)> {
-    if args.is_empty() {
-        return err_table(
-            lua,
-            b"ERR Please specify at least one argument for this redis lib call",
-        );
-    }
-    let mut argv = Vec::with_capacity(args.len());
-    for a in args.iter() {
-        match lua_arg(a) {
-            Some(b) => argv.push(b),
-            None => {
-                return err_table(
-                    lua,
-                    b"ERR Lua redis lib command arguments must be strings or integers",
-                )
-            }
-        }
-    }
-    let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
-    let reply = match check(&st, &argv) {
+pub fn call(
+    lua: &Lua,
+    st: &CallState,
+    eng: &mut Engine,
+    args: MultiValue,
+) -> mlua::Result<(bool, Value)> {
+    let argv = match command_args(lua, &args)? {
+        Ok(argv) => argv,
+        Err(e) => return Ok(e),
+    };
+    let reply = match check(st, &argv) {
         Err(msg) => {
             // Redis counts a refused arity as a rejected call and an error reply.
             if msg.starts_with("ERR Wrong number") {
                 if let Some(cmd) = crate::engine::resolve(&argv) {
-                    st.eng.cmdstats.reject(cmd.slot);
+                    eng.cmdstats.reject(cmd.slot);
                 }
-                st.eng.count_error(msg.as_bytes());
-                st.eng.scripting.last_counted_error = Some(Bytes::from_static(msg.as_bytes()));
+                eng.count_error(msg.as_bytes());
+                eng.scripting.last_counted_error = Some(Bytes::from_static(msg.as_bytes()));
             }
             return err_table(lua, msg.as_bytes());
         }
@@ -349,29 +384,28 @@ pub fn call(lua: &Lua, state: &Mutex<RunState>, args: MultiValue) -> mlua::Resul
             } else {
                 resp::Proto::Resp2
             };
-            if let Some(s) = st.eng.clients.get_mut(&SCRIPT_CLIENT) {
+            if let Some(s) = eng.clients.get_mut(&SCRIPT_CLIENT) {
                 s.proto = proto;
             }
-            let mark = st.eng.effects.as_ref().map(|e| e.len());
-            let dirty = st.eng.dirty;
-            let outcome = st.eng.dispatch(SCRIPT_CLIENT, &argv, now, None);
-            if st.eng.dirty != dirty {
-                st.eng.scripting.gate.mark_wrote();
+            let mark = eng.effects.as_ref().map(|e| e.len());
+            let dirty = eng.dirty;
+            let outcome = eng.dispatch(SCRIPT_CLIENT, &argv, now, None);
+            if eng.dirty != dirty {
+                eng.scripting.gate.mark_wrote();
             }
             if st.repl == 0 {
-                if let (Some(mark), Some(e)) = (mark, st.eng.effects.as_mut()) {
+                if let (Some(mark), Some(e)) = (mark, eng.effects.as_mut()) {
                     e.truncate(mark);
                 }
             }
             if let Reply::Error(e) = &outcome.reply {
-                st.eng.count_error(e);
-                st.eng.scripting.last_counted_error = Some(e.clone());
+                eng.count_error(e);
+                eng.scripting.last_counted_error = Some(e.clone());
             }
             outcome.reply
         }
     };
     let resp3 = st.resp3;
-    drop(st);
     if let Reply::Error(e) = &reply {
         return err_table(lua, e);
     }
@@ -379,7 +413,7 @@ pub fn call(lua: &Lua, state: &Mutex<RunState>, args: MultiValue) -> mlua::Resul
 }
 
 /// Redis's refusals for commands called from scripts, before running them.
-fn check(st: &RunState, argv: &[Bytes]) -> Result<(), &'static str> {
+fn check(st: &CallState, argv: &[Bytes]) -> Result<(), &'static str> {
     let unknown = "ERR Unknown Redis command called from script";
     let cmd = table::find(&argv[0]).ok_or(unknown)?;
     let cmd = if !cmd.subcommands.is_empty() && argv.len() > 1 {
@@ -400,11 +434,6 @@ fn check(st: &RunState, argv: &[Bytes]) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// The final reply of a finished script call.
-pub fn result_reply(value: &Value, resp3: bool) -> Reply {
-    lua_to_reply(value, resp3)
-}
-
 fn number(v: Option<&Value>) -> Option<i64> {
     match v {
         Some(Value::Number(n)) => Some(*n as i64),
@@ -414,17 +443,13 @@ fn number(v: Option<&Value>) -> Option<i64> {
 }
 
 /// `redis.setresp(2|3)`: how later `redis.call` replies reach the script.
-pub fn setresp(
-    lua: &Lua,
-    state: &Mutex<RunState>,
-    args: MultiValue,
-) -> mlua::Result<(bool, Value)> {
+pub fn setresp(lua: &Lua, state: &mut CallState, args: MultiValue) -> mlua::Result<(bool, Value)> {
     if args.len() != 1 {
         return err_table(lua, b"ERR redis.setresp() requires one argument.");
     }
     match number(args.front()) {
         Some(v @ (2 | 3)) => {
-            state.lock().unwrap_or_else(|p| p.into_inner()).resp3 = v == 3;
+            state.resp3 = v == 3;
             Ok((true, Value::Nil))
         }
         _ => err_table(lua, b"ERR RESP version must be 2 or 3."),
@@ -432,17 +457,13 @@ pub fn setresp(
 }
 
 /// `redis.set_repl(flags)`: REPL_NONE keeps later writes out of the effects.
-pub fn set_repl(
-    lua: &Lua,
-    state: &Mutex<RunState>,
-    args: MultiValue,
-) -> mlua::Result<(bool, Value)> {
+pub fn set_repl(lua: &Lua, state: &mut CallState, args: MultiValue) -> mlua::Result<(bool, Value)> {
     if args.len() != 1 {
         return err_table(lua, b"ERR redis.set_repl() requires two arguments.");
     }
     match number(args.front()) {
         Some(v @ 0..=3) => {
-            state.lock().unwrap_or_else(|p| p.into_inner()).repl = v as u8;
+            state.repl = v as u8;
             Ok((true, Value::Nil))
         }
         _ => err_table(

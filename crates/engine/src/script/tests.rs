@@ -188,6 +188,30 @@ fn redis_log_reaches_the_shell_above_loglevel() {
 }
 
 #[test]
+fn redis_log_while_a_library_loads_reaches_the_shell() {
+    let (mut e, a, _) = engine();
+    e.actions.clear();
+    let lib = "#!lua name=l\nredis.log(redis.LOG_WARNING, 'loading', 1)\n\
+               redis.register_function('f', function() return 1 end)";
+    assert_eq!(run(&mut e, a, &["FUNCTION", "LOAD", lib]), "$1\r\nl\r\n");
+    // A library that fails after logging still logs (as in Redis).
+    let bad = "#!lua name=m\nredis.log(redis.LOG_WARNING, 'then fails')\nerror('x')";
+    assert!(run(&mut e, a, &["FUNCTION", "LOAD", bad]).starts_with("-ERR Error registering"));
+    let logs: Vec<_> = e
+        .actions
+        .iter()
+        .filter_map(|x| match x {
+            crate::engine::Action::Log { level, message } => Some((*level, message.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        logs,
+        vec![(3, b"loading 1".to_vec()), (3, b"then fails".to_vec())]
+    );
+}
+
+#[test]
 fn every_command_called_from_a_script_answers_without_panicking() {
     let (mut e, a, _) = engine();
     run(&mut e, a, &["SET", "s", "v"]);

@@ -3,8 +3,13 @@
 //! `redis` table, Redis's deterministic `math.random`, and then locks the globals down.
 
 use super::busy::{BusyGate, Clock};
+use super::errors::ScriptError;
 use super::sandbox::{self, Prelude};
-use mlua::{Function, HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, Value, VmState};
+use super::sandbox_fns::{self, Check, HookOn};
+use mlua::{
+    Debug, Function, HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, Thread, Value,
+    VmState,
+};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -26,6 +31,8 @@ pub struct Vm {
     /// The real `redis` table (scripts see a read-only view of it).
     pub redis: Table,
     pub prelude: Prelude,
+    /// Walks a script's return value into reply tokens (see lua_reply.rs).
+    pub flatten: Function,
     /// State of Redis's 48-bit `rand48` generator behind `math.random` (shared by both VMs).
     rand: Arc<AtomicU64>,
     /// Busy threshold in ms for the running call (read by the hook).
@@ -34,6 +41,10 @@ pub struct Vm {
     pub load_deadline_ms: Arc<AtomicI64>,
     /// Lines `redis.log` wrote during the current call, for the engine to hand to the shell.
     pub logs: super::redis_api::Logs,
+    /// The running call's state for `redis.call` & co.
+    pub call_state: Arc<std::sync::Mutex<super::redis_api::CallState>>,
+    /// The engine, lent to `redis.call` for the running call only (a scoped userdata).
+    pub lent: Arc<std::sync::Mutex<Option<mlua::AnyUserData>>>,
 }
 
 impl Vm {
@@ -64,12 +75,37 @@ impl Vm {
             globals.raw_set(k, Value::Nil)?;
         }
         backing.raw_set("_G", globals.clone())?;
-        let hooks = lua.create_table()?;
-        hooks.raw_set("errtext", lua.create_function(super::redis_api::errtext)?)?;
-        let handler = lua.create_function(super::redis_api::error_handler)?;
-        let prelude = sandbox::install(&lua, &globals, &backing, &hooks, handler)?;
         let threshold_ms = Arc::new(AtomicI64::new(5000));
         let load_deadline_ms = Arc::new(AtomicI64::new(0));
+        let check = busy_check(
+            gate.clone(),
+            clock,
+            threshold_ms.clone(),
+            load_deadline_ms.clone(),
+        );
+        let hooks = lua.create_table()?;
+        hooks.raw_set("errvalue", lua.create_function(super::redis_api::errvalue)?)?;
+        let g = gate.clone();
+        let killed_fn = lua.create_function(move |_, ()| Ok(g.kill_requested()))?;
+        hooks.raw_set("killed", killed_fn)?;
+        let raise = lua.create_function(|lua, ()| -> mlua::Result<()> { Err(killed(lua)) })?;
+        hooks.raw_set("raise_kill", raise)?;
+        let handler = lua.create_function(super::redis_api::error_handler)?;
+        hooks.raw_set("handler", handler.clone())?;
+        let state = lua.create_table()?;
+        for name in ["V", "M", "R"] {
+            let weak = lua.create_table()?;
+            let mode = lua.create_table()?;
+            mode.raw_set("__mode", "k")?;
+            weak.set_metatable(Some(mode));
+            state.raw_set(name, weak)?;
+        }
+        state.raw_set("missing", lua.create_function(sandbox_fns::missing)?)?;
+        let prelude = sandbox::install(&lua, &globals, &backing, &state, &hooks, handler)?;
+        let views: Table = state.raw_get("V")?;
+        let flatten = super::lua_reply::flattener(&lua, &views)?;
+        let hook_on = hook_setter(check.clone());
+        sandbox_fns::install(&lua, &backing, &state, check, hook_on.clone())?;
         let redis = lua.create_table()?;
         let vm = Vm {
             lua,
@@ -77,35 +113,21 @@ impl Vm {
             redis,
             hooks,
             prelude,
+            flatten,
             rand,
             threshold_ms,
             load_deadline_ms,
             logs: Default::default(),
+            call_state: Default::default(),
+            lent: Default::default(),
         };
         vm.install_math()?;
         super::redis_api::install_log(&vm)?;
         super::redis_api::install(&vm)?;
-        vm.protect_libraries()?;
-        vm.install_hook(gate, clock);
+        vm.prelude.lockdown.call::<()>(())?;
+        hook_on(&vm.lua, None);
+        vm.warm_up()?;
         Ok(vm)
-    }
-
-    /// Replaces every library table by a read-only view of it (Redis 7.0 protects them all).
-    fn protect_libraries(&self) -> mlua::Result<()> {
-        let mut tables = Vec::new();
-        for pair in self.backing.pairs::<Value, Value>() {
-            let (k, v) = pair?;
-            if let (Value::String(_), Value::Table(t)) = (&k, &v) {
-                if !t.equals(&self.lua.globals())? {
-                    tables.push((k, t.clone()));
-                }
-            }
-        }
-        for (k, t) in tables {
-            let view: Value = self.prelude.protect.call(t)?;
-            self.backing.raw_set(k, view)?;
-        }
-        Ok(())
     }
 
     /// Redis's `math.random` / `math.randomseed`: its own rand48 generator, the same on every
@@ -149,32 +171,23 @@ impl Vm {
         Ok(())
     }
 
-    /// Every `HOOK_EVERY` instructions: mark the gate busy past the threshold, and stop the
-    /// script when SCRIPT KILL / FUNCTION KILL / SHUTDOWN NOSAVE asked for it.
-    fn install_hook(&self, gate: Arc<BusyGate>, clock: Option<Clock>) {
-        let threshold = self.threshold_ms.clone();
-        let load_deadline = self.load_deadline_ms.clone();
-        let triggers = HookTriggers::new().every_nth_instruction(HOOK_EVERY);
-        self.lua.set_hook(triggers, move |_, _| {
-            if let Some(clock) = &clock {
-                let deadline = load_deadline.load(Ordering::Relaxed);
-                if deadline > 0 {
-                    // Loading a library is not a script run: only its own time limit applies.
-                    if clock() >= deadline {
-                        return Err(mlua::Error::runtime(LOAD_TIMEOUT));
-                    }
-                    return Ok(VmState::Continue);
-                }
-                let limit = threshold.load(Ordering::Relaxed);
-                if !gate.busy() && clock() - gate.started_ms() >= limit {
-                    gate.set_busy();
-                }
-            }
-            if gate.kill_requested() {
-                return Err(mlua::Error::runtime(KILLED));
-            }
-            Ok(VmState::Continue)
-        });
+    /// Runs two nested Rust callbacks once. mlua keeps a pool of pre-allocated error slots for
+    /// callbacks; a callback that finds the pool empty must rotate its Lua stack when it
+    /// returns, which fails when a script passed it ~8000 arguments (`redis.call('lpush', k,
+    /// unpack(t))`). Filling the pool now (one slot per nesting level) keeps that path unused.
+    fn warm_up(&self) -> mlua::Result<()> {
+        let killed: Function = self.hooks.raw_get("killed")?;
+        let outer = self
+            .lua
+            .create_function(|_, f: Function| f.call::<bool>(()))?;
+        outer.call::<bool>(killed)?;
+        Ok(())
+    }
+
+    /// EVAL's VM shows its message handler as a global, as Redis's does.
+    pub fn expose_error_handler(&self) -> mlua::Result<()> {
+        let handler: Function = self.hooks.raw_get("handler")?;
+        self.backing.raw_set("__redis__err__handler", handler)
     }
 
     /// Compiles a script body as Redis does (chunk name `@user_script`).
@@ -187,11 +200,64 @@ impl Vm {
     }
 }
 
-/// The marker the hook raises to stop a killed script.
-pub const KILLED: &str = "Script killed by user with SCRIPT KILL...";
+/// What a killed script raises (Redis's text, for SCRIPT KILL and FUNCTION KILL alike).
+pub const KILLED: &str = "ERR Script killed by user with SCRIPT KILL...";
 
 /// The error of a library whose load-time code runs too long.
-pub const LOAD_TIMEOUT: &str = "FUNCTION LOAD timeout";
+pub const LOAD_TIMEOUT: &str = "ERR FUNCTION LOAD timeout";
+
+/// The error that stops a killed script, raised as Redis raises it (an `{err=...}` table).
+pub fn killed(lua: &Lua) -> mlua::Error {
+    ScriptError::table(lua, KILLED)
+}
+
+/// What the busy hook does every `HOOK_EVERY` instructions (and `coroutine.resume` on every
+/// call): mark the gate busy past the threshold, stop a library load past its time limit, and
+/// stop the script when SCRIPT KILL / FUNCTION KILL / SHUTDOWN NOSAVE asked for it.
+fn busy_check(
+    gate: Arc<BusyGate>,
+    clock: Option<Clock>,
+    threshold: Arc<AtomicI64>,
+    load_deadline: Arc<AtomicI64>,
+) -> Check {
+    Arc::new(move |lua: &Lua| {
+        if let Some(clock) = &clock {
+            let deadline = load_deadline.load(Ordering::Relaxed);
+            if deadline > 0 {
+                // Loading a library is not a script run: only its own time limit applies.
+                if clock() >= deadline {
+                    return Err(ScriptError::table(lua, LOAD_TIMEOUT));
+                }
+                return Ok(());
+            }
+            let limit = threshold.load(Ordering::Relaxed);
+            if !gate.busy() && clock() - gate.started_ms() >= limit {
+                gate.set_busy();
+            }
+        }
+        if gate.kill_requested() {
+            return Err(killed(lua));
+        }
+        Ok(())
+    })
+}
+
+/// Sets the busy hook on a thread: a coroutine about to run, or (`None`) the running thread.
+/// mlua calls its hook on one thread only, so `coroutine.resume` moves it there and back.
+fn hook_setter(check: Check) -> HookOn {
+    let triggers = HookTriggers::new().every_nth_instruction(HOOK_EVERY);
+    Arc::new(move |lua: &Lua, co: Option<&Thread>| {
+        let check = check.clone();
+        let hook = move |lua: &Lua, _: Debug| -> mlua::Result<VmState> {
+            check(lua)?;
+            Ok(VmState::Continue)
+        };
+        match co {
+            Some(thread) => thread.set_hook(triggers, hook),
+            None => lua.current_thread().set_hook(triggers, hook),
+        }
+    })
+}
 
 /// How long a library's load-time code may run (Redis's fixed limit).
 pub const LOAD_TIMEOUT_MS: i64 = 500;
