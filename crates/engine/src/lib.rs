@@ -13,6 +13,7 @@ pub mod dict;
 pub mod engine;
 pub mod errors;
 pub mod expire;
+pub mod host;
 pub mod key;
 pub mod lock_scope;
 pub mod notify;
