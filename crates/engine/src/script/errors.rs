@@ -88,9 +88,11 @@ pub fn user_frame(lua: &Lua) -> Option<(String, i32)> {
 }
 
 /// `luaL_where(L, 1)` for a Rust function: `chunk:line: ` of its caller when that is Lua code
-/// at a known line, else nothing.
+/// at a known line, else nothing. The Rust functions that use these helpers sit behind a C
+/// front (call_front.rs), which is the frame Lua names and calls: their caller is two
+/// levels up.
 pub fn caller_where(lua: &Lua) -> String {
-    let Some(frame) = lua.inspect_stack(1) else {
+    let Some(frame) = lua.inspect_stack(2) else {
         return String::new();
     };
     let line = frame.curr_line();
@@ -107,9 +109,9 @@ pub fn lua_error(lua: &Lua, msg: &str) -> mlua::Error {
 }
 
 /// `luaL_argerror`: names the function as Lua does (from the calling instruction; `?` when
-/// called from C, e.g. through `pcall`).
+/// called from C, e.g. through `pcall`); the name is the front's (one level up).
 pub fn arg_error(lua: &Lua, narg: usize, extra: &str) -> mlua::Error {
-    let (name, method) = match lua.inspect_stack(0) {
+    let (name, method) = match lua.inspect_stack(1) {
         Some(frame) => {
             let names = frame.names();
             (

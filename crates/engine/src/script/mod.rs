@@ -7,6 +7,7 @@
 //! busy gate (`busy.rs`) lets the I/O shell answer other clients while a script runs long.
 
 pub mod busy;
+mod call_front;
 pub mod convert;
 pub mod errors;
 pub mod functions;

@@ -2,6 +2,7 @@
 //! the same lookup and dispatch as a client's command (no second parser), on behalf of the
 //! engine's script client, with Redis's refusals for scripts.
 
+use super::call_front::limited;
 use super::convert::{lua_arg, reply_to_lua};
 pub use super::errors::innermost;
 use super::errors::{script_error, user_frame, ScriptError};
@@ -47,6 +48,8 @@ pub fn install(vm: &Vm) -> mlua::Result<()> {
     // to Lua (`vm.lent`, a scoped userdata) and they borrow it, so a script or a library
     // that kept `redis.call` from an earlier call still reaches the current one, and the
     // arguments are read where Lua left them (a call may pass ~8000).
+    // Marks arguments that call_front packed into a table (too many for mlua to hold).
+    let packed = lua.create_table()?;
     for (name, op) in [
         ("call", Op::Call),
         ("pcall", Op::Pcall),
@@ -55,6 +58,7 @@ pub fn install(vm: &Vm) -> mlua::Result<()> {
     ] {
         let lent = vm.lent.clone();
         let st = vm.call_state.clone();
+        let marker = packed.clone();
         let f = lua.create_function(move |lua, a: MultiValue| {
             let state = &mut *st.lock().unwrap_or_else(|p| p.into_inner());
             match op {
@@ -63,8 +67,27 @@ pub fn install(vm: &Vm) -> mlua::Result<()> {
                     // (up to ~8000), so a table lookup here would find no room.
                     let ud = lent.lock().unwrap_or_else(|p| p.into_inner()).clone();
                     let ud = ud.ok_or_else(|| mlua::Error::runtime("no script is running"))?;
+                    let argv = match super::call_front::unpacked(&a, &marker) {
+                        Some(Ok(argv)) => argv,
+                        Some(Err(())) => {
+                            let e = err_table(lua, NOT_STRINGS)?;
+                            return match op {
+                                Op::Call => raise(lua, e),
+                                _ => Ok(e.1),
+                            };
+                        }
+                        None => match command_args(lua, &a)? {
+                            Ok(argv) => argv,
+                            Err(e) => {
+                                return match op {
+                                    Op::Call => raise(lua, e),
+                                    _ => Ok(e.1),
+                                }
+                            }
+                        },
+                    };
                     let out =
-                        ud.borrow_mut_scoped::<Engine, _>(|eng| call(lua, state, eng, a))??;
+                        ud.borrow_mut_scoped::<Engine, _>(|eng| call(lua, state, eng, argv))??;
                     match op {
                         Op::Call => raise(lua, out),
                         _ => Ok(out.1),
@@ -74,28 +97,45 @@ pub fn install(vm: &Vm) -> mlua::Result<()> {
                 Op::SetRepl => raise(lua, set_repl(lua, state, a)?),
             }
         })?;
+        let f = match op {
+            Op::Call | Op::Pcall => super::call_front::wrap(lua, f, &packed)?,
+            _ => limited(lua, f)?,
+        };
         redis.raw_set(name, f)?;
     }
     redis.raw_set(
         "sha1hex",
-        lua.create_function(|lua, a| raise(lua, sha1hex(lua, a)?))?,
+        limited(
+            lua,
+            lua.create_function(|lua, a| raise(lua, sha1hex(lua, a)?))?,
+        )?,
     )?;
-    redis.raw_set("error_reply", lua.create_function(error_reply)?)?;
+    redis.raw_set(
+        "error_reply",
+        limited(lua, lua.create_function(error_reply)?)?,
+    )?;
     redis.raw_set(
         "acl_check_cmd",
-        lua.create_function(|lua, a| raise(lua, acl_check_cmd(lua, a)?))?,
+        limited(
+            lua,
+            lua.create_function(|lua, a| raise(lua, acl_check_cmd(lua, a)?))?,
+        )?,
     )?;
-    redis.raw_set("status_reply", lua.create_function(status_reply)?)?;
+    redis.raw_set(
+        "status_reply",
+        limited(lua, lua.create_function(status_reply)?)?,
+    )?;
     redis.raw_set(
         "replicate_commands",
-        lua.create_function(|_, _: MultiValue| Ok(true))?,
+        limited(lua, lua.create_function(|_, _: MultiValue| Ok(true))?)?,
     )?;
     // Outside the debugger these do nothing, as in Redis.
     redis.raw_set(
         "breakpoint",
-        lua.create_function(|_, _: MultiValue| Ok(false))?,
+        limited(lua, lua.create_function(|_, _: MultiValue| Ok(false))?)?,
     )?;
-    redis.raw_set("debug", lua.create_function(|_, _: MultiValue| Ok(()))?)?;
+    let nothing = lua.create_function(|_, _: MultiValue| Ok(()))?;
+    redis.raw_set("debug", limited(lua, nothing)?)?;
     for (name, v) in [
         ("LOG_DEBUG", 0),
         ("LOG_VERBOSE", 1),
@@ -158,6 +198,9 @@ fn sha1hex(lua: &Lua, args: MultiValue) -> mlua::Result<(bool, Value)> {
 }
 
 /// The arguments of a `redis` library call that names a command, as bytes.
+/// Redis's error for an argument that is neither a string nor a number.
+const NOT_STRINGS: &[u8] = b"ERR Lua redis lib command arguments must be strings or integers";
+
 fn command_args(lua: &Lua, args: &MultiValue) -> mlua::Result<Result<Vec<Bytes>, (bool, Value)>> {
     if args.is_empty() {
         return err_table(
@@ -170,13 +213,7 @@ fn command_args(lua: &Lua, args: &MultiValue) -> mlua::Result<Result<Vec<Bytes>,
     for a in args.iter() {
         match lua_arg(a) {
             Some(b) => argv.push(b),
-            None => {
-                return err_table(
-                    lua,
-                    b"ERR Lua redis lib command arguments must be strings or integers",
-                )
-                .map(Err)
-            }
+            None => return err_table(lua, NOT_STRINGS).map(Err),
         }
     }
     Ok(Ok(argv))
@@ -221,7 +258,7 @@ pub fn install_log(vm: &Vm) -> mlua::Result<()> {
         }
         raise(lua, outcome)
     })?;
-    vm.redis.raw_set("log", f)
+    vm.redis.raw_set("log", limited(&vm.lua, f)?)
 }
 
 /// Moves what `redis.log` wrote into the engine's actions, dropping lines below `loglevel`.
@@ -358,12 +395,8 @@ pub fn call(
     lua: &Lua,
     st: &CallState,
     eng: &mut Engine,
-    args: MultiValue,
+    argv: Vec<Bytes>,
 ) -> mlua::Result<(bool, Value)> {
-    let argv = match command_args(lua, &args)? {
-        Ok(argv) => argv,
-        Err(e) => return Ok(e),
-    };
     let reply = match check(st, &argv) {
         Err(msg) => {
             // Redis counts a refused arity as a rejected call and an error reply.

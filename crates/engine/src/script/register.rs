@@ -21,7 +21,10 @@ pub fn build_env(vm: &Vm, pending: Pending) -> mlua::Result<Table> {
         let outcome = register_function(lua, &pending, args);
         raise(lua, outcome?)
     })?;
-    load_redis.raw_set("register_function", register)?;
+    load_redis.raw_set(
+        "register_function",
+        super::call_front::limited(lua, register)?,
+    )?;
     let runtime: Table = vm.redis.clone();
     for key in [
         "log",

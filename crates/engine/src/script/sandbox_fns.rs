@@ -5,6 +5,7 @@
 //! chunks as text as Redis's Lua does (so they fail), and `coroutine.resume`, which carries the
 //! busy hook into the coroutine (mlua runs its hook on one thread only).
 
+use super::call_front::limited;
 use super::errors::{arg_error, lua_error, type_error, ScriptError};
 use mlua::{Function, Lua, MultiValue, Table, Thread, Value};
 
@@ -37,28 +38,30 @@ pub fn install(
 
     let v = views.clone();
     let f = lua.create_function(move |lua, a: MultiValue| setmetatable(lua, &v, a))?;
-    backing.raw_set("setmetatable", f)?;
+    backing.raw_set("setmetatable", limited(lua, f)?)?;
 
     let (v, m, r, s) = (views.clone(), metas, reals, state.clone());
     let f = lua.create_function(move |lua, a: MultiValue| getmetatable(lua, &v, &m, &r, &s, a))?;
-    backing.raw_set("getmetatable", f)?;
+    backing.raw_set("getmetatable", limited(lua, f)?)?;
 
     let table: Table = backing.raw_get("table")?;
     let orig_insert: Function = table.raw_get("insert")?;
     let v = views.clone();
     let f = lua.create_function(move |lua, a: MultiValue| insert(lua, &v, &orig_insert, a))?;
-    table.raw_set("insert", f)?;
+    table.raw_set("insert", limited(lua, f)?)?;
 
     let v = views.clone();
     let f = lua.create_function(move |lua, a: MultiValue| rawset(lua, &v, a))?;
-    backing.raw_set("rawset", f)?;
+    backing.raw_set("rawset", limited(lua, f)?)?;
 
     let v = views.clone();
     let f = lua.create_function(move |lua, a: MultiValue| rawget(lua, &v, a))?;
-    backing.raw_set("rawget", f)?;
+    backing.raw_set("rawget", limited(lua, f)?)?;
 
     let v = views.clone();
     let next = lua.create_function(move |lua, a: MultiValue| next(lua, &v, &orig_next, a))?;
+    // `pairs` hands out the same front as the global, so errors name it alike.
+    let next = limited(lua, next)?;
     backing.raw_set("next", next.clone())?;
     let f = lua.create_function(move |lua, a: MultiValue| {
         let a = a.into_vec();
@@ -67,10 +70,10 @@ pub fn install(
             _ => Err(type_error(lua, &a, 1, "table")),
         }
     })?;
-    backing.raw_set("pairs", f)?;
+    backing.raw_set("pairs", limited(lua, f)?)?;
 
     let f = lua.create_function(move |lua, a: MultiValue| loadstring(lua, &orig_loadstring, a))?;
-    backing.raw_set("loadstring", f)?;
+    backing.raw_set("loadstring", limited(lua, f)?)?;
 
     let c = check.clone();
     let f = lua.create_function(move |lua, a: MultiValue| {
@@ -78,14 +81,14 @@ pub fn install(
         c(lua)?;
         Ok(out)
     })?;
-    backing.raw_set("load", f)?;
+    backing.raw_set("load", limited(lua, f)?)?;
 
     let coroutine: Table = backing.raw_get("coroutine")?;
     let orig_resume: Function = coroutine.raw_get("resume")?;
     let f = lua.create_function(move |lua, a: MultiValue| {
         resume(lua, &orig_resume, &check, &hook_on, a)
     })?;
-    coroutine.raw_set("resume", f)?;
+    coroutine.raw_set("resume", limited(lua, f)?)?;
     Ok(())
 }
 

@@ -239,3 +239,35 @@ fn every_command_called_from_a_script_answers_without_panicking() {
     assert_eq!(run(&mut e, a, &["PING"]), "+PONG\r\n");
     assert!(!e.clients.contains_key(&super::redis_api::SCRIPT_CLIENT));
 }
+
+/// mlua holds each argument of a Rust callback as a reference on an 8,000-slot stack and
+/// panics past it: redis.call takes thousands of strings anyway (packed by its C front),
+/// every other Rust function refuses that many with an error, never a panic.
+#[test]
+fn thousands_of_string_arguments_never_exhaust_mlua() {
+    let (mut e, a, _) = engine();
+    let fill = "local t={} for i=1,7990 do t[i]='k'..i end ";
+    let body = format!("{fill} return redis.call('del', unpack(t))");
+    assert_eq!(run(&mut e, a, &["EVAL", &body, "0"]), ":0\r\n");
+    let body = format!("{fill} t[3000]=true return redis.pcall('del', unpack(t))['err']");
+    assert_eq!(
+        run(&mut e, a, &["EVAL", &body, "0"]),
+        "$63\r\nERR Lua redis lib command arguments must be strings or integers\r\n"
+    );
+    for f in [
+        "redis.log(redis.LOG_WARNING, unpack(t))",
+        "redis.sha1hex(unpack(t))",
+        "table.insert(unpack(t))",
+        "setmetatable(unpack(t))",
+        "coroutine.resume(unpack(t))",
+        "math.random(unpack(t))",
+        "next(unpack(t))",
+    ] {
+        let body = format!("{fill} return {f}");
+        let reply = run(&mut e, a, &["EVAL", &body, "0"]);
+        assert!(
+            reply.starts_with("-ERR user_script:1: too many arguments"),
+            "{f}: {reply}"
+        );
+    }
+}

@@ -100,7 +100,8 @@ impl Vm {
             weak.set_metatable(Some(mode));
             state.raw_set(name, weak)?;
         }
-        state.raw_set("missing", lua.create_function(sandbox_fns::missing)?)?;
+        let missing = lua.create_function(sandbox_fns::missing)?;
+        state.raw_set("missing", super::call_front::limited(&lua, missing)?)?;
         let prelude = sandbox::install(&lua, &globals, &backing, &state, &hooks, handler)?;
         let views: Table = state.raw_get("V")?;
         let flatten = super::lua_reply::flattener(&lua, &views)?;
@@ -161,13 +162,13 @@ impl Vm {
                     _ => Err(mlua::Error::runtime("wrong number of arguments")),
                 }
             })?;
-        math.raw_set("random", random)?;
+        math.raw_set("random", super::call_front::limited(&self.lua, random)?)?;
         let state = self.rand.clone();
         let seed = self.lua.create_function(move |_, n: f64| {
             state.store(rand48_seed(n as i64 as i32), Ordering::Relaxed);
             Ok(())
         })?;
-        math.raw_set("randomseed", seed)?;
+        math.raw_set("randomseed", super::call_front::limited(&self.lua, seed)?)?;
         Ok(())
     }
 
