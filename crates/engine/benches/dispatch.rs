@@ -39,6 +39,9 @@ impl engine::Host for TimedHost {
     fn config_file(&self) -> String {
         String::new()
     }
+    fn allocator(&self) -> &'static str {
+        "libc"
+    }
     fn cpu_seconds(&self) -> (f64, f64) {
         (0.0, 0.0)
     }

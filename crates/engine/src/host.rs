@@ -11,6 +11,8 @@ pub trait Host: Send {
     fn process_id(&self) -> u32;
     fn executable(&self) -> String;
     fn config_file(&self) -> String;
+    /// The memory allocator, as INFO's `mem_allocator` names it.
+    fn allocator(&self) -> &'static str;
     /// CPU seconds used so far: (system, user).
     fn cpu_seconds(&self) -> (f64, f64);
     /// A wall clock for measuring how long a script runs (busy scripts). None: scripts are
@@ -66,6 +68,9 @@ impl Host for NullHost {
     }
     fn config_file(&self) -> String {
         String::new()
+    }
+    fn allocator(&self) -> &'static str {
+        "libc"
     }
     fn cpu_seconds(&self) -> (f64, f64) {
         (0.0, 0.0)

@@ -17,6 +17,14 @@ static GLOBAL: CountingAlloc<tikv_jemallocator::Jemalloc> =
 #[global_allocator]
 static GLOBAL: CountingAlloc<mimalloc::MiMalloc> = CountingAlloc(mimalloc::MiMalloc);
 
+/// INFO's `mem_allocator`.
+#[cfg(feature = "jemalloc")]
+const ALLOCATOR: &str = "jemalloc";
+#[cfg(all(feature = "mimalloc", not(feature = "jemalloc")))]
+const ALLOCATOR: &str = "mimalloc";
+#[cfg(not(any(feature = "jemalloc", feature = "mimalloc")))]
+const ALLOCATOR: &str = "libc";
+
 #[cfg(not(any(feature = "jemalloc", feature = "mimalloc")))]
 #[global_allocator]
 static GLOBAL: CountingAlloc<std::alloc::System> = CountingAlloc(std::alloc::System);
@@ -66,6 +74,7 @@ async fn serve(config: engine::config::Config, config_file: String) -> i32 {
     let listeners = server::listeners::Listeners::new();
     let host = ProcessHost {
         config_file,
+        allocator: ALLOCATOR,
         listeners: listeners.clone(),
     };
     let engine = Engine::new(config, seed, now, Box::new(host));

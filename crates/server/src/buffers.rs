@@ -109,6 +109,9 @@ impl Host for BufferHost {
     fn config_file(&self) -> String {
         self.inner.config_file()
     }
+    fn allocator(&self) -> &'static str {
+        self.inner.allocator()
+    }
     fn cpu_seconds(&self) -> (f64, f64) {
         self.inner.cpu_seconds()
     }

@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 pub struct ProcessHost {
     pub config_file: String,
+    /// The memory allocator the binary was built with, as INFO's `mem_allocator` names it.
+    pub allocator: &'static str,
     /// The listening sockets, which CONFIG SET port / bind moves.
     pub listeners: Arc<Listeners>,
 }
@@ -75,6 +77,10 @@ impl Host for ProcessHost {
 
     fn config_file(&self) -> String {
         self.config_file.clone()
+    }
+
+    fn allocator(&self) -> &'static str {
+        self.allocator
     }
 
     fn rebind(&self, bind: &[String], port: u16) -> Result<(), String> {

@@ -133,7 +133,7 @@ fn section(ctx: &Ctx, name: &str, out: &mut String) {
                 0.0
             };
             kv(out, "mem_fragmentation_ratio", &format!("{frag:.2}"));
-            kv(out, "mem_allocator", &"libc");
+            kv(out, "mem_allocator", &eng.host.allocator());
             // UNLINK and FLUSH ASYNC free at once here: nothing is ever pending.
             kv(out, "lazyfree_pending_objects", &0);
         }

@@ -15,6 +15,17 @@ fn engine() -> (Engine, u64, u64) {
     two_clients(NOW)
 }
 
+/// The `redis.log` lines the engine handed to the shell: (level, message).
+fn logged(e: &Engine) -> Vec<(u8, Vec<u8>)> {
+    e.actions
+        .iter()
+        .filter_map(|x| match x {
+            crate::engine::Action::Log { level, message } => Some((*level, message.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn a_script_becomes_the_writes_it_made() {
     let (mut e, a, _) = engine();
@@ -176,14 +187,7 @@ fn redis_log_reaches_the_shell_above_loglevel() {
     let body =
         "redis.log(redis.LOG_WARNING, 'disk', 42) redis.log(redis.LOG_DEBUG, 'quiet') return 1";
     assert_eq!(run(&mut e, a, &["EVAL", body, "0"]), ":1\r\n");
-    let logs: Vec<_> = e
-        .actions
-        .iter()
-        .filter_map(|x| match x {
-            crate::engine::Action::Log { level, message } => Some((*level, message.clone())),
-            _ => None,
-        })
-        .collect();
+    let logs = logged(&e);
     assert_eq!(logs, vec![(3, b"disk 42".to_vec())]);
 }
 
@@ -197,14 +201,7 @@ fn redis_log_while_a_library_loads_reaches_the_shell() {
     // A library that fails after logging still logs (as in Redis).
     let bad = "#!lua name=m\nredis.log(redis.LOG_WARNING, 'then fails')\nerror('x')";
     assert!(run(&mut e, a, &["FUNCTION", "LOAD", bad]).starts_with("-ERR Error registering"));
-    let logs: Vec<_> = e
-        .actions
-        .iter()
-        .filter_map(|x| match x {
-            crate::engine::Action::Log { level, message } => Some((*level, message.clone())),
-            _ => None,
-        })
-        .collect();
+    let logs = logged(&e);
     assert_eq!(
         logs,
         vec![(3, b"loading 1".to_vec()), (3, b"then fails".to_vec())]
