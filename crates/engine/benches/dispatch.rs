@@ -1,5 +1,5 @@
 //! Command execution through the engine's front door (`Engine::execute`) and through a shard
-//! engine (`shard::route` + `Engine::execute_fast`, what a server runs for single-shard
+//! engine (`plan::route` + `Engine::execute_fast`, what a server runs for single-shard
 //! commands): table lookup, keyspace access and reply encoding, with no network. The I/O cost is measured by the
 //! side-by-side server benchmark (scripts/bench.py) instead.
 
@@ -178,7 +178,7 @@ fn shard_path_on(c: &mut Criterion, prefix: &str, host: Box<dyn engine::Host>) {
             b.iter(|| {
                 out.clear();
                 let args = std::hint::black_box(&args);
-                let engine::shard::Route::Shard(cmd, _) = engine::shard::route(args, 1) else {
+                let engine::plan::Route::Shard(cmd, _) = engine::plan::route(args, 1) else {
                     panic!("single-shard command");
                 };
                 shard.execute_fast(id, session, cmd, args, NOW, &mut out)

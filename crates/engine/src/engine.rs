@@ -4,7 +4,7 @@
 
 use crate::blocking::{BlockRequest, BlockedOn, Waiters};
 pub use crate::command::lookup::{lookup, resolve};
-use crate::command::{table, Command};
+use crate::command::Command;
 use crate::config::Config;
 use crate::ctx::Ctx;
 use crate::db::Db;
@@ -275,13 +275,7 @@ impl Engine {
     fn after_command(&mut self, client: u64, args: &[Bytes], out: Option<&mut Vec<u8>>) {
         self.tracking_end(client, out);
         let in_multi = self.clients.get(&client).is_some_and(|s| s.multi.is_some());
-        let client_cmd = args
-            .first()
-            .is_some_and(|a| a.eq_ignore_ascii_case(b"client"))
-            && (args.len() < 2
-                || table::find(&args[0])
-                    .and_then(|c| table::find_sub(c, &args[1]))
-                    .is_some());
+        let client_cmd = resolve(args).is_some_and(|c| c.is(crate::command::traits::KEEPS_CACHING));
         if !in_multi && !client_cmd {
             self.tracking.clear_caching(client);
         }
@@ -497,7 +491,7 @@ impl Engine {
         // each of those remembers the keys the script declared, for its caller.
         if cmd.has(crate::command::flags::READONLY)
             && !cmd.has(crate::command::flags::PUBSUB)
-            && !crate::script::runs_script(cmd.def)
+            && !cmd.is(crate::command::traits::SCRIPT)
         {
             match self.scripting.caller {
                 Some(caller) if client == crate::script::SCRIPT_CLIENT => {

@@ -12,9 +12,10 @@
 //! registries. Keyspace events and tracking invalidations raised here are queued for the main
 //! engine (crate::shard_queue); a tracking client's own commands run there.
 
-use crate::command::{flags, introspect, Cmd, Command};
+use crate::command::{Cmd, Command};
 use crate::ctx::Ctx;
-use crate::engine::{lookup, Engine, Stats};
+use crate::engine::{Engine, Stats};
+use crate::plan::for_each_key;
 use crate::slot;
 use bytes::Bytes;
 use resp::{Proto, Reply};
@@ -41,102 +42,6 @@ pub struct ShardActivity {
     pub last_cmd: &'static str,
     pub net_in: u64,
     pub net_out: u64,
-}
-
-/// Where a command may run.
-pub enum Route {
-    /// Every key is in this shard: run it there alone (`Engine::execute_fast`).
-    Shard(Cmd, usize),
-    /// Its keys span these shards (ascending): run it on the main engine holding just them.
-    Shards(Vec<usize>),
-    /// The main engine holding every shard.
-    Main,
-}
-
-/// Where `args` may run with the keyspace in `shards` shards. Inlined into both callers: on
-/// the connection's hot path a call of its own cost ~30 instructions per command.
-#[inline(always)]
-pub fn route(args: &[Bytes], shards: usize) -> Route {
-    let Ok(cmd) = lookup(args) else {
-        return Route::Main;
-    };
-    if !shard_local(cmd.def) {
-        return Route::Main;
-    }
-    if shards <= 1 {
-        return Route::Shard(cmd, 0);
-    }
-    // The first key's shard, and every shard only once a second one shows up (so the
-    // common case allocates nothing).
-    let mut first = None;
-    let mut all: Vec<usize> = Vec::new();
-    let found = for_each_key(cmd.def, args, |key| {
-        let s = slot::shard_of(key, shards);
-        match first {
-            None => first = Some(s),
-            Some(f) if f == s && all.is_empty() => {}
-            Some(f) => {
-                if all.is_empty() {
-                    all.push(f);
-                }
-                all.push(s);
-            }
-        }
-    });
-    if !found {
-        return Route::Main;
-    }
-    match first {
-        None => Route::Main,
-        Some(s) if all.is_empty() => Route::Shard(cmd, s),
-        Some(_) => {
-            all.sort_unstable();
-            all.dedup();
-            Route::Shards(all)
-        }
-    }
-}
-
-/// Calls `f` with each key `args` names; false when they cannot be told (arguments missing).
-/// Key positions come from the legacy range unless they move with the arguments (SET's
-/// `getkeys` only varies flags); that path allocates, the common one does not.
-fn for_each_key(cmd: &Command, args: &[Bytes], mut f: impl FnMut(&[u8])) -> bool {
-    if cmd.has(flags::MOVABLE_KEYS) {
-        let Some(keys) = introspect::keys_of(cmd, args) else {
-            return false;
-        };
-        for k in keys {
-            match args.get(k.0) {
-                Some(a) => f(a),
-                None => return false,
-            }
-        }
-    } else {
-        let argc = args.len() as i32;
-        let last = if cmd.last_key < 0 {
-            argc + cmd.last_key
-        } else {
-            cmd.last_key
-        };
-        for i in (cmd.first_key..=last).step_by(cmd.key_step.max(1) as usize) {
-            match args.get(i as usize) {
-                Some(a) => f(a),
-                None => return false,
-            }
-        }
-    }
-    true
-}
-
-/// Commands that can run on a shard engine: they name keys, and touch nothing beyond them
-/// and the shard's own counters (OBJECT ENCODING and friends included). Not: blocking
-/// commands (parking needs the session), scripts and WATCH (noscript), pub/sub, container
-/// commands, and SORT, whose BY/GET patterns read keys it does not name.
-fn shard_local(cmd: &Command) -> bool {
-    cmd.first_key > 0
-        && cmd.subcommands.is_empty()
-        && cmd.flags & (flags::BLOCKING | flags::NOSCRIPT | flags::PUBSUB | flags::ADMIN) == 0
-        && !matches!(cmd.name, "sort" | "sort_ro")
 }
 
 impl Engine {

@@ -2,7 +2,8 @@
 //! engine borrowing their parts for everything else.
 
 use crate::config::Config;
-use crate::shard::{route, FastSession, Route};
+use crate::plan::{route, Route};
+use crate::shard::FastSession;
 use crate::{Engine, NullHost};
 use bytes::Bytes;
 

@@ -56,24 +56,6 @@ impl BusySession {
     }
 }
 
-/// True for commands that may run a script (the connection running one leaves its runtime
-/// worker to the others for the duration).
-pub fn may_run_script(args: &[Bytes]) -> bool {
-    args.first().is_some_and(|name| {
-        [
-            "eval",
-            "evalsha",
-            "eval_ro",
-            "evalsha_ro",
-            "fcall",
-            "fcall_ro",
-            "exec",
-        ]
-        .iter()
-        .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
-    })
-}
-
 fn error(out: &mut Vec<u8>, text: &str) {
     out.push(b'-');
     out.extend_from_slice(text.as_bytes());

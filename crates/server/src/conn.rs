@@ -10,7 +10,8 @@ use crate::busy::{BusySession, Deferred};
 use crate::output::Output;
 use crate::shared::Shared;
 use bytes::{Bytes, BytesMut};
-use engine::shard::{FastSession, Route};
+use engine::plan::{self, ClientPlan, Step};
+use engine::shard::FastSession;
 use engine::{Action, Flow};
 use resp::request::{Limits, ProtocolError, RequestParser};
 use std::collections::VecDeque;
@@ -39,8 +40,6 @@ pub(crate) struct Conn {
     pub retry_attend: bool,
     /// `pending` may run a script: the serve loop runs it off the I/O thread (`offload`).
     pub offload: bool,
-    /// A script command was queued since the last EXEC, so EXEC may run one too.
-    script_queued: bool,
     /// A protocol error found after commands that are still to run: sent after them.
     protocol_error: Option<ProtocolError>,
     /// `proto-max-bulk-len`, remembered for parsing while the engine is busy.
@@ -51,9 +50,9 @@ pub(crate) struct Conn {
     /// Held while the connection lives (dropped before its socket closes): its place in
     /// the arrival order of blocking commands.
     _arrival: Option<ArrivalGuard>,
-    /// Set while the client's session lets its commands run on shards (checked after every
-    /// batch on the main engine, where alone that state changes).
-    fast: Option<FastSession>,
+    /// Where its commands run (engine::plan): whether they may use shards, and whether EXEC
+    /// may run a script.
+    plan: ClientPlan,
     /// Bytes read and written since the engine last counted them.
     pub io_in: u64,
     pub io_out: u64,
@@ -64,9 +63,39 @@ pub(crate) struct Conn {
 pub const QUERY_BUFFER: usize = 20 * 1024;
 const QUERY_BUFFER_MIN: usize = 16 * 1024;
 
-/// Whether `args` is a command that may block (the table's `blocking` flag).
-fn may_block(args: &[Bytes]) -> bool {
-    engine::engine::lookup(args).is_ok_and(|c| c.has(engine::command::flags::BLOCKING))
+/// Runs the first pending command, whose keys span `shards`, on the main engine holding
+/// just those shards. False, running nothing, when it needs the whole keyspace after all
+/// (a client parked somewhere might be woken into a command on other shards).
+fn run_on_some_shards(
+    shared: &Shared,
+    id: u64,
+    pending: &mut VecDeque<Vec<Bytes>>,
+    shards: &[usize],
+    now: i64,
+    out: &mut Vec<u8>,
+    io: &mut (u64, u64),
+) -> bool {
+    let Some(mut eng) = shared.lock_shards_unless_script(shards) else {
+        return false;
+    };
+    if !eng.blocking.is_idle() {
+        return false;
+    }
+    let Some(args) = pending.pop_front() else {
+        return false;
+    };
+    let (input, output) = std::mem::take(io);
+    eng.account_io(id, input, output);
+    let flow = eng.execute(id, &args, now, out);
+    debug_assert_eq!(
+        flow,
+        Flow::Continue,
+        "keyed commands neither block nor close"
+    );
+    let actions = std::mem::take(&mut eng.actions);
+    drop(eng);
+    shared.perform(actions);
+    true
 }
 
 /// What running a batch under the engine lock led to.
@@ -167,12 +196,11 @@ impl Conn {
             retry: false,
             retry_attend: false,
             offload: false,
-            script_queued: false,
             protocol_error: None,
             max_bulk: 512 * 1024 * 1024,
             busy,
             _arrival: arrival,
-            fast: None,
+            plan: ClientPlan::default(),
             io_in: 0,
             io_out: 0,
         }
@@ -286,7 +314,9 @@ impl Conn {
         }
     }
 
-    /// Runs queued commands under one lock until the queue empties or a command blocks.
+    /// Carries out the execution plan (engine::plan) for the pending commands: the leading
+    /// ones that may run on shards there, the rest on the main engine, on this thread or off
+    /// it, until the queue empties or a command blocks.
     pub fn run_pending(&mut self) {
         if self.pending.is_empty() || self.blocked {
             return;
@@ -297,16 +327,17 @@ impl Conn {
                 return;
             }
         }
-        if self.run_on_shards() {
+        // Session work from a busy script comes first, on the main engine.
+        if self.busy.deferred.is_empty() && self.run_on_shards() {
             return;
         }
-        if self.may_run_script() {
+        if let Step::Offload = self.plan.main_step(&self.pending) {
             self.offload = true;
             return;
         }
         // Blocking commands queue in arrival order: earlier input on other threads first.
         if let Some(arrivals) = &self.shared.arrivals {
-            if self.pending.iter().any(|a| may_block(a)) {
+            if plan::may_block(&self.pending) {
                 arrivals.wait_for_earlier();
             }
         }
@@ -323,105 +354,70 @@ impl Conn {
         self.apply(ran);
     }
 
-    /// Runs the leading commands of `pending` that may run on a shard, each under its
-    /// shard's lock alone (consecutive ones on the same shard under one acquisition).
-    /// True when nothing is left for the main engine.
-    fn run_on_shards(&mut self) -> bool {
-        let Some(session) = self.fast else {
-            return false;
-        };
-        if !self.busy.deferred.is_empty() {
-            // Session work from a busy script comes first, on the main engine.
-            return false;
-        }
-        let now = self.shared.now_ms();
-        while let Some(shards) = self.run_single_shard_commands(session, now) {
-            if !self.run_on_some_shards(&shards, now) {
-                break;
-            }
-        }
-        // Events and invalidations the commands raised go out before this reply.
-        self.shared.settle_shard_queue();
-        self.pending.is_empty()
-    }
-
-    /// Runs leading single-shard commands; returns the shards of a next command that spans
-    /// several, `None` when the queue is empty or the next command needs the main engine.
+    /// Runs the leading commands the plan sends to shards: a single-shard one under its
+    /// shard's lock alone (consecutive ones on the same shard under one acquisition), one
+    /// spanning shards on the main engine holding just those. True when nothing is left
+    /// for the main engine.
     /// It borrows `shared` from its field rather than cloning the `Arc`: a clone per batch is
     /// a locked increment and decrement on one cache line that every I/O thread shares.
-    fn run_single_shard_commands(&mut self, session: FastSession, now: i64) -> Option<Vec<usize>> {
+    fn run_on_shards(&mut self) -> bool {
+        let Some(session) = self.plan.fast else {
+            return false;
+        };
+        let now = self.shared.now_ms();
         let shared: &Shared = &self.shared;
         let count = shared.shards.len();
         let mut held: Option<(usize, std::sync::MutexGuard<'_, engine::Engine>)> = None;
+        let mut all_ran = false;
         while let Some(args) = self.pending.front() {
-            let (cmd, shard) = match engine::shard::route(args, count) {
-                Route::Shard(cmd, shard) => (cmd, shard),
-                Route::Shards(list) => return Some(list),
-                Route::Main => return None,
-            };
-            if held.as_ref().is_none_or(|(s, _)| *s != shard) {
-                // One shard lock at a time: holding one while waiting for another could
-                // deadlock with the main engine taking them all in order.
-                drop(held.take());
-                let mut eng = shared.lock_shard_unless_script(shard)?;
-                eng.account_io(self.id, self.io_in, self.io_out);
-                (self.io_in, self.io_out) = (0, 0);
-                held = Some((shard, eng));
+            match self.plan.shard_step(args, count) {
+                Some(Step::Shard(cmd, shard)) => {
+                    if held.as_ref().is_none_or(|(s, _)| *s != shard) {
+                        // One shard lock at a time: holding one while waiting for another
+                        // could deadlock with the main engine taking them all in order.
+                        drop(held.take());
+                        let Some(mut eng) = shared.lock_shard_unless_script(shard) else {
+                            break;
+                        };
+                        eng.account_io(self.id, self.io_in, self.io_out);
+                        (self.io_in, self.io_out) = (0, 0);
+                        held = Some((shard, eng));
+                    }
+                    let Some((_, eng)) = held.as_mut() else {
+                        break;
+                    };
+                    if !eng.execute_fast(self.id, session, cmd, args, now, &mut self.out.buf) {
+                        break;
+                    }
+                    if let Some(args) = self.pending.pop_front() {
+                        self.parser.recycle(args);
+                    }
+                }
+                Some(Step::Shards(list)) => {
+                    drop(held.take());
+                    let mut io = (self.io_in, self.io_out);
+                    let ran = run_on_some_shards(
+                        shared,
+                        self.id,
+                        &mut self.pending,
+                        &list,
+                        now,
+                        &mut self.out.buf,
+                        &mut io,
+                    );
+                    (self.io_in, self.io_out) = io;
+                    if !ran {
+                        break;
+                    }
+                }
+                _ => break,
             }
-            let (_, eng) = held.as_mut()?;
-            if !eng.execute_fast(self.id, session, cmd, args, now, &mut self.out.buf) {
-                return None;
-            }
-            if let Some(args) = self.pending.pop_front() {
-                self.parser.recycle(args);
-            }
+            all_ran = self.pending.is_empty();
         }
-        None
-    }
-
-    /// Runs the first pending command, whose keys span `shards`, on the main engine holding
-    /// just those shards. False, running nothing, when it needs the whole keyspace after all
-    /// (a client parked somewhere might be woken into a command on other shards).
-    fn run_on_some_shards(&mut self, shards: &[usize], now: i64) -> bool {
-        let shared: &Shared = &self.shared;
-        let Some(mut eng) = shared.lock_shards_unless_script(shards) else {
-            return false;
-        };
-        if !eng.blocking.is_idle() {
-            return false;
-        }
-        let Some(args) = self.pending.pop_front() else {
-            return false;
-        };
-        eng.account_io(self.id, self.io_in, self.io_out);
-        (self.io_in, self.io_out) = (0, 0);
-        let flow = eng.execute(self.id, &args, now, &mut self.out.buf);
-        debug_assert_eq!(
-            flow,
-            Flow::Continue,
-            "keyed commands neither block nor close"
-        );
-        let actions = std::mem::take(&mut eng.actions);
-        drop(eng);
-        shared.perform(actions);
-        true
-    }
-
-    /// Whether `pending` may run a script (EXEC only if one was queued since the last one).
-    fn may_run_script(&mut self) -> bool {
-        let mut any = false;
-        for args in &self.pending {
-            let exec = args
-                .first()
-                .is_some_and(|n| n.eq_ignore_ascii_case(b"exec"));
-            if exec {
-                any |= std::mem::take(&mut self.script_queued);
-            } else if crate::busy::may_run_script(args) {
-                self.script_queued = true;
-                any = true;
-            }
-        }
-        any
+        drop(held);
+        // Events and invalidations the commands raised go out before this reply.
+        self.shared.settle_shard_queue();
+        all_ran || self.pending.is_empty()
     }
 
     /// Runs `pending` on tokio's blocking pool: a script may hold the engine for long.
@@ -465,7 +461,7 @@ impl Conn {
             self.busy.in_multi = in_multi;
         }
         if !ran.retry {
-            self.fast = ran.fast;
+            self.plan.fast = ran.fast;
         }
         if let Some(subscriber) = ran.subscriber {
             self.subscriber = subscriber;
@@ -510,7 +506,7 @@ impl Conn {
                 return;
             };
             let killed = eng.clients.get(&self.id).is_none_or(|s| s.killed);
-            self.fast = eng.fast_session(self.id);
+            self.plan.fast = eng.fast_session(self.id);
             self.subscriber = eng.pubsub.is_subscriber(self.id);
             (killed, eng.take_outbox(self.id), eng.is_blocked(self.id))
         };

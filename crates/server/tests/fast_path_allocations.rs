@@ -6,7 +6,7 @@
 
 use bytes::{Bytes, BytesMut};
 use engine::config::Config;
-use engine::shard::{route, Route};
+use engine::plan::{route, Route};
 use engine::{Engine, NullHost};
 use resp::request::{Limits, RequestParser};
 use server::alloc::{allocation_calls, CountingAlloc};

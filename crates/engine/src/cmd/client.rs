@@ -31,6 +31,7 @@ const fn sub(
         since: "2.4.0",
         summary,
         complexity: "O(1)",
+        traits: crate::command::traits::KEEPS_CACHING,
         handler: Some(handler),
         ..BASE
     }
@@ -39,6 +40,7 @@ const fn sub(
 pub const COMMANDS: &[Command] = &[Command {
     name: "client",
     arity: -2,
+    traits: crate::command::traits::KEEPS_CACHING,
     group: "connection",
     since: "2.4.0",
     summary: "A container for client connection commands.",

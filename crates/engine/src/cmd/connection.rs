@@ -44,6 +44,7 @@ pub const COMMANDS: &[Command] = &[
         group: "connection",
         summary: "Closes the connection.",
         complexity: "O(1)",
+        traits: crate::command::traits::TX_DIRECT,
         handler: Some(quit),
         ..BASE
     },
@@ -61,6 +62,7 @@ pub const COMMANDS: &[Command] = &[
         since: "6.2.0",
         summary: "Resets the connection.",
         complexity: "O(1)",
+        traits: crate::command::traits::TX_DIRECT,
         handler: Some(reset),
         ..BASE
     },

@@ -54,6 +54,7 @@ pub const COMMANDS: &[Command] = &[
         since: "7.0.0",
         summary: "Invokes a function.",
         complexity: "Depends on the function that is executed.",
+        traits: crate::command::traits::SCRIPT,
         handler: Some(fcall),
         ..BASE
     },
@@ -67,6 +68,7 @@ pub const COMMANDS: &[Command] = &[
         since: "7.0.0",
         summary: "Invokes a read-only function.",
         complexity: "Depends on the function that is executed.",
+        traits: crate::command::traits::SCRIPT,
         handler: Some(fcall_ro),
         ..BASE
     },

@@ -33,7 +33,7 @@ const NONDET: &[&str] = &["nondeterministic_output"];
 
 pub const COMMANDS: &[Command] = &[
     HASH.key1("hset", -4, W, RW_UPDATE, "2.0.0", "Creates or modifies the value of a field in a hash.", "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.", hset),
-    HASH.key1("hmset", -4, W, RW_UPDATE, "2.0.0", "Sets the values of multiple fields.", "O(N) where N is the number of fields being set.", hset),
+    HASH.key1("hmset", -4, W, RW_UPDATE, "2.0.0", "Sets the values of multiple fields.", "O(N) where N is the number of fields being set.", hmset),
     HASH.key1("hsetnx", 4, W, RW_INSERT, "2.0.0", "Sets the value of a field in a hash only when the field doesn't exist.", "O(1)", hsetnx),
     HASH.key1("hget", 3, R, RO_ACCESS, "2.0.0", "Returns the value of a field in a hash.", "O(1)", hget),
     HASH.key1("hmget", -3, R, RO_ACCESS, "2.0.0", "Returns the values of all fields in a hash.", "O(N) where N is the number of fields being requested.", hmget),
@@ -82,14 +82,21 @@ fn write_or_create<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<&'a mut Hash, Rep
 }
 
 fn hset(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
+    set_fields(ctx, a).map_or_else(|e| e, Reply::Int)
+}
+
+/// HSET's older form: the same, answering OK.
+fn hmset(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
+    set_fields(ctx, a).map_or_else(|e| e, |_| Reply::ok())
+}
+
+/// Sets the field/value pairs of `a[2..]`; the number of fields that were new.
+fn set_fields(ctx: &mut Ctx, a: &[Bytes]) -> Result<i64, Reply> {
     if a.len() % 2 == 1 {
-        return errors::arity(ctx.cmd.name);
+        return Err(errors::arity(ctx.cmd.name));
     }
     let limits = limits(ctx);
-    let h = match write_or_create(ctx, &a[1]) {
-        Ok(h) => h,
-        Err(e) => return e,
-    };
+    let h = write_or_create(ctx, &a[1])?;
     h.fit_lengths(a[2..].iter().map(|x| x.len()), limits);
     let mut added = 0;
     for pair in a[2..].chunks_exact(2) {
@@ -101,11 +108,7 @@ fn hset(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     // Redis counts one change per field given, changed or not.
     ctx.add_dirty((a.len() as u64 - 2) / 2 - 1);
     ctx.notify(notify::HASH, "hset", &a[1]);
-    if ctx.cmd.name == "hmset" {
-        Reply::ok()
-    } else {
-        Reply::Int(added)
-    }
+    Ok(added)
 }
 
 fn hsetnx(ctx: &mut Ctx, a: &[Bytes]) -> Reply {

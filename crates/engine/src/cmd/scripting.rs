@@ -54,6 +54,7 @@ const fn eval_cmd(
         since,
         summary,
         complexity: "Depends on the script that is executed.",
+        traits: crate::command::traits::SCRIPT,
         handler: Some(handler),
         ..BASE
     }

@@ -47,6 +47,7 @@ pub const COMMANDS: &[Command] = &[
         group: "generic",
         summary: "Sorts the elements in a list, a set, or a sorted set, optionally storing the result.",
         complexity: "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).",
+        traits: crate::command::traits::READS_UNNAMED_KEYS,
         handler: Some(sort),
         ..BASE
     },
@@ -64,6 +65,7 @@ pub const COMMANDS: &[Command] = &[
         since: "7.0.0",
         summary: "Returns the sorted elements of a list, a set, or a sorted set.",
         complexity: "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).",
+        traits: crate::command::traits::READS_UNNAMED_KEYS,
         handler: Some(sort_ro),
         ..BASE
     },

@@ -28,6 +28,7 @@ const fn sub(
         since,
         summary,
         complexity,
+        traits: crate::command::traits::KEEPS_CACHING,
         handler: Some(handler),
         ..BASE
     }

@@ -8,7 +8,7 @@
 //! answer their timeout reply at once. Clients parked on keys the transaction made ready are
 //! served after EXEC as a whole. WATCH bookkeeping lives in `crate::watch`.
 
-use crate::command::{acl, flags, ks, Command, KeySpec, BASE};
+use crate::command::{acl, flags, ks, traits, Command, KeySpec, BASE};
 use crate::ctx::Ctx;
 use crate::engine::{lookup, Effect, Engine, Flow};
 use crate::session::ReplyMode;
@@ -47,6 +47,7 @@ pub const COMMANDS: &[Command] = &[
         since: "1.2.0",
         summary: "Starts a transaction.",
         complexity: "O(1)",
+        traits: traits::TX_BEGIN | traits::TX_DIRECT,
         handler: Some(multi),
         ..BASE
     },
@@ -59,6 +60,7 @@ pub const COMMANDS: &[Command] = &[
         since: "1.2.0",
         summary: "Executes all commands in a transaction.",
         complexity: "Depends on commands in the transaction",
+        traits: traits::TX_RUN | traits::TX_DIRECT,
         handler: Some(exec_without_multi),
         ..BASE
     },
@@ -71,6 +73,7 @@ pub const COMMANDS: &[Command] = &[
         since: "2.0.0",
         summary: "Discards a transaction.",
         complexity: "O(N), when N is the number of queued commands",
+        traits: traits::TX_DROP | traits::TX_DIRECT,
         handler: Some(discard),
         ..BASE
     },
@@ -87,6 +90,7 @@ pub const COMMANDS: &[Command] = &[
         since: "2.2.0",
         summary: "Monitors changes to keys to determine the execution of a transaction.",
         complexity: "O(1) for every key.",
+        traits: traits::TX_DIRECT,
         handler: Some(watch),
         ..BASE
     },
@@ -99,16 +103,13 @@ pub const COMMANDS: &[Command] = &[
         since: "2.2.0",
         summary: "Forgets about watched keys of a transaction.",
         complexity: "O(1)",
+        traits: traits::SESSION_ONLY,
         handler: Some(unwatch),
         ..BASE
     },
 ];
 
 const WATCH_KEYS: &[KeySpec] = &[ks::range(1, -1, 1, ks::RO)];
-
-/// Commands a client inside MULTI runs at once instead of queueing (as Redis's
-/// `processCommand` lists them).
-pub(crate) const RUN_DIRECTLY: &[&str] = &["exec", "discard", "multi", "watch", "quit", "reset"];
 
 fn in_multi(ctx: &Ctx) -> bool {
     ctx.session().multi.is_some()
@@ -180,7 +181,8 @@ pub(crate) fn intercept(
     now_ms: i64,
     out: &mut Vec<u8>,
 ) -> Option<Flow> {
-    if args.len() > 1 && args[0].eq_ignore_ascii_case(b"exec") {
+    let is_exec = |a: &[Bytes]| crate::engine::resolve(a).is_some_and(|c| c.is(traits::TX_RUN));
+    if args.len() > 1 && is_exec(&args[..1]) {
         // Redis refuses EXEC with arguments as an aborted transaction, inside MULTI or not
         // (and unwatches).
         discard_transaction(eng, client);
@@ -205,14 +207,15 @@ pub(crate) fn intercept(
             return Some(refuse(eng, client, reply, out));
         }
     };
-    if cmd.name == "exec" {
+    if cmd.is(traits::TX_RUN) {
         let start = eng.ticker.map_or(0, |t| (t.now)());
         let (flow, failed) = exec(eng, client, now_ms, out);
         let ticks = eng.ticker.map_or(0, |t| (t.now)().wrapping_sub(start));
         eng.cmdstats.call(cmd.slot, ticks, failed);
         return Some(flow);
     }
-    if RUN_DIRECTLY.contains(&cmd.name) {
+    // Run at once, not queued (Redis's processCommand list).
+    if cmd.is(traits::TX_DIRECT) {
         return None;
     }
     if cmd.has(flags::NO_MULTI) {

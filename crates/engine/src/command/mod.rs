@@ -58,6 +58,30 @@ pub mod flags {
     ];
 }
 
+/// Lattice's own facts about a command, which COMMAND INFO does not show: how it runs,
+/// beyond Redis's flags. The execution plan (crate::plan), MULTI and tracking read these
+/// instead of comparing command names.
+pub mod traits {
+    /// Runs a Lua script or function (EVAL, EVALSHA, FCALL and their _RO forms).
+    pub const SCRIPT: u32 = 1 << 0;
+    /// Starts a transaction (MULTI).
+    pub const TX_BEGIN: u32 = 1 << 1;
+    /// Runs the queued transaction (EXEC).
+    pub const TX_RUN: u32 = 1 << 2;
+    /// Drops the queued transaction (DISCARD).
+    pub const TX_DROP: u32 = 1 << 3;
+    /// Runs at once inside MULTI instead of being queued (Redis's processCommand list:
+    /// EXEC, DISCARD, MULTI, WATCH, QUIT, RESET).
+    pub const TX_DIRECT: u32 = 1 << 4;
+    /// Touches no key at all, only its client's session (UNWATCH).
+    pub const SESSION_ONLY: u32 = 1 << 5;
+    /// Reads keys it does not name (SORT's BY and GET patterns): never confined to the
+    /// shards of its named keys.
+    pub const READS_UNNAMED_KEYS: u32 = 1 << 6;
+    /// A CLIENT subcommand: CLIENT CACHING yes/no stays in force across it.
+    pub const KEEPS_CACHING: u32 = 1 << 7;
+}
+
 /// ACL categories, in the order Redis lists them.
 pub mod acl {
     pub const KEYSPACE: u32 = 1 << 0;
@@ -170,6 +194,8 @@ pub struct Command {
     pub since: &'static str,
     pub summary: &'static str,
     pub complexity: &'static str,
+    /// Lattice's own facts about the command (`traits`).
+    pub traits: u32,
     /// None for container commands, which dispatch to `subcommands`.
     pub handler: Option<Handler>,
     pub subcommands: &'static [Command],
@@ -200,6 +226,11 @@ pub type GetKeys = fn(&[Bytes]) -> Vec<introspect::KeyAt>;
 impl Command {
     pub fn has(&self, flag: u32) -> bool {
         self.flags & flag != 0
+    }
+
+    /// Whether it has one of `traits`' facts.
+    pub fn is(&self, trait_bits: u32) -> bool {
+        self.traits & trait_bits != 0
     }
 
     pub fn is_write(&self) -> bool {
@@ -288,6 +319,7 @@ pub const BASE: Command = Command {
     since: "1.0.0",
     summary: "",
     complexity: "",
+    traits: 0,
     handler: None,
     subcommands: &[],
     getkeys: None,

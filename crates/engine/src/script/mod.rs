@@ -105,14 +105,6 @@ fn parse_shebang(body: &Bytes) -> Result<(Option<Vec<&'static str>>, usize), Rep
     Ok((Some(flags), eol))
 }
 
-/// Whether `cmd` runs a script or a function (EVAL, EVALSHA, FCALL and their _RO forms).
-pub fn runs_script(cmd: &crate::command::Command) -> bool {
-    matches!(
-        cmd.name,
-        "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"
-    )
-}
-
 pub struct Scripting {
     pub gate: Arc<BusyGate>,
     pub(crate) clock: Option<Clock>,
