@@ -44,9 +44,26 @@ pub fn int32(arg: &[u8], msg: Option<&'static str>) -> Result<i64, Reply> {
     int_in_range(arg, i32::MIN as i64, i32::MAX as i64, msg)
 }
 
-/// True when `arg` equals `word` ignoring ASCII case.
+/// True when `arg`, read as C reads it (up to the first NUL), equals `word` ignoring case:
+/// Redis matches option names with `strcasecmp`, so `NX\0junk` counts as `NX`.
 pub fn is(arg: &[u8], word: &str) -> bool {
-    arg.eq_ignore_ascii_case(word.as_bytes())
+    errors::c_str_prefix(arg, usize::MAX).eq_ignore_ascii_case(word.as_bytes())
+}
+
+/// The reply of a `<CMD> HELP` subcommand: a header line, the entries, then the `HELP` entry
+/// every container ends with.
+pub fn help_reply(container: &str, lines: &[&str]) -> Reply {
+    let mut out = vec![Reply::Simple(Bytes::from(format!(
+        "{container} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"
+    )))];
+    let tail = ["HELP", "    Show this list."];
+    out.extend(
+        lines
+            .iter()
+            .chain(tail.iter())
+            .map(|l| Reply::Simple(Bytes::copy_from_slice(l.as_bytes()))),
+    );
+    Reply::Array(out)
 }
 
 /// A reply of bulk strings.

@@ -9,8 +9,9 @@
 //! a transaction's queue, WATCH's keys; every shard when anything is uncertain), on the I/O
 //! thread (`Step::Main`) or, when it may run a script, off it (`Step::Offload`).
 
+use crate::command::lookup::{lookup, resolve};
 use crate::command::{flags, introspect, traits, Cmd, Command};
-use crate::engine::{lookup, resolve, Engine};
+use crate::engine::Engine;
 use crate::shard::FastSession;
 use crate::slot;
 use bytes::Bytes;
@@ -205,7 +206,7 @@ impl Engine {
             None => None,
         };
         for args in batch {
-            let cmd = crate::engine::resolve(args)?;
+            let cmd = crate::command::lookup::resolve(args)?;
             match queued.as_mut() {
                 Some(q) if cmd.is(traits::TX_RUN) => {
                     // EXEC with arguments aborts, running nothing.

@@ -44,7 +44,7 @@ pub struct Session {
     /// Set while the client is parked by a blocking command.
     pub blocked: Option<crate::blocking::BlockedOn>,
     /// Set between MULTI and EXEC/DISCARD: the queued commands (cmd/transactions.rs).
-    pub multi: Option<crate::cmd::transactions::Multi>,
+    pub multi: Option<Multi>,
 }
 
 impl Session {
@@ -80,5 +80,25 @@ impl Session {
         self.name = None;
         self.reply_mode = ReplyMode::On;
         self.no_evict = false;
+    }
+}
+
+/// A client's open transaction (between MULTI and EXEC/DISCARD).
+#[derive(Clone, Debug, Default)]
+pub struct Multi {
+    pub(crate) queue: Vec<Vec<Bytes>>,
+    /// A command was refused while queueing (Redis's `CLIENT_DIRTY_EXEC`).
+    pub(crate) aborted: bool,
+}
+
+impl Multi {
+    /// Commands queued so far (CLIENT LIST's `multi=`).
+    pub fn queued(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// The queued commands, in order.
+    pub fn queue(&self) -> &[Vec<Bytes>] {
+        &self.queue
     }
 }

@@ -77,7 +77,7 @@ pub fn answer(
     };
     // Unknown commands and arity errors come first, as in Redis (the table is static: no
     // lock); like every refusal they doom an open transaction.
-    let cmd = match engine::engine::lookup(args) {
+    let cmd = match engine::command::lookup::lookup(args) {
         Ok(cmd) => cmd,
         Err(reply) => {
             refuse(s);

@@ -2,7 +2,6 @@
 //! bits at arbitrary bit offsets, with WRAP/SAT/FAIL overflow handling as Redis does it.
 
 use super::bitmaps::{bit_offset, string_for_bits};
-use super::strings::opt;
 use crate::args;
 use crate::ctx::Ctx;
 use crate::errors;
@@ -143,19 +142,19 @@ fn parse_ops(ctx: &Ctx, a: &[Bytes]) -> Result<Vec<FieldOp>, Reply> {
     while j < a.len() {
         let rem = a.len() - j - 1;
         let sub = &a[j];
-        let op = if opt(sub, "get") && rem >= 2 {
+        let op = if args::is(sub, "get") && rem >= 2 {
             Op::Get
-        } else if opt(sub, "set") && rem >= 3 {
+        } else if args::is(sub, "set") && rem >= 3 {
             Op::Set
-        } else if opt(sub, "incrby") && rem >= 3 {
+        } else if args::is(sub, "incrby") && rem >= 3 {
             Op::Incr
-        } else if opt(sub, "overflow") && rem >= 1 {
+        } else if args::is(sub, "overflow") && rem >= 1 {
             let t = &a[j + 1];
-            overflow = if opt(t, "wrap") {
+            overflow = if args::is(t, "wrap") {
                 Overflow::Wrap
-            } else if opt(t, "sat") {
+            } else if args::is(t, "sat") {
                 Overflow::Sat
-            } else if opt(t, "fail") {
+            } else if args::is(t, "fail") {
                 Overflow::Fail
             } else {
                 return Err(Reply::err("ERR Invalid OVERFLOW type specified"));

@@ -2,7 +2,7 @@
 //! Bits are numbered from the most significant bit of byte 0, as in Redis.
 
 use super::bitfield::{bitfield, bitfield_ro};
-use super::strings::{max_bulk_len, opt, write_string};
+use super::strings::{max_bulk_len, write_string};
 use crate::args;
 use crate::command::{acl, flags, ks, Command, Family, KeySpec};
 use crate::ctx::Ctx;
@@ -116,9 +116,9 @@ fn bitfield_keys(argv: &[Bytes]) -> Vec<(usize, &'static [&'static str])> {
     while i < argv.len() {
         let rem = argv.len() - i - 1;
         let a = &argv[i];
-        if opt(a, "get") && rem >= 2 {
+        if args::is(a, "get") && rem >= 2 {
             i += 3;
-        } else if opt(a, "overflow") && rem >= 1 {
+        } else if args::is(a, "overflow") && rem >= 1 {
             i += 2;
         } else {
             readonly = false;
@@ -249,8 +249,8 @@ fn bit_range(start: i64, end: i64, len: usize, bit: bool) -> Option<(u64, u64)> 
 fn unit(arg: Option<&Bytes>) -> Result<bool, Reply> {
     match arg {
         None => Ok(false),
-        Some(u) if opt(u, "bit") => Ok(true),
-        Some(u) if opt(u, "byte") => Ok(false),
+        Some(u) if args::is(u, "bit") => Ok(true),
+        Some(u) if args::is(u, "byte") => Ok(false),
         Some(_) => Err(errors::syntax()),
     }
 }

@@ -3,8 +3,8 @@
 //! (CLIENT NO-TOUCH is Redis 7.2; 7.0.15 answers it as an unknown subcommand, and so do we.)
 
 use crate::args;
+use crate::args::help_reply;
 use crate::cmd::client_describe::describe;
-use crate::cmd::config::help_reply;
 use crate::command::{acl, flags, Command, BASE};
 use crate::ctx::Ctx;
 use crate::engine::Action;

@@ -157,7 +157,7 @@ fn resetstat(ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
 
 fn help(_ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
     // Our own wording (not Redis's text); the syntax lines follow Redis's.
-    help_reply(
+    crate::args::help_reply(
         "CONFIG",
         &[
             "GET <pattern> [<pattern> ...]",
@@ -170,20 +170,4 @@ fn help(_ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
             "    Write the current configuration into the config file.",
         ],
     )
-}
-
-/// The reply of a `<CMD> HELP` subcommand: a header line, the entries, then the `HELP` entry
-/// every container ends with.
-pub fn help_reply(container: &str, lines: &[&str]) -> Reply {
-    let mut out = vec![Reply::Simple(Bytes::from(format!(
-        "{container} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"
-    )))];
-    let tail = ["HELP", "    Show this list."];
-    out.extend(
-        lines
-            .iter()
-            .chain(tail.iter())
-            .map(|l| Reply::Simple(Bytes::copy_from_slice(l.as_bytes()))),
-    );
-    Reply::Array(out)
 }

@@ -407,7 +407,7 @@ fn kill(_ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
 
 fn help(_ctx: &mut Ctx, _a: &[Bytes]) -> Reply {
     // Our own wording (not Redis's text); the syntax lines follow Redis's.
-    crate::cmd::config::help_reply(
+    crate::args::help_reply(
         "FUNCTION",
         &[
             "LOAD [REPLACE] <FUNCTION CODE>",

@@ -1,7 +1,7 @@
 //! LCS: longest common subsequence of two string keys, by the classic dynamic-programming
 //! table, with Redis's memory cap (the table may not exceed `proto-max-bulk-len` bytes).
 
-use super::strings::{max_bulk_len, opt};
+use super::strings::max_bulk_len;
 use crate::args;
 use crate::ctx::Ctx;
 use crate::errors;
@@ -29,13 +29,13 @@ pub fn lcs(ctx: &mut Ctx, a: &[Bytes]) -> Reply {
     let mut j = 3;
     while j < a.len() {
         let arg = &a[j];
-        if opt(arg, "idx") {
+        if args::is(arg, "idx") {
             getidx = true;
-        } else if opt(arg, "len") {
+        } else if args::is(arg, "len") {
             getlen = true;
-        } else if opt(arg, "withmatchlen") {
+        } else if args::is(arg, "withmatchlen") {
             withlen = true;
-        } else if opt(arg, "minmatchlen") && j + 1 < a.len() {
+        } else if args::is(arg, "minmatchlen") && j + 1 < a.len() {
             match args::int(&a[j + 1]) {
                 Ok(n) => minlen = n.max(0),
                 Err(e) => return e,

@@ -2,7 +2,7 @@
 //! PURGE) are not built: they answer Redis's unknown-subcommand error.
 
 use crate::args;
-use crate::cmd::config::help_reply;
+use crate::args::help_reply;
 use crate::command::{ks, Command, BASE};
 use crate::ctx::Ctx;
 use crate::errors;

@@ -5,7 +5,7 @@
 //! (Un)subscribe commands answer once per channel with a push (`>` in RESP3, an array in
 //! RESP2), so their reply is a `Reply::Seq` of pushes.
 
-use crate::cmd::config::help_reply;
+use crate::args::help_reply;
 use crate::command::{flags, ks, Command, KeySpec, BASE};
 use crate::ctx::Ctx;
 use crate::pubsub::Space;

@@ -97,7 +97,7 @@ pub const COMMANDS: &[Command] = &[
 
 /// SET's key flags (Redis's `setGetKeys`): only a GET argument makes the key an access.
 fn set_keys(argv: &[Bytes]) -> Vec<(usize, &'static [&'static str])> {
-    let get = argv.iter().skip(3).any(|a| opt(a, "get"));
+    let get = argv.iter().skip(3).any(|a| crate::args::is(a, "get"));
     vec![(
         1,
         if get {
@@ -106,12 +106,6 @@ fn set_keys(argv: &[Bytes]) -> Vec<(usize, &'static [&'static str])> {
             ks::OW_UPDATE
         },
     )]
-}
-
-/// True when `arg`, read as C reads it (up to the first NUL), equals `word` ignoring case:
-/// Redis matches option names with `strcasecmp`, so `NX\0junk` counts as `NX`.
-pub(crate) fn opt(arg: &[u8], word: &str) -> bool {
-    errors::c_str_prefix(arg, usize::MAX).eq_ignore_ascii_case(word.as_bytes())
 }
 
 /// Redis's `lookupKeyWrite` + `checkType` for strings: Ok(None) when missing.

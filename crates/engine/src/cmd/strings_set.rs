@@ -2,7 +2,6 @@
 //! option parser and expiry arithmetic, with Redis 7.0's argument precedence and the effects
 //! it propagates (relative expiry rewritten as `PXAT`/`PEXPIREAT`, GETDEL as `DEL`).
 
-use super::strings::opt;
 use crate::args;
 use crate::ctx::Ctx;
 use crate::errors;
@@ -59,17 +58,17 @@ fn parse_opts(a: &[Bytes], from: usize, is_set: bool) -> Result<Opts, Reply> {
             ("pxat", Exp::PxAt),
         ]
         .into_iter()
-        .find(|(w, _)| opt(arg, w))
+        .find(|(w, _)| args::is(arg, w))
         .map(|(_, k)| k);
-        if is_set && opt(arg, "nx") && !o.xx {
+        if is_set && args::is(arg, "nx") && !o.xx {
             o.nx = true;
-        } else if is_set && opt(arg, "xx") && !o.nx {
+        } else if is_set && args::is(arg, "xx") && !o.nx {
             o.xx = true;
-        } else if is_set && opt(arg, "get") {
+        } else if is_set && args::is(arg, "get") {
             o.get = true;
-        } else if is_set && opt(arg, "keepttl") && !o.persist && o.expire.is_none() {
+        } else if is_set && args::is(arg, "keepttl") && !o.persist && o.expire.is_none() {
             o.keepttl = true;
-        } else if !is_set && opt(arg, "persist") && o.expire.is_none() && !o.keepttl {
+        } else if !is_set && args::is(arg, "persist") && o.expire.is_none() && !o.keepttl {
             o.persist = true;
         } else if let Some(k) = kind.filter(|&k| exp_ok(&o, k)) {
             o.expire = Some((k, j + 1));
@@ -171,7 +170,7 @@ fn set_generic(
         let argv = a
             .iter()
             .enumerate()
-            .filter(|(i, x)| *i < 3 || !opt(x, "get"))
+            .filter(|(i, x)| *i < 3 || !args::is(x, "get"))
             .map(|(_, x)| x.clone())
             .collect();
         ctx.rewrite_effect(argv);

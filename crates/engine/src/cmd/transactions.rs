@@ -8,32 +8,13 @@
 //! answer their timeout reply at once. Clients parked on keys the transaction made ready are
 //! served after EXEC as a whole. WATCH bookkeeping lives in `crate::watch`.
 
+use crate::command::lookup::lookup;
 use crate::command::{acl, flags, ks, traits, Command, KeySpec, BASE};
 use crate::ctx::Ctx;
-use crate::engine::{lookup, Effect, Engine, Flow};
-use crate::session::ReplyMode;
+use crate::engine::{Effect, Engine, Flow};
+use crate::session::{Multi, ReplyMode};
 use bytes::Bytes;
 use resp::Reply;
-
-/// A client's open transaction (between MULTI and EXEC/DISCARD).
-#[derive(Clone, Debug, Default)]
-pub struct Multi {
-    queue: Vec<Vec<Bytes>>,
-    /// A command was refused while queueing (Redis's `CLIENT_DIRTY_EXEC`).
-    aborted: bool,
-}
-
-impl Multi {
-    /// Commands queued so far (CLIENT LIST's `multi=`).
-    pub fn queued(&self) -> usize {
-        self.queue.len()
-    }
-
-    /// The queued commands, in order.
-    pub fn queue(&self) -> &[Vec<Bytes>] {
-        &self.queue
-    }
-}
 
 const TX: u32 = flags::NOSCRIPT | flags::LOADING | flags::STALE;
 
@@ -181,12 +162,13 @@ pub(crate) fn intercept(
     now_ms: i64,
     out: &mut Vec<u8>,
 ) -> Option<Flow> {
-    let is_exec = |a: &[Bytes]| crate::engine::resolve(a).is_some_and(|c| c.is(traits::TX_RUN));
+    let is_exec =
+        |a: &[Bytes]| crate::command::lookup::resolve(a).is_some_and(|c| c.is(traits::TX_RUN));
     if args.len() > 1 && is_exec(&args[..1]) {
         // Redis refuses EXEC with arguments as an aborted transaction, inside MULTI or not
         // (and unwatches).
         discard_transaction(eng, client);
-        if let Some(exec) = crate::engine::resolve(&args[..1]) {
+        if let Some(exec) = crate::command::lookup::resolve(&args[..1]) {
             eng.cmdstats.reject(exec.slot);
         }
         let reply = Reply::error(
@@ -201,7 +183,7 @@ pub(crate) fn intercept(
     let cmd = match lookup(args) {
         Ok(cmd) => cmd,
         Err(reply) => {
-            if let Some(cmd) = crate::engine::resolve(args) {
+            if let Some(cmd) = crate::command::lookup::resolve(args) {
                 eng.cmdstats.reject(cmd.slot);
             }
             return Some(refuse(eng, client, reply, out));

@@ -3,7 +3,7 @@
 
 use super::{acl, flags, table, Begin, Command, Find, BASE};
 use crate::args;
-use crate::cmd::config::help_reply;
+use crate::args::help_reply;
 use crate::ctx::Ctx;
 use crate::errors;
 use crate::util::glob_match;

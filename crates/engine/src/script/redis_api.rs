@@ -401,7 +401,7 @@ pub fn call(
         Err(msg) => {
             // Redis counts a refused arity as a rejected call and an error reply.
             if msg.starts_with("ERR Wrong number") {
-                if let Some(cmd) = crate::engine::resolve(&argv) {
+                if let Some(cmd) = crate::command::lookup::resolve(&argv) {
                     eng.cmdstats.reject(cmd.slot);
                 }
                 eng.count_error(msg.as_bytes());
